@@ -1,0 +1,58 @@
+# Bidra: `make run` serves the demo, `make test` runs the tests. Nothing else is needed first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.bidra-installed
+APPS := organizations workflows grants iop
+PYTEST_ARGS ?=
+
+.PHONY: setup run test test-postgres lint format messages translations migrate demo worker beat bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/python manage.py compile_translations
+
+migrate: setup
+	mkdir -p var
+	$(BIN)/python manage.py migrate --no-input -v0
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: demo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Update the Swedish catalogues after changing user-facing text (needs gettext's xgettext/msgmerge).
+messages: $(STAMP)
+	for app in $(APPS); do (cd $$app && mkdir -p locale && ../$(BIN)/python ../manage.py makemessages -l sv --no-obsolete -v0); done
+	$(BIN)/python manage.py makemessages -l sv --no-obsolete -v0 $(foreach a,$(APPS),--ignore=$(a)) --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+
+worker: setup
+	$(BIN)/celery -A config worker -l info
+
+beat: setup
+	$(BIN)/celery -A config beat -l info
+
+bench: setup
+	$(BIN)/python -m bench.run --scale $(or $(SCALE),10000)
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,167 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+from workflows.services import outbox_enqueue
+
+from . import validators
+from .models import Municipality, Organisation, OrganisationActivity, OrganisationDocument, Person, User
+
+
+class SignupForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        error_messages={"invalid": _("Enter an e-mail address like namn@example.se.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters, not only digits and not a common password."),
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("There is already an account with this e-mail address. Sign in, or reset your password."),
+                code="exists",
+            )
+        return email
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password"):
+            user = User(email=data.get("email", ""), full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(data["password"], user)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Password reset e-mails go through the outbox like every other message."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from django.template.loader import render_to_string
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        outbox_enqueue(
+            key=f"password-reset:{context['uid']}:{context['token']}",
+            to=to_email,
+            subject=subject,
+            template=email_template_name,
+            context=context,
+        )
+
+
+class OrgNumberField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        return validators.org_number_compact(value) if value else value
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "purpose",
+            "street_address",
+            "postal_code",
+            "city",
+            "email",
+            "phone",
+            "website",
+            "member_count",
+        ]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 4})}
+
+
+class OrganisationRegisterForm(OrganisationForm):
+    org_number = OrgNumberField(label=_("Organisation number"), help_text=_("Ten digits, e.g. 802012-3456."))
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality where you are active"), queryset=Municipality.objects.all()
+    )
+    resident_members = forms.IntegerField(
+        label=_("Members living in that municipality"), min_value=0, initial=0
+    )
+
+    class Meta(OrganisationForm.Meta):
+        fields = ["name", "org_number", *OrganisationForm.Meta.fields[1:]]
+
+    def clean_org_number(self):
+        return self.cleaned_data["org_number"]
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = OrganisationActivity
+        fields = ["municipality", "resident_members"]
+
+
+ActivityFormSet = forms.inlineformset_factory(
+    Organisation, OrganisationActivity, form=ActivityForm, extra=1, can_delete=True, min_num=0
+)
+
+PersonFormSet = forms.inlineformset_factory(
+    Organisation, Person, fields=["kind", "name", "position", "email", "phone"], extra=1, can_delete=True
+)
+
+
+class BankAccountForm(forms.Form):
+    account_type = forms.ChoiceField(label=_("Account type"), choices=Organisation.AccountType.choices)
+    account_number = forms.CharField(label=_("Account number"), max_length=20)
+
+    def clean(self):
+        data = super().clean()
+        kind, number = data.get("account_type"), data.get("account_number")
+        if kind and number:
+            try:
+                if kind == Organisation.AccountType.BANKGIRO:
+                    validators.bankgiro_compact(number)
+                else:
+                    validators.plusgiro_compact(number)
+            except forms.ValidationError as exc:
+                self.add_error("account_number", exc)
+        return data
+
+
+class DocumentUploadForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("Document type"), choices=OrganisationDocument.Type.choices)
+    year = forms.IntegerField(label=_("Valid for year"), min_value=1900, max_value=2100)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, image or office document, at most 10 MB."))
+
+
+class JoinForm(forms.Form):
+    org_number = OrgNumberField(label=_("Organisation number"))
+    message = forms.CharField(
+        label=_("Message to the signatory"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DecisionReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500)
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or organisation number"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Organisation.Kind.choices]
+    )

@@ -1,0 +1,152 @@
+"""Who may do what with the organisation register.
+
+One permission layer for views, API and transitions: these are ``rules``
+predicates registered as Django permissions, so every edge asks the same
+question with ``user.has_perm("organizations.<perm>", obj)``.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from .models import Organisation, OrganisationRole, StaffRole
+
+
+def _cache(user) -> dict:
+    cache = getattr(user, "_bidra_perm_cache", None)
+    if cache is None:
+        cache = {}
+        user._bidra_perm_cache = cache
+    return cache
+
+
+def active_org_roles(user) -> dict[int, str]:
+    """{organisation id: role kind} for the user's active roles (memoised on the user)."""
+    if not user.is_authenticated:
+        return {}
+    cache = _cache(user)
+    if "org_roles" not in cache:
+        cache["org_roles"] = dict(
+            OrganisationRole.objects.filter(user=user, state=OrganisationRole.State.ACTIVE).values_list(
+                "organisation_id", "kind"
+            )
+        )
+    return cache["org_roles"]
+
+
+def staff_roles(user) -> list[tuple[int, int | None, str]]:
+    """[(municipality id, committee id or None, role)] for the user (memoised on the user)."""
+    if not user.is_authenticated:
+        return []
+    cache = _cache(user)
+    if "staff_roles" not in cache:
+        cache["staff_roles"] = list(
+            StaffRole.objects.filter(user=user).values_list("municipality_id", "committee_id", "role")
+        )
+    return cache["staff_roles"]
+
+
+def staff_municipality_ids(user, roles: tuple[str, ...] | None = None) -> set[int]:
+    return {m for m, _c, r in staff_roles(user) if roles is None or r in roles}
+
+
+def staff_committee_ids(user, roles: tuple[str, ...] | None = None) -> set[int] | None:
+    """Committees the user serves; None means every committee of their municipalities."""
+    matching = [(m, c) for m, c, r in staff_roles(user) if roles is None or r in roles]
+    if any(c is None for _m, c in matching):
+        return None
+    return {c for _m, c in matching}
+
+
+def forget_permissions(user) -> None:
+    """Drop memoised roles, e.g. after a role was granted in the same request."""
+    if hasattr(user, "_bidra_perm_cache"):
+        del user._bidra_perm_cache
+
+
+@rules.predicate
+def is_staff(user) -> bool:
+    return bool(staff_roles(user))
+
+
+def has_staff_role(*roles: str):
+    @rules.predicate(name=f"has_staff_role({','.join(roles)})")
+    def predicate(user) -> bool:
+        return any(r in roles for _m, _c, r in staff_roles(user))
+
+    return predicate
+
+
+def _org_municipality_ids(organisation: Organisation) -> set[int]:
+    cached = getattr(organisation, "_municipality_ids", None)
+    if cached is None:
+        cached = set(organisation.activities.values_list("municipality_id", flat=True))
+        organisation._municipality_ids = cached
+    return cached
+
+
+def staff_for_organisation(*roles: str):
+    @rules.predicate(name=f"staff_for_organisation({','.join(roles) or 'any'})")
+    def predicate(user, organisation) -> bool:
+        if organisation is None:
+            return False
+        mine = staff_municipality_ids(user, roles or None)
+        return bool(mine & _org_municipality_ids(organisation))
+
+    return predicate
+
+
+@rules.predicate
+def is_org_user(user, organisation) -> bool:
+    return organisation is not None and organisation.pk in active_org_roles(user)
+
+
+@rules.predicate
+def is_signatory(user, organisation) -> bool:
+    return (
+        organisation is not None
+        and active_org_roles(user).get(organisation.pk) == OrganisationRole.Kind.SIGNATORY
+    )
+
+
+@rules.predicate
+def is_applicant(user) -> bool:
+    return bool(active_org_roles(user))
+
+
+@rules.predicate
+def role_signatory(user, role: OrganisationRole) -> bool:
+    return role is not None and role.user_id != user.pk and is_signatory(user, role.organisation)
+
+
+@rules.predicate
+def role_staff(user, role: OrganisationRole) -> bool:
+    return role is not None and staff_for_organisation("caseworker")(user, role.organisation)
+
+
+@rules.predicate
+def role_is_own(user, role: OrganisationRole) -> bool:
+    return role is not None and role.user_id == user.pk
+
+
+CASEWORKER = StaffRole.Role.CASEWORKER
+PROGRAM_ADMIN = StaffRole.Role.PROGRAM_ADMIN
+
+rules.add_perm("organizations.view_organisation", is_org_user | staff_for_organisation())
+rules.add_perm("organizations.change_organisation", is_org_user | staff_for_organisation(CASEWORKER))
+rules.add_perm("organizations.manage_documents", is_org_user | staff_for_organisation(CASEWORKER))
+rules.add_perm("organizations.change_bank_account", staff_for_organisation(CASEWORKER, PROGRAM_ADMIN))
+rules.add_perm("organizations.view_members", is_org_user | staff_for_organisation(CASEWORKER))
+rules.add_perm("organizations.decide_role", role_signatory | role_staff)
+rules.add_perm("organizations.register_organisation", role_is_own)
+rules.add_perm("organizations.search_organisations", is_staff)
+
+
+@rules.predicate
+def role_visible(user, role: OrganisationRole) -> bool:
+    return role is not None and (
+        role.user_id == user.pk or user.has_perm("organizations.view_members", role.organisation)
+    )
+
+
+rules.add_perm("organizations.view_role", role_visible)

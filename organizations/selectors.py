@@ -1,0 +1,116 @@
+"""Queries of the organisation register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import Organisation, OrganisationDocument, OrganisationRole
+from .permissions import active_org_roles, staff_municipality_ids
+
+DOC = OrganisationDocument.Type
+
+#: which year a current document must be valid for, relative to this year
+CURRENT_YEAR_OFFSET = {
+    DOC.STATUTES: None,  # any year: valid until replaced
+    DOC.ANNUAL_REPORT: -1,
+    DOC.ACCOUNTS: -1,
+    DOC.AUDIT_REPORT: -1,
+    DOC.AGM_MINUTES: -1,
+    DOC.ACTIVITY_PLAN: 0,
+    DOC.BUDGET: 0,
+}
+
+
+def organisations_visible(*, user) -> QuerySet[Organisation]:
+    """Applicants see their own organisations; staff those active in their municipalities."""
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        Q(pk__in=list(active_org_roles(user))) | Q(activities__municipality__in=staff_municipality_ids(user))
+    ).distinct()
+
+
+def organisations_search(
+    *, user, query: str = "", municipality_id: int | None = None, kind: str = ""
+) -> QuerySet[Organisation]:
+    qs = organisations_visible(user=user)
+    if query:
+        digits = "".join(c for c in query if c.isdigit())
+        condition = Q(name__icontains=query)
+        if len(digits) >= 4:
+            condition |= Q(org_number__startswith=digits)
+        qs = qs.filter(condition)
+    if municipality_id:
+        qs = qs.filter(activities__municipality_id=municipality_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("name", "pk")
+
+
+def organisations_of_user(*, user) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=list(active_org_roles(user))).order_by("name")
+
+
+@dataclass
+class DocumentStatus:
+    doc_type: str
+    label: str
+    required_year: int | None
+    current: OrganisationDocument | None
+    latest: OrganisationDocument | None
+
+    @property
+    def state(self) -> str:
+        if self.current is not None:
+            return "current"
+        return "outdated" if self.latest is not None else "missing"
+
+
+def document_status(
+    *,
+    organisation: Organisation,
+    year: int | None = None,
+    documents: list[OrganisationDocument] | None = None,
+) -> list[DocumentStatus]:
+    """For every document type: the current one, or whether it is missing or out of date."""
+    year = year or timezone.localdate().year
+    if documents is None:
+        documents = list(organisation.documents.all())
+    result = []
+    for doc_type, label in DOC.choices:
+        of_type = sorted((d for d in documents if d.doc_type == doc_type), key=lambda d: (-d.year, -d.pk))
+        offset = CURRENT_YEAR_OFFSET[doc_type]
+        required_year = None if offset is None else year + offset
+        current = next((d for d in of_type if required_year is None or d.year >= required_year), None)
+        result.append(
+            DocumentStatus(doc_type, str(label), required_year, current, of_type[0] if of_type else None)
+        )
+    return result
+
+
+def documents_current(
+    *, organisation: Organisation, doc_types: list[str] | None = None, year: int | None = None
+) -> bool:
+    wanted = set(doc_types) if doc_types else None
+    return all(
+        s.state == "current"
+        for s in document_status(organisation=organisation, year=year)
+        if wanted is None or s.doc_type in wanted
+    )
+
+
+def role_requests_pending(*, user) -> QuerySet[OrganisationRole]:
+    """Join requests the user can decide as a signatory."""
+    signatory_of = [
+        o for o, kind in active_org_roles(user).items() if kind == OrganisationRole.Kind.SIGNATORY
+    ]
+    return (
+        OrganisationRole.objects.filter(
+            organisation_id__in=signatory_of, state=OrganisationRole.State.REQUESTED
+        )
+        .exclude(user=user)
+        .select_related("user", "organisation")
+    )

@@ -1,0 +1,306 @@
+"""Changes to the organisation register.  Views and the API call these."""
+
+from __future__ import annotations
+
+import hashlib
+
+import filetype
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflows.services import outbox_enqueue, perform_transition, require
+
+from . import validators
+from .models import Organisation, OrganisationActivity, OrganisationDocument, OrganisationRole, User
+from .permissions import forget_permissions
+
+VERIFY_SALT = "bidra.email-verification"
+
+ALLOWED_UPLOAD_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (docx)",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel (xlsx)",
+    "application/vnd.oasis.opendocument.text": "OpenDocument (odt)",
+    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument (ods)",
+}
+
+
+class DuplicateOrganisation(ValidationError):
+    def __init__(self, organisation: Organisation):
+        self.organisation = organisation
+        super().__init__(
+            _(
+                "%(name)s (%(number)s) is already registered in Bidra. "
+                "Ask to join it instead; its authorised signatory approves the request."
+            )
+            % {"name": organisation.name, "number": organisation.org_number_display},
+            code="duplicate",
+        )
+
+
+def user_signup(*, email: str, full_name: str, password: str) -> User:
+    """Create an applicant account and send the e-mail verification link after commit."""
+    with transaction.atomic():
+        user = User.objects.create_user(email=email, password=password, full_name=full_name)
+        email_verification_send(user=user)
+    return user
+
+
+def email_verification_token(user: User) -> str:
+    return signing.TimestampSigner(salt=VERIFY_SALT).sign_object({"u": user.pk, "e": user.email})
+
+
+def email_verification_send(*, user: User) -> None:
+    token = email_verification_token(user)
+    link = settings.SITE_URL + reverse("organizations:verify_email", kwargs={"token": token})
+    outbox_enqueue(
+        key=f"verify-email:{user.pk}:{hashlib.sha256(token.encode()).hexdigest()[:16]}",
+        to=user.email,
+        subject=_("Confirm your e-mail address for Bidra"),
+        template="organizations/email/verify_email.txt",
+        context={"user": user, "link": link, "days": settings.EMAIL_VERIFICATION_MAX_AGE // 86400},
+    )
+
+
+class LinkExpired(Exception):
+    pass
+
+
+class LinkInvalid(Exception):
+    pass
+
+
+def email_verify(*, token: str) -> User:
+    """Mark the address verified.  Raises LinkExpired or LinkInvalid."""
+    signer = signing.TimestampSigner(salt=VERIFY_SALT)
+    try:
+        data = signer.unsign_object(token, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise LinkExpired from exc
+    except signing.BadSignature as exc:
+        raise LinkInvalid from exc
+    user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+    if user is None:
+        raise LinkInvalid
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    return user
+
+
+def organisation_register(*, by: User, data: dict, municipalities: dict) -> Organisation:
+    """Register an organisation; the registering user becomes its authorised signatory.
+
+    ``municipalities`` maps Municipality -> members living there.
+    """
+    if by.email_verified_at is None:
+        raise PermissionDenied(_("Confirm your e-mail address before you register an organisation."))
+    org_number = validators.org_number_compact(data["org_number"])
+    existing = Organisation.objects.filter(org_number=org_number).first()
+    if existing is not None:
+        raise DuplicateOrganisation(existing)
+    try:
+        with transaction.atomic():
+            organisation = Organisation.objects.create(**{**data, "org_number": org_number})
+            OrganisationActivity.objects.bulk_create(
+                OrganisationActivity(organisation=organisation, municipality=m, resident_members=n)
+                for m, n in municipalities.items()
+            )
+            role = OrganisationRole.objects.create(
+                user=by, organisation=organisation, kind=OrganisationRole.Kind.SIGNATORY
+            )
+            perform_transition(role, "grant_on_registration", by=by, reason=_("Registered the organisation"))
+    except IntegrityError as exc:  # registered by someone else a moment ago
+        existing = Organisation.objects.filter(org_number=org_number).first()
+        if existing is None:
+            raise
+        raise DuplicateOrganisation(existing) from exc
+    forget_permissions(by)
+    return organisation
+
+
+def organisation_update(
+    *, organisation: Organisation, by: User, data: dict, municipalities: dict | None = None
+) -> Organisation:
+    require(by, "organizations.change_organisation", organisation)
+    protected = {"org_number", "account_type", "account_number"}
+    with transaction.atomic():
+        for name, value in data.items():
+            if name in protected:
+                raise PermissionDenied(_("Only staff can change this."))
+            setattr(organisation, name, value)
+        organisation.save()
+        if municipalities is not None:
+            organisation.activities.exclude(municipality__in=list(municipalities)).delete()
+            for municipality, resident in municipalities.items():
+                OrganisationActivity.objects.update_or_create(
+                    organisation=organisation,
+                    municipality=municipality,
+                    defaults={"resident_members": resident},
+                )
+            organisation._municipality_ids = None
+    return organisation
+
+
+def organisation_set_bank_account(
+    *, organisation: Organisation, by: User, account_type: str, account_number: str
+) -> Organisation:
+    """Only staff change where money goes; the organisation's users are told after commit."""
+    require(by, "organizations.change_bank_account", organisation)
+    if account_type == Organisation.AccountType.BANKGIRO:
+        digits = validators.bankgiro_compact(account_number)
+    elif account_type == Organisation.AccountType.PLUSGIRO:
+        digits = validators.plusgiro_compact(account_number)
+    else:
+        raise ValidationError(_("Choose bankgiro or plusgiro."), code="account_type")
+    with transaction.atomic():
+        organisation.account_type = account_type
+        organisation.account_number = digits
+        organisation.account_changed_at = timezone.now()
+        organisation.save(
+            update_fields=["account_type", "account_number", "account_changed_at", "updated_at"]
+        )
+        for role in organisation.roles.filter(state=OrganisationRole.State.ACTIVE).select_related("user"):
+            outbox_enqueue(
+                key=f"account-changed:{organisation.pk}:{organisation.account_changed_at.isoformat()}:{role.user_id}",
+                to=role.user.email,
+                subject=_("The payment account of %(name)s was changed") % {"name": organisation.name},
+                template="organizations/email/account_changed.txt",
+                context={"organisation": organisation, "by": by},
+            )
+    return organisation
+
+
+def document_check_upload(upload) -> str:
+    """Check an uploaded file by its content and size; return its content type."""
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large (%(size)s MB). The limit is %(limit)s MB.")
+            % {"size": round(upload.size / 1048576, 1), "limit": settings.UPLOAD_MAX_BYTES // 1048576},
+            code="too_large",
+        )
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else None
+    if mime == "application/zip" or mime is None:
+        mime = _office_type(upload) or mime
+    if mime not in ALLOWED_UPLOAD_TYPES:
+        raise ValidationError(
+            _("The file type is not allowed. Upload %(types)s.")
+            % {"types": ", ".join(sorted(set(ALLOWED_UPLOAD_TYPES.values())))},
+            code="file_type",
+        )
+    return mime
+
+
+def _office_type(upload) -> str | None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                mime = archive.read("mimetype").decode("ascii", "ignore").strip()
+                return mime
+            if "word/document.xml" in names:
+                return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            if "xl/workbook.xml" in names:
+                return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    except zipfile.BadZipFile:
+        return None
+    finally:
+        upload.seek(0)
+    return None
+
+
+def document_upload(
+    *, organisation: Organisation, by: User, doc_type: str, year: int, upload
+) -> OrganisationDocument:
+    require(by, "organizations.manage_documents", organisation)
+    mime = document_check_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        document = OrganisationDocument(
+            organisation=organisation,
+            doc_type=doc_type,
+            year=year,
+            original_name=(upload.name or "dokument")[-200:],
+            content_type=mime,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            uploaded_by=by,
+        )
+        document.file.save("upload", upload, save=False)
+        document.save()
+    return document
+
+
+def role_request(*, organisation: Organisation, by: User, message: str = "") -> OrganisationRole:
+    """Ask to act for an organisation; its signatories are told after commit."""
+    if by.email_verified_at is None:
+        raise PermissionDenied(_("Confirm your e-mail address first."))
+    open_role = organisation.roles.filter(
+        user=by, state__in=[OrganisationRole.State.REQUESTED, OrganisationRole.State.ACTIVE]
+    ).first()
+    if open_role is not None:
+        raise ValidationError(
+            _("You already have access to this organisation.")
+            if open_role.state == OrganisationRole.State.ACTIVE
+            else _("You have already asked to join this organisation; the signatory has not answered yet."),
+            code="exists",
+        )
+    with transaction.atomic():
+        role = OrganisationRole.objects.create(user=by, organisation=organisation, message=message)
+        for signatory in organisation.roles.filter(
+            state=OrganisationRole.State.ACTIVE, kind=OrganisationRole.Kind.SIGNATORY
+        ).select_related("user"):
+            outbox_enqueue(
+                key=f"role-requested:{role.pk}:{signatory.user_id}",
+                to=signatory.user.email,
+                subject=_("%(name)s asks to join %(org)s in Bidra")
+                % {"name": by.full_name, "org": organisation.name},
+                template="organizations/email/role_requested.txt",
+                context={
+                    "role": role,
+                    "link": settings.SITE_URL
+                    + reverse("organizations:members", kwargs={"pk": organisation.pk}),
+                },
+            )
+    return role
+
+
+def role_decide(*, role: OrganisationRole, by: User, approve: bool, reason: str = "") -> OrganisationRole:
+    with transaction.atomic():
+        role = OrganisationRole.objects.select_for_update().get(pk=role.pk)
+        perform_transition(role, "approve" if approve else "reject", by=by, reason=reason)
+        outbox_enqueue(
+            key=f"role-decided:{role.pk}:{role.state}",
+            to=role.user.email,
+            subject=(
+                _("You can now act for %(org)s in Bidra")
+                if approve
+                else _("Your request to join %(org)s was not approved")
+            )
+            % {"org": role.organisation.name},
+            template="organizations/email/role_decided.txt",
+            context={"role": role, "approved": approve, "reason": reason},
+        )
+    return role
+
+
+def role_revoke(*, role: OrganisationRole, by: User, reason: str = "") -> OrganisationRole:
+    with transaction.atomic():
+        role = OrganisationRole.objects.select_for_update().get(pk=role.pk)
+        perform_transition(role, "revoke", by=by, reason=reason)
+    return role

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organizations"
+
+urlpatterns = [
+    path("konto/registrera/", views.signup, name="signup"),
+    path("konto/registrera/klart/", views.signup_done, name="signup_done"),
+    path("konto/bekrafta/<str:token>/", views.verify_email, name="verify_email"),
+    path("konto/bekrafta-igen/", views.verify_email_resend, name="verify_email_resend"),
+    path("organisationer/", views.organisation_search, name="search"),
+    path("organisationer/ny/", views.organisation_register, name="register"),
+    path("organisationer/anslut/", views.organisation_join, name="join"),
+    path("organisationer/<int:pk>/", views.organisation_detail, name="detail"),
+    path("organisationer/<int:pk>/andra/", views.organisation_edit, name="edit"),
+    path("organisationer/<int:pk>/personer/", views.organisation_people, name="people"),
+    path("organisationer/<int:pk>/konto/", views.organisation_bank_account, name="bank_account"),
+    path("organisationer/<int:pk>/dokument/", views.organisation_documents, name="documents"),
+    path("organisationer/<int:pk>/anvandare/", views.organisation_members, name="members"),
+    path("dokument/<int:pk>/", views.document_download, name="document_download"),
+    path("roller/<int:pk>/<str:name>/", views.role_transition, name="role_transition"),
+]

@@ -1,0 +1,49 @@
+"""Every page of Bidra, opened in headless Chromium, has no WCAG 2.1 A/AA violation found by axe-core."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+
+from ..authz import Page, all_entries
+from ..conftest import build_world
+
+PAGES = [e for e in all_entries() if isinstance(e, Page) and e.html]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def _role(entry) -> str:
+    if entry.a11y_role:
+        return entry.a11y_role
+    for role in (
+        "applicant",
+        "caseworker",
+        "secretary",
+        "member",
+        "program_admin",
+        "other_caseworker",
+        "other_applicant",
+        "anonymous",
+    ):
+        if role in entry.allow and role not in entry.redirect:
+            return role
+    return "anonymous"
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("entry", PAGES, ids=[e.id for e in PAGES])
+def test_page_has_no_wcag_violations(entry, page_as, axe):
+    world = build_world()
+    if entry.setup:
+        entry.setup(world)
+    role = _role(entry)
+    page = page_as(world.user(role))
+    url = reverse(entry.name, kwargs=entry.kwargs(world)) + entry.query
+    response = page.goto(url)
+    assert response.status == entry.status, f"{url} as {role}: HTTP {response.status}"
+    results = axe.run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, f"{url} as {role}:\n{results.generate_report()}"

@@ -1,0 +1,263 @@
+"""The one way a case changes state, gets a case number, sends a message or
+keeps a document.  Every case type's services build on these."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+from django_fsm_log.helpers import FSMLogDescriptor
+
+from .checks import refusal
+from .models import CaseNumberSequence, DiariumEntry, OutboxMessage, StoredDocument
+
+
+class TransitionRefused(Exception):
+    """A transition that may not happen now; ``reasons`` are sentences a person can read."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = [str(r) for r in reasons]
+        super().__init__(" ".join(self.reasons))
+
+
+class CaseChangedMeanwhile(TransitionRefused):
+    """Someone else changed the case since it was read."""
+
+
+SYSTEM_EMAIL = "system@bidra.invalid"
+
+
+def system_user():
+    """The user that timers and other automatic steps act as in the log."""
+    User = get_user_model()
+    user, _created = User.objects.get_or_create(
+        email=SYSTEM_EMAIL,
+        defaults={"full_name": "Bidra (automatiskt)", "is_active": False, "is_system": True},
+    )
+    return user
+
+
+def _transition_meta(case, name: str):
+    method = getattr(case, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        raise ValueError(f"{type(case).__name__} has no transition {name!r}")
+    return method, meta
+
+
+@dataclass
+class TransitionOption:
+    name: str
+    label: str
+    target: str
+    allowed: bool
+    reasons: list[str] = field(default_factory=list)
+    custom: dict = field(default_factory=dict)
+    permitted: bool = True
+
+
+def transition_check(case, name: str, *, by) -> TransitionOption:
+    """Whether ``by`` may perform transition ``name`` on ``case`` now, and why not."""
+    method, meta = _transition_meta(case, name)
+    state = meta.field.get_state(case)
+    transition = meta.get_transition(state)
+    label = str((transition.custom if transition else {}).get("label", name)) if transition else name
+    if transition is None:
+        return TransitionOption(
+            name,
+            label,
+            "",
+            False,
+            [
+                _("This is not possible while the case is “%(state)s”.")
+                % {"state": _state_label(case, meta, state)}
+            ],
+        )
+    reasons: list[str] = []
+    permitted = transition.has_perm(case, by)
+    if not permitted:
+        reasons.append(_("You do not have permission to do this."))
+    reasons += [refusal(c) for c in transition.conditions if not c(case)]
+    return TransitionOption(
+        name, label, transition.target, not reasons, reasons, dict(transition.custom), permitted
+    )
+
+
+def _state_label(case, meta, state) -> str:
+    return str(dict(meta.field.flatchoices).get(state, state))
+
+
+def transitions_for(case, *, by, include_hidden: bool = False) -> list[TransitionOption]:
+    """Every transition out of the case's current state, with whether ``by`` may do it now."""
+    fsm_field = case._meta.get_field("state")
+    options = []
+    for transition in fsm_field.get_all_transitions(type(case)):
+        if transition.source not in (fsm_field.get_state(case), "*", "+"):
+            continue
+        if transition.custom.get("hidden") and not include_hidden:
+            continue
+        if any(o.name == transition.name for o in options):
+            continue
+        options.append(transition_check(case, transition.name, by=by))
+    return options
+
+
+def perform_transition(case, name: str, *, by, reason: str = "", **kwargs):
+    """Check permission and conditions, run the transition, save, and log it.
+
+    Runs inside one transaction: the state change and its log row are written
+    together or not at all.  Raises PermissionDenied when ``by`` may not do it,
+    TransitionRefused (with readable reasons) when the case is not ready, and
+    CaseChangedMeanwhile when another transaction changed the state first.
+    """
+    option = transition_check(case, name, by=by)
+    if not option.permitted:
+        raise PermissionDenied(option.reasons[0])
+    if not option.allowed:
+        raise TransitionRefused(option.reasons)
+    method, _meta = _transition_meta(case, name)
+    with transaction.atomic():
+        with FSMLogDescriptor(case, "by", by), FSMLogDescriptor(case, "description", reason or ""):
+            result = method(**kwargs)
+        try:
+            with transaction.atomic():
+                case.save()
+        except ConcurrentTransition as exc:
+            raise CaseChangedMeanwhile(
+                [_("Someone else changed this case at the same time. Reload the page and try again.")]
+            ) from exc
+    return result
+
+
+def case_number_register(*, committee, title: str, case=None, by, year: int | None = None) -> DiariumEntry:
+    """Register a case in the diarium and give it the next case number.
+
+    Per committee and year the numbers are consecutive and never repeat, also
+    when many are registered at once: the sequence row is incremented with one
+    UPDATE, which PostgreSQL serialises with a row lock until commit.
+    """
+    year = year or timezone.localdate().year
+    with transaction.atomic():
+        sequence = _sequence(committee, year)
+        CaseNumberSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
+        number = CaseNumberSequence.objects.values_list("last_number", flat=True).get(pk=sequence.pk)
+        formatted = committee.municipality.case_number_format.format(
+            committee=committee.code, year=year, number=number
+        )
+        entry = DiariumEntry.objects.create(
+            committee=committee,
+            year=year,
+            number=number,
+            case_number=formatted,
+            title=title[:300],
+            content_type=ContentType.objects.get_for_model(case) if case is not None else None,
+            object_id=case.pk if case is not None else None,
+            registered_by=by,
+        )
+        if case is not None:
+            type(case).objects.filter(pk=case.pk).update(
+                case_number=formatted, registered_at=entry.registered_at
+            )
+            case.case_number = formatted
+            case.registered_at = entry.registered_at
+    return entry
+
+
+def _sequence(committee, year: int) -> CaseNumberSequence:
+    try:
+        return CaseNumberSequence.objects.get(committee=committee, year=year)
+    except CaseNumberSequence.DoesNotExist:
+        try:
+            with transaction.atomic():
+                return CaseNumberSequence.objects.create(committee=committee, year=year)
+        except IntegrityError:
+            return CaseNumberSequence.objects.get(committee=committee, year=year)
+
+
+def outbox_enqueue(*, key: str, to: str, subject: str, template: str, context: dict) -> OutboxMessage | None:
+    """Write a message in the current transaction and send it after commit.
+
+    The same ``key`` twice (a retried job, a double click) writes one message.
+    """
+    from . import tasks
+
+    if not to:
+        return None
+    body = render_to_string(template, context)
+    message, created = OutboxMessage.objects.get_or_create(
+        key=key[:200], defaults={"to": to, "subject": subject[:300], "body": body}
+    )
+    if created:
+        tasks.outbox_send.delay_on_commit(message.pk)
+    return message
+
+
+def outbox_send(*, message_id: int) -> bool:
+    """Send one message unless it was sent already.  Returns True when it was sent now."""
+    from django.core.mail import EmailMessage
+
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id, sent_at=None).first()
+        if message is None:
+            return False
+        message.attempts += 1
+        try:
+            EmailMessage(subject=message.subject, body=message.body, to=[message.to]).send()
+        except Exception as exc:  # noqa: BLE001 - recorded and retried by the periodic task
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                attempts=message.attempts, last_error=str(exc)[:2000]
+            )
+            return False
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        message.save(update_fields=["sent_at", "attempts", "last_error"])
+    return True
+
+
+def document_store(
+    *, subject: models.Model, kind: str, title: str, template: str, context: dict, by
+) -> StoredDocument:
+    """Render a document as PDF/A and keep it; the same content twice is one version."""
+    from .pdf import html_to_pdfa
+
+    html = render_to_string(template, context)
+    source_sha = hashlib.sha256(html.encode()).hexdigest()
+    content_type = ContentType.objects.get_for_model(subject)
+    latest = (
+        StoredDocument.objects.filter(content_type=content_type, object_id=subject.pk, kind=kind)
+        .order_by("-version")
+        .first()
+    )
+    if latest is not None and latest.source_sha256 == source_sha:
+        return latest
+    pdf = html_to_pdfa(html)
+    document = StoredDocument(
+        content_type=content_type,
+        object_id=subject.pk,
+        kind=kind,
+        version=(latest.version + 1) if latest else 1,
+        title=title,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        source_sha256=source_sha,
+        size=len(pdf),
+        created_by=by,
+    )
+    document.file.save(f"{kind}-{subject.pk}-v{document.version}.pdf", ContentFile(pdf), save=False)
+    document.save()
+    return document
+
+
+def require(user, perm: str, obj=None) -> None:
+    """Raise PermissionDenied unless ``user`` holds ``perm`` (for ``obj``)."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))

@@ -1,0 +1,45 @@
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django_fsm_log.models import StateLog
+
+from .attention import panels_for
+from .models import StatefulModel
+
+
+@login_required
+def home(request):
+    return render(request, "home.html", {"panels": panels_for(request)})
+
+
+@login_required
+def history(request, app_label, model, pk):
+    """The transition log of any case the user may see."""
+    try:
+        model_class = apps.get_model(app_label, model)
+    except LookupError as exc:
+        raise Http404 from exc
+    if not issubclass(model_class, StatefulModel) or not model_class.view_permission:
+        raise Http404
+    case = get_object_or_404(model_class, pk=pk)
+    if not request.user.has_perm(model_class.view_permission, case):
+        raise Http404
+    entries = (
+        StateLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(model_class), object_id=case.pk
+        )
+        .select_related("by")
+        .order_by("timestamp", "pk")
+    )
+    state_labels = dict(model_class._meta.get_field("state").flatchoices)
+    rows = [
+        {
+            "entry": e,
+            "source": state_labels.get(e.source_state, e.source_state),
+            "target": state_labels.get(e.state, e.state),
+        }
+        for e in entries
+    ]
+    return render(request, "workflows/history.html", {"case": case, "rows": rows})
