@@ -31,5 +31,6 @@ urlpatterns = [
     path("sprak/", set_language, name="set_language"),
     path("", include("organizations.urls")),
     path("", include("workflows.urls")),
+    path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]
