@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django_fsm_log.models import StateLog
 
 ERASED_NAME = "Raderad användare"
@@ -154,7 +154,7 @@ def _log(user, transition: str, *, by, description: str, state: str = "active") 
 # --- What the register and the engine hold ---------------------------------------------------
 
 
-@register_export("staff_roles", _l("Staff roles"))
+@register_export("staff_roles", gettext_lazy("Staff roles"))
 def _export_staff_roles(*, email, user):
     if user is None:
         return []
@@ -168,7 +168,7 @@ def _export_staff_roles(*, email, user):
     ]
 
 
-@register_export("delegations", _l("Delegations"))
+@register_export("delegations", gettext_lazy("Delegations"))
 def _export_delegations(*, email, user):
     if user is None:
         return []
@@ -184,7 +184,7 @@ def _export_delegations(*, email, user):
     ]
 
 
-@register_export("organisation_roles", _l("Roles in organisations"))
+@register_export("organisation_roles", gettext_lazy("Roles in organisations"))
 def _export_org_roles(*, email, user):
     if user is None:
         return []
@@ -201,7 +201,7 @@ def _export_org_roles(*, email, user):
     ]
 
 
-@register_export("people", _l("Board member or contact person"))
+@register_export("people", gettext_lazy("Board member or contact person"))
 def _export_people(*, email, user):
     from organizations.models import Person
 
@@ -218,7 +218,7 @@ def _export_people(*, email, user):
     ]
 
 
-@register_export("log", _l("Entries in the transition log"))
+@register_export("log", gettext_lazy("Entries in the transition log"))
 def _export_log(*, email, user):
     if user is None:
         return []
@@ -235,7 +235,7 @@ def _export_log(*, email, user):
     ]
 
 
-@register_export("messages", _l("E-mail messages"))
+@register_export("messages", gettext_lazy("E-mail messages"))
 def _export_messages(*, email, user):
     from workflows.models import OutboxMessage
 
@@ -250,7 +250,7 @@ def _export_messages(*, email, user):
     ]
 
 
-@register_export("documents_uploaded", _l("Uploaded documents"))
+@register_export("documents_uploaded", gettext_lazy("Uploaded documents"))
 def _export_documents(*, email, user):
     from organizations.models import OrganisationDocument
 
@@ -268,7 +268,7 @@ def _export_documents(*, email, user):
     ]
 
 
-@register_export("sign_in_attempts", _l("Sign-in records"))
+@register_export("sign_in_attempts", gettext_lazy("Sign-in records"))
 def _export_sign_ins(*, email, user):
     from axes.models import AccessAttempt, AccessLog
 
