@@ -33,11 +33,17 @@ def test_no_page_template_carries_inline_script_or_event_handlers(client, world)
         assert "<script>" not in html and " onclick=" not in html and " onload=" not in html, url
 
 
+def _environment(**env):
+    # The browser tests allow async-unsafe calls in this process; a deployment never does.
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**base, **env}
+
+
 def _manage(*args, **env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE,
-        env={**os.environ, **env},
+        env=_environment(**env),
         capture_output=True,
         text=True,
         timeout=120,
@@ -66,12 +72,9 @@ def test_production_settings_make_cookies_secure_and_send_hsts():
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup();" + code],
         cwd=BASE,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.production",
-            "SECRET_KEY": "y" * 64,
-            "ALLOWED_HOSTS": "bidra.example.se",
-        },
+        env=_environment(
+            DJANGO_SETTINGS_MODULE="config.production", SECRET_KEY="y" * 64, ALLOWED_HOSTS="bidra.example.se"
+        ),
         capture_output=True,
         text=True,
         timeout=60,
