@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("organizations.urls")),
     path("", include("workflows.urls")),
+    path("", include("grants.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]
