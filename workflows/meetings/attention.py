@@ -1,0 +1,23 @@
+"""Start-page panels of committee meetings: the secretary's and members' next meetings,
+and minutes waiting for an adjuster's approval."""
+
+from workflows.attention import panel
+
+from ..meetings_models import Attendance, Meeting
+from . import selectors
+
+
+@panel(order=40)
+def meetings(request):
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    upcoming = selectors.meetings_upcoming(user=user)
+    to_approve = list(
+        Attendance.objects.filter(
+            user=user, adjuster=True, present=True, approved_at=None, meeting__state=Meeting.State.HELD
+        ).select_related("meeting__committee")
+    )
+    if not upcoming and not to_approve:
+        return None
+    return {"template": "workflows/meetings/panel.html", "upcoming": upcoming, "to_approve": to_approve}
