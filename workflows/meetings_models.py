@@ -23,11 +23,6 @@ from .checks import check
 from .models import StatefulModel
 
 
-@check(_("Add at least one case to the agenda first."))
-def agenda_has_items(meeting) -> bool:
-    return meeting.items.filter(kind=AgendaItem.Kind.DECISION).exists()
-
-
 @check(_("Record who is present first."))
 def attendance_recorded(meeting) -> bool:
     return meeting.attendances.filter(present=True).exists()
@@ -95,7 +90,6 @@ class Meeting(StatefulModel):
         field=state,
         source=State.PLANNED,
         target=State.AGENDA_PUBLISHED,
-        conditions=[agenda_has_items],
         permission="workflows.manage_meeting",
         custom={"label": _("Publish the agenda")},
     )
