@@ -132,6 +132,7 @@ def test_a_meeting_goes_from_agenda_to_final_decisions(
     assert (trygg.state, trygg.granted_amount) == ("granted", 135000)
     assert (idrott.state, idrott.granted_amount) == ("granted", 50000)
     assert Budget.objects.get().granted == 185000
+    assert services.case_decision(idrott).amount == 50000
     assert not services.decision_may_be_executed(trygg_item)
 
     # Approval must wait until every item is decided.

@@ -1,6 +1,7 @@
-"""Start-page panels of committee meetings: the secretary's and members' next meetings,
+"""Start-page panel of committee meetings for secretaries and members: the next meetings,
 and minutes waiting for an adjuster's approval."""
 
+from organizations.permissions import staff_roles
 from workflows.attention import panel
 
 from ..meetings_models import Attendance, Meeting
@@ -12,12 +13,12 @@ def meetings(request):
     user = request.user
     if not user.is_authenticated:
         return None
+    if not any(role in ("secretary", "member") for _m, _c, role in staff_roles(user)):
+        return None
     upcoming = selectors.meetings_upcoming(user=user)
     to_approve = list(
         Attendance.objects.filter(
             user=user, adjuster=True, present=True, approved_at=None, meeting__state=Meeting.State.HELD
         ).select_related("meeting__committee")
     )
-    if not upcoming and not to_approve:
-        return None
     return {"template": "workflows/meetings/panel.html", "upcoming": upcoming, "to_approve": to_approve}

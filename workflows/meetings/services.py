@@ -255,7 +255,7 @@ def decisions_record(
         if meeting.state != Meeting.State.HELD:
             raise TransitionRefused([_("Decisions are recorded once the meeting is marked as held.")])
         items = list(
-            meeting.items.select_for_update()
+            meeting.items.select_for_update(of=("self",))
             .filter(group_no=group_no, kind=AgendaItem.Kind.DECISION, decision__isnull=True)
             .order_by("order")
         )
@@ -443,7 +443,9 @@ def appeal_resolve(*, appeal: Appeal, outcome: str, resolved_on: dt.date, note: 
         raise ValidationError(_("Choose how the appeal ended."))
     with transaction.atomic():
         appeal = (
-            Appeal.objects.select_for_update().select_related("decision__item__meeting").get(pk=appeal.pk)
+            Appeal.objects.select_for_update(of=("self",))
+            .select_related("decision__item__meeting")
+            .get(pk=appeal.pk)
         )
         if not appeal.pending:
             raise TransitionRefused([_("This appeal is resolved already.")])
@@ -466,6 +468,18 @@ def appeal_resolve(*, appeal: Appeal, outcome: str, resolved_on: dt.date, note: 
             decision.final_at = timezone.now()
             decision.save(update_fields=["final_at"])
     return appeal
+
+
+def case_decision(case) -> Decision | None:
+    """The decision that stands for ``case`` (the latest one not annulled), committee or delegated."""
+    return (
+        Decision.objects.filter(
+            content_type=ContentType.objects.get_for_model(case), object_id=case.pk, annulled=False
+        )
+        .select_related("item__meeting")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
 
 
 def decision_may_be_executed(item_or_decision) -> bool:
