@@ -13,6 +13,7 @@ from workflows import tasks
 from workflows.agenda import BudgetExceeded
 from workflows.meetings import services
 from workflows.meetings.documents import officer_report_make
+from workflows.meetings.selectors import recused_user_ids
 from workflows.meetings.services import DecisionData
 from workflows.meetings_models import AgendaItem, Decision, Meeting
 from workflows.models import StoredDocument
@@ -107,6 +108,8 @@ def test_a_meeting_goes_from_agenda_to_final_decisions(
     services.recusal_declare(
         item=trygg_item, user=people["lars"], reason="Styrelseledamot i föreningen.", by=people["lars"]
     )
+    assert recused_user_ids(case=trygg) == {people["lars"].pk}
+    assert recused_user_ids(case=idrott) == set()
 
     # The group is decided at once: Trygg Vardag as proposed, the sports club with an amended amount.
     with django_capture_on_commit_callbacks(execute=True):

@@ -148,3 +148,12 @@ def meeting_documents(*, meeting: Meeting, items: list[AgendaItem] | None = None
     for document in documents:
         latest.setdefault((document.content_type_id, document.object_id, document.kind), document)
     return list(latest.values())
+
+
+def recused_user_ids(*, case) -> set[int]:
+    """Users who declared a conflict of interest in ``case`` on any agenda: their part does not count."""
+    return set(
+        Recusal.objects.filter(
+            item__content_type=ContentType.objects.get_for_model(case), item__object_id=case.pk
+        ).values_list("user_id", flat=True)
+    )

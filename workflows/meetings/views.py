@@ -273,20 +273,19 @@ def meeting_decide(request, pk, group):
     errors = []
     if request.method == "POST" and group_form.is_valid() and all(f.is_valid() for _i, f in item_forms):
         common = group_form.cleaned_data
-        decisions = {
-            item.pk: services.DecisionData(
+        decisions = {}
+        for item, f in item_forms:
+            grant = f.cleaned_data["outcome"] in services.AMOUNT_OUTCOMES
+            shared = common["conditions"] if grant else ""
+            decisions[item.pk] = services.DecisionData(
                 outcome=f.cleaned_data["outcome"],
-                amount=f.cleaned_data["amount"]
-                if f.cleaned_data["outcome"] in services.AMOUNT_OUTCOMES
-                else None,
-                conditions="\n".join(c for c in (common["conditions"], f.cleaned_data["conditions"]) if c),
-                period_start=common["period_start"],
-                period_end=common["period_end"],
-                report_due=common["report_due"],
+                amount=f.cleaned_data["amount"] if grant else None,
+                conditions="\n".join(c for c in (shared, f.cleaned_data["conditions"]) if c),
+                period_start=common["period_start"] if grant else None,
+                period_end=common["period_end"] if grant else None,
+                report_due=common["report_due"] if grant else None,
                 reasons=f.cleaned_data["reasons"],
             )
-            for item, f in item_forms
-        }
         try:
             services.decisions_record(meeting=meeting, group_no=group, decisions=decisions, by=request.user)
         except (ValidationError, TransitionRefused, BudgetExceeded) as exc:
