@@ -42,8 +42,8 @@ format: $(STAMP)
 
 # Update the Swedish catalogues after changing user-facing text (needs gettext's xgettext/msgmerge).
 messages: $(STAMP)
-	for app in $(APPS); do (cd $$app && mkdir -p locale && ../$(BIN)/python ../manage.py makemessages -l sv --no-obsolete -v0); done
-	$(BIN)/python manage.py makemessages -l sv --no-obsolete -v0 $(foreach a,$(APPS),--ignore=$(a)) --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	for app in $(APPS); do (cd $$app && mkdir -p locale && ../$(BIN)/python ../manage.py makemessages -l sv --no-obsolete --no-location -v0); done
+	$(BIN)/python manage.py makemessages -l sv --no-obsolete --no-location -v0 $(foreach a,$(APPS),--ignore=$(a)) --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
 worker: setup
 	$(BIN)/celery -A config worker -l info

@@ -31,7 +31,7 @@ DEMO_PASSWORD = "demo-bidra-2026"  # noqa: S105 - printed for newcomers, demo da
 
 
 def org_number(serial: int, group: str = "8") -> str:
-    body = f"{group}0{serial:07d}"[:9]
+    body = f"{group}02{serial:06d}"
     return body + luhn.calc_check_digit(body)
 
 

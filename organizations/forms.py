@@ -95,7 +95,7 @@ class OrganisationForm(forms.ModelForm):
 
 
 class OrganisationRegisterForm(OrganisationForm):
-    org_number = OrgNumberField(label=_("Organisation number"), help_text=_("Ten digits, e.g. 802012-3456."))
+    org_number = OrgNumberField(label=_("Organisation number"), help_text=_("Ten digits, e.g. 802012-3454."))
     municipality = forms.ModelChoiceField(
         label=_("Municipality where you are active"), queryset=Municipality.objects.all()
     )
@@ -106,8 +106,8 @@ class OrganisationRegisterForm(OrganisationForm):
     class Meta(OrganisationForm.Meta):
         fields = ["name", "org_number", *OrganisationForm.Meta.fields[1:]]
 
-    def clean_org_number(self):
-        return self.cleaned_data["org_number"]
+    def validate_unique(self):
+        """A taken org number is answered by the service, which points to asking for access."""
 
 
 class ActivityForm(forms.ModelForm):

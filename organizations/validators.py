@@ -10,13 +10,22 @@ from stdnum.se import orgnr
 def org_number_compact(value: str) -> str:
     """Return the ten digits of a valid organisation number or raise ValidationError."""
     try:
-        return orgnr.validate(value or "")
+        digits = orgnr.validate(value or "")
     except StdnumError as exc:
         raise ValidationError(
-            _("%(value)s is not a valid organisation number. Write it as ten digits, e.g. 802012-3456."),
+            _("%(value)s is not a valid organisation number. Write it as ten digits, e.g. 802012-3454."),
             code="invalid_org_number",
             params={"value": value},
         ) from exc
+    if int(digits[2:4]) < 20:
+        # An organisation number's third and fourth digits are at least 20; lower is a
+        # personal identity number, and individuals are not organisations.
+        raise ValidationError(
+            _("%(value)s looks like a personal identity number, not an organisation number."),
+            code="personal_number",
+            params={"value": value},
+        )
+    return digits
 
 
 def org_number_format(value: str) -> str:
@@ -50,7 +59,7 @@ def plusgiro_compact(value: str) -> str:
         or any(ch not in "0123456789- " for ch in value)
     ):
         raise ValidationError(
-            _("%(value)s is not a valid plusgiro number. It has two to eight digits, e.g. 4 12 34-8."),
+            _("%(value)s is not a valid plusgiro number. It has two to eight digits, e.g. 4 12 34-6."),
             code="invalid_plusgiro",
             params={"value": value},
         )

@@ -97,3 +97,112 @@ def mailoutbox_sent(mailoutbox, django_capture_on_commit_callbacks):
 
 def is_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+# --- a real Celery worker on Redis, for the tests marked celery_worker ----------------------
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        return ""
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Start ``celery worker`` as a separate process on the test database and a private queue.
+
+    Needs PostgreSQL (the worker must share the test database) and BIDRA_TEST_BROKER_URL.
+    Under CI=true with both available it always runs; elsewhere it is skipped with the reason.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    broker = os.environ.get("BIDRA_TEST_BROKER_URL", "")
+    database_url = _database_url()
+    if not broker or not database_url:
+        pytest.skip(
+            "needs PostgreSQL and BIDRA_TEST_BROKER_URL (a Redis URL): CI runs these with a real worker"
+        )
+    queue = f"bidra-test-{uuid.uuid4().hex[:8]}"
+    log = tmp_path_factory.mktemp("celery") / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "EMAIL_URL": "dummymail://",
+        "PYTHONUNBUFFERED": "1",
+        "BIDRA_VAR_DIR": str(log.parent),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queue,
+            "-c",
+            "2",
+            "-l",
+            "info",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{queue}@%h",
+        ],
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while "ready." not in log.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the Celery worker did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+    yield {"process": process, "queue": queue, "broker": broker, "log": log, "env": env}
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, settings):
+    """Send tasks to the real worker (instead of running them in process) during one test."""
+    from config.celery import app
+
+    previous = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=celery_worker_process["broker"],
+        task_default_queue=celery_worker_process["queue"],
+    )
+    app.__dict__.pop("amqp", None)  # queues and routes are cached on first use
+    yield celery_worker_process
+    app.conf.update(previous)
+    app.__dict__.pop("amqp", None)
+
+
+def wait_for(condition, timeout: float = 30.0, interval: float = 0.2, explain=lambda: ""):
+    """Poll until ``condition()`` is truthy (for work done by another process); return its value."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"not done within {timeout} s\n{explain()}")

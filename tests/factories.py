@@ -22,8 +22,7 @@ PASSWORD = "correct-horse-battery"
 
 
 def valid_org_number(n: int, group: str = "8") -> str:
-    body = f"{group}{n:08d}"[-9:]
-    body = group + body[1:]
+    body = f"{group}02{n % 1000000:06d}"
     return body + luhn.calc_check_digit(body)
 
 

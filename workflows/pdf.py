@@ -1,28 +1,33 @@
-"""HTML to PDF/A with WeasyPrint: every document Bidra hands out goes through here."""
+"""HTML to PDF/A with WeasyPrint: every document Bidra hands out goes through here.
+
+Documents may only use Bundled files: ``/static/...`` references are resolved
+through Django's static finders, and nothing is fetched over the network.
+"""
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+PDF_VARIANT = "pdf/a-3b"
 
 
-def _fetch_static(url: str):
-    """Resolve /static/ URLs from the static finders, never over the network."""
-    from weasyprint import default_url_fetcher
+class BundledFilesFetcher(URLFetcher):
+    def __init__(self):
+        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
 
-    prefix = "/" + settings.STATIC_URL.lstrip("/")
-    if url.startswith("file://") or url.startswith("data:"):
-        return default_url_fetcher(url)
-    path = url.split("://", 1)[-1]
-    path = path[path.find("/") :] if "://" in url else path
-    if path.startswith(prefix):
-        found = finders.find(path[len(prefix) :])
-        if found:
-            return default_url_fetcher(f"file://{found}")
-    raise ValueError(f"Documents may only use bundled files, not {url}")
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        prefix = "file:///" + settings.STATIC_URL.strip("/") + "/"
+        if url.startswith(prefix):
+            found = finders.find(url[len(prefix) :].split("?")[0])
+            if found:
+                return super().fetch(f"file://{found}", headers)
+        raise ValueError(f"Documents may only use bundled files, not {url}")
 
 
 def html_to_pdfa(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url="/", url_fetcher=_fetch_static).write_pdf(
-        pdf_variant="pdf/a-3b", uncompressed_pdf=False
+    return HTML(string=html, base_url="/", url_fetcher=BundledFilesFetcher()).write_pdf(
+        pdf_variant=PDF_VARIANT
     )

@@ -47,3 +47,13 @@ def test_page_has_no_wcag_violations(entry, page_as, axe):
     assert response.status == entry.status, f"{url} as {role}: HTTP {response.status}"
     results = axe.run(page, options=AXE_OPTIONS)
     assert results.violations_count == 0, f"{url} as {role}:\n{results.generate_report()}"
+
+
+def test_the_check_finds_a_violation_when_there_is_one(browser, axe):
+    """The accessibility check itself works: an unlabelled field and a missing language are reported."""
+    page = browser.new_page()
+    page.set_content("<html><body><main><input type='text'></main></body></html>")
+    results = axe.run(page, options=AXE_OPTIONS)
+    page.close()
+    ids = {v["id"] for v in results.response["violations"]}
+    assert {"label", "html-has-lang"} <= ids
