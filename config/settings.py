@@ -179,6 +179,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-outbox": {"task": "workflows.tasks.outbox_send_pending", "schedule": 60.0},
     "fire-due-timers": {"task": "workflows.tasks.timers_fire_due", "schedule": 300.0},
     "apply-retention": {"task": "accounts.tasks.retention_apply", "schedule": 60.0 * 60 * 24},
+    "meetings-final": {"task": "workflows.tasks.meetings_finalise_due", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {
