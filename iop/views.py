@@ -362,10 +362,13 @@ def agreement_compare(request, pk):
         )
     )
     by_number = {v.number: v for v in versions}
+    if not versions:
+        raise Http404
+    default_a = versions[-2] if len(versions) > 1 else versions[-1]
     try:
-        a = by_number[int(request.GET.get("a") or (versions[-2].number if len(versions) > 1 else 0))]
+        a = by_number[int(request.GET.get("a") or default_a.number)]
         b = by_number[int(request.GET.get("b") or versions[-1].number)]
-    except (KeyError, ValueError, IndexError) as exc:
+    except (KeyError, ValueError) as exc:
         raise Http404 from exc
     return render(
         request,

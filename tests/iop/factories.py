@@ -123,6 +123,8 @@ def in_state(world, state: str, *, start: date | None = None, years: int = 3) ->
     partnership = initiative(world)
     steps = ["screening", "dialogue", "drafting", "proposed", "approved", "signed", "active"]
     for step in steps:
+        if partnership.state == state:
+            break
         if step == "screening":
             services.partnership_transition(partnership=partnership, name="start_screening", by=caseworker)
         elif step == "dialogue":
@@ -166,8 +168,6 @@ def in_state(world, state: str, *, start: date | None = None, years: int = 3) ->
         elif step == "active":
             services.partnership_transition(partnership=partnership, name="activate", by=caseworker)
         partnership.refresh_from_db()
-        if partnership.state == state:
-            break
     assert partnership.state == state
     return partnership
 
