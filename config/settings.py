@@ -160,6 +160,7 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery
 CELERY_BEAT_SCHEDULE = {
     "send-outbox": {"task": "workflows.tasks.outbox_send_pending", "schedule": 60.0},
     "fire-due-timers": {"task": "workflows.tasks.timers_fire_due", "schedule": 300.0},
+    "meetings-final": {"task": "workflows.tasks.meetings_finalise_due", "schedule": 3600.0},
     "iop-run-due": {"task": "iop.tasks.iop_run_due", "schedule": 3600.0},
 }
 

@@ -1,0 +1,328 @@
+"""The grants API: programs, rounds and applications, with the same permission checks as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from organizations.models import Organisation
+from workflows.api import CaseTransitionsMixin
+from workflows.services import TransitionRefused
+
+from . import services
+from .models import Application, Program, Round
+from .selectors import applications_visible, programs_visible
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    municipality = serializers.CharField(source="municipality.name", read_only=True)
+    committee = serializers.CharField(source="committee.name", read_only=True)
+
+    class Meta:
+        model = Program
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "municipality",
+            "committee",
+            "rules_reference",
+            "rules_url",
+            "description",
+            "who_may_apply",
+            "delegation_limit",
+            "is_active",
+        ]
+
+
+class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
+    """Grant programs the user may see: staff their municipality's, applicants where their organisations are active."""
+
+    serializer_class = ProgramSerializer
+
+    def get_queryset(self):
+        return (
+            programs_visible(user=self.request.user)
+            .select_related("municipality", "committee")
+            .order_by("pk")
+        )
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="upcoming, open or closed")
+
+    class Meta:
+        model = Round
+        fields = [
+            "id",
+            "program",
+            "name",
+            "year",
+            "opens_at",
+            "closes_at",
+            "decision_date",
+            "decision_reference",
+            "late_rule",
+            "late_deduction_percent",
+            "status",
+        ]
+
+
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    """Rounds of the programs the user may see."""
+
+    serializer_class = RoundSerializer
+
+    def get_queryset(self):
+        return Round.objects.filter(program__in=programs_visible(user=self.request.user)).order_by(
+            "-opens_at", "pk"
+        )
+
+
+class EligibilityResultSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    ok = serializers.BooleanField()
+    reason = serializers.CharField()
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all())
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    answers = serializers.DictField(
+        required=False, help_text="Answers by question key ('field:<id>' of the round's form)."
+    )
+    eligibility = EligibilityResultSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "case_number",
+            "state",
+            "round",
+            "organisation",
+            "title",
+            "requested_amount",
+            "answers",
+            "democracy_declaration",
+            "submitted_at",
+            "late_deduction_percent",
+            "completion_deadline",
+            "eligibility",
+            "score",
+            "proposed_amount",
+            "proposal_motivation",
+        ]
+        read_only_fields = [
+            "case_number",
+            "state",
+            "submitted_at",
+            "late_deduction_percent",
+            "completion_deadline",
+            "score",
+            "proposed_amount",
+            "proposal_motivation",
+        ]
+
+
+class ApplicationUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=200)
+    requested_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=0, required=False, allow_null=True
+    )
+    answers = serializers.DictField(required=False)
+    democracy_declaration = serializers.BooleanField(required=False)
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="'attachment:<id>' or 'field:<id>' of the round's snapshot")
+    file = serializers.FileField()
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class AssessmentInputSerializer(serializers.Serializer):
+    scores = serializers.DictField(
+        child=serializers.DictField(),
+        help_text='{"<criterion id>": {"score": 4, "na": false, "comment": "…"}}',
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    complete = serializers.BooleanField(required=False, default=False)
+
+
+class AssessmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    weighted_score = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+def _api_error(exc):
+    if isinstance(exc, PermissionDenied):
+        return ApiPermissionDenied(str(exc))
+    if isinstance(exc, ValidationError):
+        return ApiValidationError({"detail": exc.messages})
+    return exc
+
+
+class ApplicationViewSet(
+    CaseTransitionsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Applications: the applicant's own organisations', or staff's registered ones of their municipality.
+
+    Create a draft with POST, fill it in with PATCH, add files with ``attachments``,
+    then ``POST …/transitions/submit/``.  Every change of state is a transition.
+    """
+
+    serializer_class = ApplicationSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return (
+            applications_visible(user=self.request.user)
+            .select_related("round__program", "organisation")
+            .order_by("-created_at", "-pk")
+        )
+
+    def get_object(self):
+        obj = super().get_object()
+        if not self.request.user.has_perm("grants.view_application", obj):
+            raise NotFound
+        return obj
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        round = data["round"]
+        if not request.user.has_perm("grants.apply", data["organisation"]):
+            raise ApiPermissionDenied("Du kan bara ansöka för en organisation som du företräder.")
+        if not request.user.has_perm("grants.view_program", round.program):
+            raise ApiValidationError({"round": ["Okänd ansökningsomgång."]})
+        try:
+            application = services.application_start(
+                round=round, organisation=data["organisation"], by=request.user
+            )
+            application = services.application_save(
+                application=application,
+                by=request.user,
+                title=data.get("title"),
+                requested_amount=data.get("requested_amount"),
+                answers=data.get("answers"),
+                democracy_declaration=data.get("democracy_declaration"),
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            raise _api_error(exc) from exc
+        return Response(self.get_serializer(application).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ApplicationUpdateSerializer, responses=ApplicationSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        application = self.get_object()
+        serializer = ApplicationUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            application = services.application_save(application=application, by=request.user, **data)
+        except (PermissionDenied, ValidationError) as exc:
+            raise _api_error(exc) from exc
+        return Response(self.get_serializer(application).data)
+
+    def run_transition(self, case, name: str, reason: str, data: dict):
+        user = self.request.user
+        calls = {
+            "submit": lambda: services.application_submit(application=case, by=user),
+            "withdraw": lambda: services.application_withdraw(application=case, by=user, reason=reason),
+            "accept": lambda: services.application_accept(application=case, by=user, reason=reason),
+            "dismiss": lambda: services.application_dismiss(application=case, by=user, reason=reason),
+            "request_completion": lambda: services.application_request_completion(
+                application=case,
+                by=user,
+                message=str(data.get("message", reason)),
+                working_days=int(data.get("working_days") or services.DEFAULT_COMPLETION_DAYS),
+            ),
+            "answer_completion": lambda: services.application_answer_completion(
+                application=case, by=user, answer=str(data.get("answer", reason))
+            ),
+            "finish_assessment": lambda: services.application_finish_assessment(application=case, by=user),
+            "reopen_assessment": lambda: services.application_reopen_assessment(application=case, by=user),
+            "propose": lambda: services.application_propose(
+                application=case,
+                by=user,
+                amount=data.get("amount"),
+                motivation=str(data.get("motivation", reason)),
+            ),
+        }
+        if name not in calls:
+            raise NotFound(f"No transition {name!r}.")
+        try:
+            calls[name]()
+        except ValidationError as exc:
+            raise _api_error(exc) from exc
+        except (TypeError, ValueError) as exc:
+            raise ApiValidationError({"detail": ["Kontrollera de värden du skickade."]}) from exc
+        return Application.objects.get(pk=case.pk)
+
+    @extend_schema(request=AttachmentUploadSerializer, responses={201: AttachmentSerializer})
+    @action(
+        detail=True, methods=["post"], url_path="attachments", parser_classes=[MultiPartParser, FormParser]
+    )
+    def attachments(self, request, pk=None):
+        application = self.get_object()
+        serializer = AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            attachment = services.application_attach(
+                application=application,
+                by=request.user,
+                key=serializer.validated_data["key"],
+                upload=serializer.validated_data["file"],
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            raise _api_error(exc) from exc
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AssessmentInputSerializer, responses={200: AssessmentSerializer})
+    @action(detail=True, methods=["post"], url_path="assessment")
+    def assessment(self, request, pk=None):
+        """Save the signed-in assessor's scores (``complete`` to finish them)."""
+        application = self.get_object()
+        serializer = AssessmentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            assessment = services.assessment_save(
+                application=application,
+                by=request.user,
+                scores=serializer.validated_data["scores"],
+                comment=serializer.validated_data["comment"],
+                complete=serializer.validated_data["complete"],
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            raise _api_error(exc) from exc
+        except TransitionRefused as exc:
+            return Response({"detail": str(exc), "reasons": exc.reasons}, status=status.HTTP_409_CONFLICT)
+        return Response(AssessmentSerializer(assessment).data)
+
+
+def register(router):
+    router.register("programs", ProgramViewSet, basename="program")
+    router.register("rounds", RoundViewSet, basename="round")
+    router.register("applications", ApplicationViewSet, basename="application")

@@ -1,0 +1,179 @@
+"""Who does what next with an application: a viewflow process whose artifact is the application.
+
+The application's state machine (models.py) is the truth about the case; the
+flow only decides which task is waiting for whom.  Human steps are View tasks
+shown in our own inbox (viewflow's own views are never routed); the services
+complete them when the caseworker performs the matching transition.  The
+completion deadline is a timer boundary on the waiting step: when it passes
+without an answer, a task proposing dismissal appears in the inbox.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import STATUS, flow, lock
+from viewflow.workflow.models import Process, Task
+
+from .models import Application
+
+S = Application.State
+HUMAN_OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def _not_routed(request, **kwargs):  # pragma: no cover - viewflow's views are never exposed
+    from django.http import Http404
+
+    raise Http404
+
+
+def _state(activation) -> str:
+    return Application.objects.values_list("state", flat=True).get(pk=activation.process.artifact_object_id)
+
+
+class ApplicationFlow(flow.Flow):
+    """Grant application
+
+    Screening, completion, assessment and proposal of one application."""
+
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(this.start_case).Next(this.screen)
+
+    screen = (
+        flow.View(_not_routed)
+        .Annotation(title=_("Screen the application"))
+        .Permission("grants.handle_application", obj=lambda process: process.artifact)
+        .Next(this.route)
+    )
+
+    route = (
+        flow.Switch()
+        .Case(this.await_completion, lambda a: _state(a) == S.COMPLETION_REQUESTED)
+        .Case(this.assess, lambda a: _state(a) == S.IN_ASSESSMENT)
+        .Case(this.screen, lambda a: _state(a) == S.SUBMITTED)
+        .Default(this.end)
+    )
+
+    await_completion = (
+        flow.Handle()
+        .Annotation(title=_("Wait for the completion"))
+        .OnTimeout(this.completion_due, this.lapsed, title=_("The completion deadline passes"))
+        .Next(this.after_answer)
+    )
+
+    after_answer = flow.If(lambda a: _state(a) == S.SUBMITTED).Then(this.check_completion).Else(this.end)
+
+    check_completion = (
+        flow.View(_not_routed)
+        .Annotation(title=_("Check the completion"))
+        .Permission("grants.handle_application", obj=lambda process: process.artifact)
+        .Next(this.route)
+    )
+
+    lapsed = (
+        flow.View(_not_routed)
+        .Annotation(title=_("Completion not received: propose dismissal"))
+        .Permission("grants.handle_application", obj=lambda process: process.artifact)
+        .onCreate(this.on_lapsed)
+        .Next(this.route)
+    )
+
+    assess = (
+        flow.View(_not_routed)
+        .Annotation(title=_("Assess and propose"))
+        .Permission("grants.handle_application", obj=lambda process: process.artifact)
+        .Next(this.route)
+    )
+
+    end = flow.End()
+
+    def start_case(self, activation, application):
+        activation.process.artifact = application
+        return activation.process
+
+    def completion_due(self, activation):
+        application = Application.objects.get(pk=activation.process.artifact_object_id)
+        deadline = application.completion_deadline or timezone.localdate()
+        # due once the whole deadline day has passed
+        return timezone.make_aware(datetime.combine(deadline, time.max))
+
+    def on_lapsed(self, activation):
+        from .services import completion_lapsed
+
+        completion_lapsed(application_id=activation.process.artifact_object_id)
+
+
+def processes_of(application) -> Process:
+    return Process.objects.filter(
+        artifact_content_type=ContentType.objects.get_for_model(Application),
+        artifact_object_id=application.pk,
+    )
+
+
+def open_tasks(application):
+    return Task.objects.filter(
+        process__in=processes_of(application),
+        flow_task_type="HUMAN",
+        status__in=HUMAN_OPEN,
+    ).select_related("owner")
+
+
+def flow_start(*, application: Application) -> None:
+    if not processes_of(application).exists():
+        ApplicationFlow.start.run(application=application)
+
+
+def flow_complete_human_task(*, application: Application, by) -> None:
+    """The caseworker's transition finishes the waiting human task; the flow routes on."""
+    for task in open_tasks(application):
+        with task.activation() as activation:
+            if activation.task.status == STATUS.NEW:
+                activation.assign(by)
+            if activation.task.status == STATUS.ASSIGNED:
+                if activation.task.owner_id != by.pk:
+                    activation.task.owner = by
+                activation.start(None)
+            activation.execute()
+
+
+def flow_completion_answered(*, application: Application) -> None:
+    task = (
+        Task.objects.filter(
+            process__in=processes_of(application),
+            flow_task=ApplicationFlow.await_completion,
+            status=STATUS.NEW,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if task is not None:
+        ApplicationFlow.await_completion.run(task)
+
+
+def flow_close(*, application: Application, by) -> None:
+    """Withdrawn or dismissed: finish whatever waits, so the flow reaches its end."""
+    flow_complete_human_task(application=application, by=by)
+    flow_completion_answered(application=application)
+
+
+def task_claim(*, task: Task, by) -> bool:
+    """Take an unclaimed task.  Exactly one of two people claiming at once wins."""
+    with transaction.atomic():
+        won = Task.objects.filter(pk=task.pk, owner__isnull=True, status=STATUS.NEW).update(
+            owner=by, status=STATUS.ASSIGNED, assigned=timezone.now()
+        )
+    return bool(won)
+
+
+def task_assign(*, task: Task, to) -> None:
+    with transaction.atomic():
+        locked = Task.objects.select_for_update().get(pk=task.pk)
+        if locked.status not in (STATUS.NEW, STATUS.ASSIGNED):
+            raise ValueError("closed")
+        Task.objects.filter(pk=task.pk).update(owner=to, status=STATUS.ASSIGNED, assigned=timezone.now())

@@ -1,0 +1,316 @@
+from django import forms
+from django.forms import modelformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Application,
+    BudgetCommitment,
+    Criterion,
+    EligibilityRule,
+    FormField,
+    Program,
+    ProgramBudget,
+    RequiredAttachment,
+    Round,
+)
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class ApplicationForm(forms.Form):
+    """The program's own form, built from the round's snapshot."""
+
+    title = forms.CharField(label=_("Title of the application"), max_length=200)
+    requested_amount = forms.DecimalField(
+        label=_("Amount applied for (kr)"), min_value=0, decimal_places=0, max_digits=12, required=False
+    )
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.field_keys = {}
+        for field in application.snapshot.get("fields", []):
+            if field["kind"] == FormField.Kind.FILE:
+                continue
+            name = f"f{field['id']}"
+            self.field_keys[name] = field["key"]
+            # Required is checked on submission, so a draft can be saved half done.
+            common = {"label": field["label"], "help_text": field["help_text"], "required": False}
+            kind = field["kind"]
+            if kind == FormField.Kind.LONG_TEXT:
+                form_field = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), **common)
+            elif kind in (FormField.Kind.NUMBER, FormField.Kind.AMOUNT):
+                form_field = forms.DecimalField(**common)
+            elif kind == FormField.Kind.DATE:
+                form_field = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+            elif kind == FormField.Kind.CHOICE:
+                form_field = forms.ChoiceField(
+                    choices=[("", "–")] + [(c, c) for c in field["choices"]], **common
+                )
+            elif kind == FormField.Kind.MULTIPLE_CHOICE:
+                form_field = forms.MultipleChoiceField(
+                    choices=[(c, c) for c in field["choices"]], widget=forms.CheckboxSelectMultiple, **common
+                )
+            elif kind == FormField.Kind.YES_NO:
+                form_field = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+            else:
+                form_field = forms.CharField(max_length=2000, **common)
+            if field["required"]:
+                form_field.widget.attrs["aria-required"] = "true"
+                form_field.label = f"{field['label']} *"
+            self.fields[name] = form_field
+            self.initial.setdefault(name, application.answers.get(field["key"]))
+        if any(r["kind"] == "democracy_declaration" for r in application.snapshot.get("rules", [])):
+            self.fields["democracy_declaration"] = forms.BooleanField(
+                label=_("We declare that the organisation respects the democracy conditions"),
+                help_text=_("The organisation respects democracy, human rights and equality."),
+                required=False,
+            )
+            self.initial.setdefault("democracy_declaration", application.democracy_declaration)
+        self.initial.setdefault("title", application.title)
+        self.initial.setdefault("requested_amount", application.requested_amount)
+
+    def answers(self) -> dict:
+        return {key: self.cleaned_data.get(name) for name, key in self.field_keys.items()}
+
+
+class AttachmentForm(forms.Form):
+    key = forms.ChoiceField(label=_("Which attachment"))
+    file = forms.FileField(label=_("File"), help_text=_("PDF, Word, Excel, OpenDocument, PNG or JPEG."))
+
+    def __init__(self, *args, keys: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = list(keys.items())
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class CompletionForm(forms.Form):
+    message = forms.CharField(label=_("What needs to be completed"), widget=forms.Textarea(attrs={"rows": 4}))
+    working_days = forms.IntegerField(
+        label=_("Working days to answer"),
+        min_value=1,
+        max_value=60,
+        initial=10,
+        help_text=_("Weekends and public holidays are not counted."),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ProposalForm(forms.Form):
+    amount = forms.DecimalField(label=_("Proposed amount (kr)"), min_value=0, decimal_places=0, max_digits=12)
+    motivation = forms.CharField(label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class OverrideForm(forms.Form):
+    rule = forms.ChoiceField(label=_("Rule"))
+    reason = forms.CharField(label=_("Why the rule is set aside"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, rules: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = [(r.kind, r.label) for r in rules]
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(label=_("What the conflict of interest is"), max_length=300)
+
+
+class AssessmentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Overall comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    complete = forms.BooleanField(label=_("My assessment is finished"), required=False)
+
+    def __init__(self, *args, criteria: list, assessment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        scores = assessment.scores if assessment else {}
+        self.groups = []
+        for criterion in criteria:
+            cid = criterion["id"]
+            entry = scores.get(str(cid), {})
+            choices = [("", "–")] + [
+                (str(n), str(n)) for n in range(criterion["scale_min"], criterion["scale_max"] + 1)
+            ]
+            self.fields[f"score_{cid}"] = forms.ChoiceField(
+                label=_("Score for %(name)s") % {"name": criterion["name"]},
+                choices=choices,
+                required=False,
+                help_text=criterion["guidance"],
+                initial="" if entry.get("score") is None else str(entry.get("score")),
+            )
+            names = [f"score_{cid}"]
+            if criterion["allow_na"]:
+                self.fields[f"na_{cid}"] = forms.BooleanField(
+                    label=_("Not applicable: %(name)s") % {"name": criterion["name"]},
+                    required=False,
+                    initial=entry.get("na", False),
+                )
+                names.append(f"na_{cid}")
+            self.fields[f"comment_{cid}"] = forms.CharField(
+                label=_("Comment on %(name)s") % {"name": criterion["name"]},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=entry.get("comment", ""),
+            )
+            names.append(f"comment_{cid}")
+            self.groups.append((criterion, names))
+        if assessment:
+            self.initial.setdefault("comment", assessment.comment)
+            self.initial.setdefault("complete", assessment.completed_at is not None)
+
+    def scores(self) -> dict:
+        return {
+            str(c["id"]): {
+                "score": self.cleaned_data.get(f"score_{c['id']}") or None,
+                "na": bool(self.cleaned_data.get(f"na_{c['id']}")),
+                "comment": self.cleaned_data.get(f"comment_{c['id']}", ""),
+            }
+            for c in self.criteria
+        }
+
+    def grouped(self):
+        return [(criterion, [self[n] for n in names]) for criterion, names in self.groups]
+
+
+class InboxFilterForm(forms.Form):
+    program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none(), required=False)
+    round = forms.ModelChoiceField(label=_("Round"), queryset=Round.objects.none(), required=False)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All"))] + list(Application.State.choices)
+    )
+    mine = forms.BooleanField(label=_("Only my tasks"), required=False)
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+        self.fields["round"].queryset = Round.objects.filter(program__in=programs).select_related("program")
+
+
+class RoundFilterForm(forms.Form):
+    q = forms.CharField(label=_("Organisation or case number"), required=False)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All"))] + list(Application.State.choices)
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("-submitted", _("Latest submitted")),
+            ("submitted", _("First submitted")),
+            ("case_number", _("Case number")),
+            ("organisation", _("Organisation")),
+            ("-amount", _("Largest amount")),
+            ("-score", _("Highest score")),
+            ("state", _("State")),
+        ],
+    )
+
+
+class AssignForm(forms.Form):
+    to = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = users
+
+
+class ProgramForm(forms.ModelForm):
+    rules_url = forms.URLField(label=_("link to the rules"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Program
+        fields = [
+            "committee",
+            "kind",
+            "name",
+            "rules_reference",
+            "rules_url",
+            "rules_text",
+            "description",
+            "who_may_apply",
+            "delegation_limit",
+            "reporting_requirement",
+            "is_active",
+        ]
+
+    def __init__(self, *args, committees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = committees
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = [
+            "name",
+            "year",
+            "opens_at",
+            "closes_at",
+            "decision_date",
+            "decision_reference",
+            "late_rule",
+            "late_deduction_percent",
+        ]
+        widgets = {
+            "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", _("The round must close after it opens."))
+        return data
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = EligibilityRule
+        fields = ["kind", "enabled", "params"]
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = BudgetCommitment
+        fields = ["budget", "description", "amount"]
+
+
+#: the program's settings, one formset per section: (model, form or fields, label)
+SECTIONS = {
+    "fields": (
+        FormField,
+        ["kind", "label", "help_text", "required", "order", "choices"],
+        _("Application form"),
+    ),
+    "attachments": (
+        RequiredAttachment,
+        ["label", "doc_type", "help_text", "required", "order"],
+        _("Attachments"),
+    ),
+    "rules": (EligibilityRule, RuleForm, _("Eligibility rules")),
+    "criteria": (
+        Criterion,
+        ["name", "guidance", "weight", "scale_min", "scale_max", "allow_not_applicable", "order"],
+        _("Assessment criteria"),
+    ),
+    "rounds": (Round, RoundForm, _("Rounds")),
+    "budgets": (ProgramBudget, ["year", "amount"], _("Budget")),
+    "commitments": (BudgetCommitment, CommitmentForm, _("Earmarked commitments")),
+}
+
+
+def section_formset(section: str):
+    model, form_or_fields, _label = SECTIONS[section]
+    kwargs = {"extra": 1, "can_delete": section not in ("rounds",)}
+    if isinstance(form_or_fields, list):
+        kwargs["fields"] = form_or_fields
+    else:
+        kwargs["form"] = form_or_fields
+    return modelformset_factory(model, **kwargs)

@@ -1,0 +1,112 @@
+"""Who may do what with programs, rounds and applications (rules predicates).
+
+Staff see their own municipality's programs and registered applications;
+applicants their own organisations' applications.  Views, the API and the
+transitions all ask these same questions.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from organizations.models import StaffRole
+from organizations.permissions import (
+    active_org_roles,
+    is_org_user,
+    staff_committee_ids,
+    staff_municipality_ids,
+)
+
+CASEWORKER = StaffRole.Role.CASEWORKER
+PROGRAM_ADMIN = StaffRole.Role.PROGRAM_ADMIN
+
+
+def _program_of(obj):
+    from .models import Application, Program, Round
+
+    if isinstance(obj, Program):
+        return obj
+    if isinstance(obj, Round):
+        return obj.program
+    if isinstance(obj, Application):
+        return obj.round.program
+    return None
+
+
+def _staff_for(user, program, roles=None) -> bool:
+    if program is None:
+        return False
+    if program.municipality_id not in staff_municipality_ids(user, roles):
+        return False
+    committees = staff_committee_ids(user, roles)
+    return committees is None or program.committee_id in committees
+
+
+def applicant_municipality_ids(user) -> set[int]:
+    """Municipalities where the user's organisations are active (memoised on the user)."""
+    from organizations.models import OrganisationActivity
+
+    cache = getattr(user, "_bidra_perm_cache", None)
+    if cache is None:
+        cache = {}
+        user._bidra_perm_cache = cache
+    if "grant_municipalities" not in cache:
+        org_ids = list(active_org_roles(user))
+        cache["grant_municipalities"] = set(
+            OrganisationActivity.objects.filter(organisation_id__in=org_ids).values_list(
+                "municipality_id", flat=True
+            )
+        )
+    return cache["grant_municipalities"]
+
+
+@rules.predicate
+def program_staff(user, obj) -> bool:
+    return _staff_for(user, _program_of(obj))
+
+
+@rules.predicate
+def program_admin(user, obj) -> bool:
+    return _staff_for(user, _program_of(obj), (PROGRAM_ADMIN,))
+
+
+@rules.predicate
+def program_caseworker(user, obj) -> bool:
+    return _staff_for(user, _program_of(obj), (CASEWORKER,))
+
+
+@rules.predicate
+def program_for_applicant(user, obj) -> bool:
+    program = _program_of(obj)
+    return program is not None and program.municipality_id in applicant_municipality_ids(user)
+
+
+@rules.predicate
+def application_org_user(user, application) -> bool:
+    return application is not None and is_org_user(user, application.organisation)
+
+
+@rules.predicate
+def application_registered(user, application) -> bool:
+    return application is not None and bool(application.case_number)
+
+
+@rules.predicate
+def is_caseworker(user) -> bool:
+    return bool(staff_municipality_ids(user, (CASEWORKER,)))
+
+
+@rules.predicate
+def is_program_admin(user) -> bool:
+    return bool(staff_municipality_ids(user, (PROGRAM_ADMIN,)))
+
+
+rules.add_perm("grants.view_program", program_staff | program_for_applicant)
+rules.add_perm("grants.manage_program", program_admin)
+rules.add_perm("grants.create_program", is_program_admin)
+rules.add_perm("grants.view_round_applications", program_staff)
+rules.add_perm("grants.apply", is_org_user)
+rules.add_perm("grants.view_application", application_org_user | (program_staff & application_registered))
+rules.add_perm("grants.act_for_application", application_org_user)
+rules.add_perm("grants.handle_application", program_caseworker & application_registered)
+rules.add_perm("grants.use_inbox", is_caseworker)

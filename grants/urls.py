@@ -1,0 +1,34 @@
+from django.urls import path
+
+from . import views
+
+app_name = "grants"
+
+urlpatterns = [
+    path("bidrag/", views.rounds, name="rounds"),
+    path("bidrag/program/", views.programs, name="programs"),
+    path("bidrag/program/nytt/", views.program_edit, name="program_create"),
+    path("bidrag/program/<int:pk>/", views.program_detail, name="program_detail"),
+    path("bidrag/program/<int:pk>/andra/", views.program_edit, name="program_edit"),
+    path(
+        "bidrag/program/<int:pk>/installningar/<str:section>/", views.program_section, name="program_section"
+    ),
+    path("bidrag/omgang/<int:pk>/ansok/", views.apply, name="apply"),
+    path("bidrag/omgang/<int:pk>/ansokningar/", views.round_applications, name="round_applications"),
+    path("bidrag/omgang/<int:pk>/export.<str:fmt>", views.round_export, name="round_export"),
+    path("ansokningar/", views.my_applications, name="my_applications"),
+    path("ansokningar/<int:pk>/", views.application_detail, name="application_detail"),
+    path("ansokningar/<int:pk>/andra/", views.application_edit, name="application_edit"),
+    path("ansokningar/<int:pk>/bilagor/", views.attachment_upload, name="attachment_upload"),
+    path("ansokningar/<int:pk>/pdf/", views.application_pdf, name="application_pdf"),
+    path(
+        "ansokningar/<int:pk>/steg/<str:name>/", views.application_transition, name="application_transition"
+    ),
+    path("ansokningar/<int:pk>/behorighet/", views.eligibility_override, name="eligibility_override"),
+    path("ansokningar/<int:pk>/bedomning/", views.assess, name="assess"),
+    path("ansokningar/<int:pk>/jav/", views.conflict_declare, name="conflict_declare"),
+    path("ansokningar/bilaga/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("handlaggning/", views.inbox, name="inbox"),
+    path("handlaggning/uppgift/<int:pk>/ta/", views.task_claim, name="task_claim"),
+    path("handlaggning/uppgift/<int:pk>/tilldela/", views.task_assign, name="task_assign"),
+]

@@ -1,0 +1,734 @@
+"""Pages of grants: thin edges that parse input, call one service or selector and render."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from viewflow.workflow.models import Task
+
+from organizations.models import Committee, Organisation
+from workflows.services import TransitionRefused, transitions_for
+from workflows.shortcuts import get_permitted_or_404, paginate
+
+from . import forms, services
+from .graph import state_graph
+from .models import Application, ApplicationAttachment, Program, Round
+from .selectors import (
+    application_answers_display,
+    application_eligibility,
+    application_timeline,
+    applications_for_round,
+    applications_of_applicant,
+    attach_applications,
+    caseworkers_for,
+    inbox_tasks,
+    program_detail_queryset,
+    programs_list,
+    programs_visible,
+    round_overview,
+    rounds_open_for_applicant,
+)
+
+S = Application.State
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _application(request, pk, perm="grants.view_application"):
+    queryset = Application.objects.select_related(
+        "round__program__municipality", "round__program__committee", "organisation", "created_by"
+    )
+    return get_permitted_or_404(queryset, perm, request.user, pk=pk)
+
+
+def _refusal(request, exc) -> None:
+    if isinstance(exc, ValidationError):
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(exc))
+
+
+# ---- rounds and programs ----
+
+
+@login_required
+def rounds(request):
+    """Open rounds for the applicant's organisations, each with a pre-check of eligibility."""
+    return render(
+        request,
+        "grants/rounds.html",
+        {
+            "rounds": rounds_open_for_applicant(user=request.user),
+            "programs": programs_list(user=request.user),
+        },
+    )
+
+
+@login_required
+def programs(request):
+    return render(
+        request,
+        "grants/programs.html",
+        {
+            "programs": programs_list(user=request.user),
+            "can_create": request.user.has_perm("grants.create_program"),
+        },
+    )
+
+
+@login_required
+def program_detail(request, pk):
+    program = get_permitted_or_404(program_detail_queryset(), "grants.view_program", request.user, pk=pk)
+    from .models import budget_free
+
+    budgets = [{"budget": b, "money": budget_free(b)} for b in program.budgets.all()]
+    return render(
+        request,
+        "grants/program_detail.html",
+        {
+            "program": program,
+            "budgets": budgets,
+            "graph": state_graph(),
+            "can_manage": request.user.has_perm("grants.manage_program", program),
+            "is_staff_of": request.user.has_perm("grants.view_round_applications", program),
+            "sections": forms.SECTIONS,
+        },
+    )
+
+
+def _committees(user):
+    from organizations.permissions import staff_municipality_ids
+
+    from .permissions import PROGRAM_ADMIN
+
+    return Committee.objects.filter(municipality_id__in=staff_municipality_ids(user, (PROGRAM_ADMIN,)))
+
+
+@login_required
+def program_edit(request, pk=None):
+    if pk is None:
+        if not request.user.has_perm("grants.create_program"):
+            raise PermissionDenied
+        program = Program()
+    else:
+        program = get_permitted_or_404(Program, "grants.view_program", request.user, pk=pk)
+        if not request.user.has_perm("grants.manage_program", program):
+            raise PermissionDenied
+    form = forms.ProgramForm(request.POST or None, instance=program, committees=_committees(request.user))
+    if request.method == "POST" and form.is_valid():
+        program = form.save(commit=False)
+        program.municipality_id = program.committee.municipality_id
+        try:
+            services.program_save(program=program, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The program is saved."))
+            return redirect("grants:program_detail", pk=program.pk)
+    return render(request, "grants/program_edit.html", {"form": form, "program": program})
+
+
+@login_required
+def program_section(request, pk, section):
+    if section not in forms.SECTIONS:
+        raise Http404
+    program = get_permitted_or_404(Program, "grants.view_program", request.user, pk=pk)
+    if not request.user.has_perm("grants.manage_program", program):
+        raise PermissionDenied
+    model, _fields, label = forms.SECTIONS[section]
+    FormSet = forms.section_formset(section)
+    if section == "commitments":
+        queryset = model.objects.filter(budget__program=program)
+    else:
+        queryset = model.objects.filter(program=program)
+    formset = FormSet(request.POST or None, queryset=queryset, prefix=section)
+    if section == "commitments":
+        for form in formset.forms:
+            form.fields["budget"].queryset = program.budgets.all()
+    if request.method == "POST" and formset.is_valid():
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if section != "commitments":
+                instance.program = program
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
+        messages.success(request, _("Saved. Rounds that have opened keep the settings they opened with."))
+        return redirect("grants:program_section", pk=program.pk, section=section)
+    return render(
+        request,
+        "grants/program_section.html",
+        {
+            "program": program,
+            "formset": formset,
+            "label": label,
+            "section": section,
+            "sections": forms.SECTIONS,
+        },
+    )
+
+
+# ---- the applicant ----
+
+
+@login_required
+@require_POST
+def apply(request, pk):
+    round = get_object_or_404(Round.objects.select_related("program"), pk=pk)
+    if not request.user.has_perm("grants.view_program", round.program):
+        raise Http404
+    organisation = Organisation.objects.filter(pk=request.POST.get("organisation") or 0).first()
+    if organisation is None or not request.user.has_perm("grants.apply", organisation):
+        raise PermissionDenied(_("You can only apply for an organisation you act for."))
+    try:
+        application = services.application_start(round=round, organisation=organisation, by=request.user)
+    except ValidationError as exc:
+        _refusal(request, exc)
+        return redirect("grants:rounds")
+    return redirect("grants:application_edit", pk=application.pk)
+
+
+@login_required
+def my_applications(request):
+    page = paginate(request, applications_of_applicant(user=request.user))
+    return render(
+        request, "grants/my_applications.html", {"page": page, "query_string": _query_without_page(request)}
+    )
+
+
+@login_required
+def application_edit(request, pk):
+    application = _application(request, pk)
+    if not request.user.has_perm("grants.act_for_application", application):
+        raise PermissionDenied
+    if application.state != S.DRAFT:
+        return redirect("grants:application_detail", pk=application.pk)
+    form = forms.ApplicationForm(request.POST or None, application=application)
+    upload_form = forms.AttachmentForm(keys=services.attachment_keys(application))
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_save(
+                application=application,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                requested_amount=form.cleaned_data["requested_amount"],
+                answers=form.answers(),
+                democracy_declaration=form.cleaned_data.get("democracy_declaration"),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            if "submit" in request.POST:
+                try:
+                    application = services.application_submit(application=application, by=request.user)
+                except TransitionRefused as exc:
+                    for reason in exc.reasons:
+                        form.add_error(None, reason)
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "The application is submitted with case number %(number)s. A receipt is on its way."
+                        )
+                        % {"number": application.case_number},
+                    )
+                    return redirect("grants:application_detail", pk=application.pk)
+            else:
+                messages.success(request, _("The draft is saved. You can come back and continue later."))
+                return redirect("grants:application_edit", pk=application.pk)
+    return render(
+        request,
+        "grants/application_edit.html",
+        {
+            "application": application,
+            "form": form,
+            "upload_form": upload_form,
+            "files": application.files.select_related("register_document"),
+            "attachments": _attachment_rows(application),
+            "eligibility": application_eligibility(application=application),
+            "missing_answers": services.missing_answers(application),
+            "missing_attachments": services.missing_attachments(application),
+            "late": services.lateness(application.round),
+        },
+    )
+
+
+def _attachment_rows(application):
+    register = services._current_register_documents(application.organisation)
+    uploaded = {}
+    for f in application.files.all():
+        uploaded.setdefault(f.key, f)
+    rows = []
+    for item in application.snapshot.get("attachments", []):
+        rows.append(
+            {
+                "item": item,
+                "uploaded": uploaded.get(item["key"]),
+                "register": register.get(item["doc_type"]) if item["doc_type"] else None,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    application = _application(request, pk)
+    if not request.user.has_perm("grants.act_for_application", application):
+        raise PermissionDenied
+    form = forms.AttachmentForm(request.POST, request.FILES, keys=services.attachment_keys(application))
+    if form.is_valid():
+        try:
+            services.application_attach(
+                application=application,
+                by=request.user,
+                key=form.cleaned_data["key"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("The file is added."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    target = "grants:application_edit" if application.state == S.DRAFT else "grants:application_detail"
+    return redirect(target, pk=application.pk)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = get_object_or_404(
+        ApplicationAttachment.objects.select_related(
+            "application__round__program", "application__organisation", "register_document"
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm("grants.view_application", attachment.application):
+        raise Http404
+    source = attachment.register_document.file if attachment.register_document_id else attachment.file
+    response = FileResponse(
+        source.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def application_pdf(request, pk):
+    application = _application(request, pk)
+    if not application.case_number:
+        raise Http404
+    document = services.application_document(application=application, by=request.user)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"ansokan-{application.case_number.replace(' ', '-').replace('/', '-')}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def application_detail(request, pk):
+    application = _application(request, pk)
+    user = request.user
+    options = transitions_for(application, by=user)
+    for option in options:
+        option.url = reverse(
+            "grants:application_transition", kwargs={"pk": application.pk, "name": option.name}
+        )
+    can_handle = user.has_perm("grants.handle_application", application)
+    eligibility = application_eligibility(application=application)
+    tasks = []
+    if can_handle:
+        tasks = list(
+            Task.objects.filter(
+                process__artifact_object_id=application.pk,
+                process__artifact_content_type__model="application",
+                process__artifact_content_type__app_label="grants",
+                flow_task_type="HUMAN",
+                status__in=["NEW", "ASSIGNED", "STARTED"],
+            ).select_related("owner")
+        )
+    return render(
+        request,
+        "grants/application_detail.html",
+        {
+            "application": application,
+            "answers": application_answers_display(application=application),
+            "files": application.files.select_related("register_document").order_by("key", "pk"),
+            "timeline": application_timeline(application=application),
+            "options": [o for o in options if o.permitted],
+            "can_handle": can_handle,
+            "can_act": user.has_perm("grants.act_for_application", application),
+            "eligibility": eligibility,
+            "failing_rules": [r for r in eligibility if not r.ok],
+            "completion_requests": application.completion_requests.select_related("requested_by"),
+            "assessments": application.assessments.select_related("assessor"),
+            "tasks": tasks,
+            "reason_form": forms.ReasonForm(),
+            "completion_form": forms.CompletionForm(),
+            "answer_form": forms.AnswerForm(),
+            "proposal_form": forms.ProposalForm(
+                initial={"amount": application.proposed_amount or application.amount_after_deduction}
+            ),
+            "override_form": forms.OverrideForm(rules=[r for r in eligibility if not r.ok]),
+            "conflict_form": forms.ConflictForm(),
+            "upload_form": forms.AttachmentForm(keys=services.attachment_keys(application)),
+            "assign_form": forms.AssignForm(users=caseworkers_for(application=application))
+            if can_handle
+            else None,
+        },
+    )
+
+
+TRANSITION_SERVICES = {
+    "withdraw": lambda a, u, d: services.application_withdraw(
+        application=a, by=u, reason=d.get("reason", "")
+    ),
+    "accept": lambda a, u, d: services.application_accept(application=a, by=u, reason=d.get("reason", "")),
+    "dismiss": lambda a, u, d: services.application_dismiss(application=a, by=u, reason=d.get("reason", "")),
+    "request_completion": lambda a, u, d: services.application_request_completion(
+        application=a, by=u, message=d.get("message", ""), working_days=int(d.get("working_days") or 10)
+    ),
+    "answer_completion": lambda a, u, d: services.application_answer_completion(
+        application=a, by=u, answer=d.get("answer", "")
+    ),
+    "finish_assessment": lambda a, u, d: services.application_finish_assessment(application=a, by=u),
+    "reopen_assessment": lambda a, u, d: services.application_reopen_assessment(application=a, by=u),
+    "propose": lambda a, u, d: services.application_propose(
+        application=a, by=u, amount=d.get("amount"), motivation=d.get("motivation", "")
+    ),
+}
+
+
+@login_required
+@require_POST
+def application_transition(request, pk, name):
+    application = _application(request, pk)
+    if name == "submit":
+        try:
+            services.application_submit(application=application, by=request.user)
+        except (TransitionRefused, ValidationError) as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("The application is submitted."))
+        return redirect("grants:application_detail", pk=application.pk)
+    service = TRANSITION_SERVICES.get(name)
+    if service is None:
+        raise Http404
+    data = request.POST
+    try:
+        service(application, request.user, data)
+    except TransitionRefused as exc:
+        _refusal(request, exc)
+    except ValidationError as exc:
+        _refusal(request, exc)
+    except ValueError:
+        messages.error(request, _("Check the values you entered."))
+    else:
+        application.refresh_from_db()
+        messages.success(
+            request,
+            _("Done: the application is now “%(state)s”.") % {"state": application.get_state_display()},
+        )
+    return redirect("grants:application_detail", pk=application.pk)
+
+
+# ---- the caseworker ----
+
+
+@login_required
+@require_POST
+def eligibility_override(request, pk):
+    application = _application(request, pk)
+    if not request.user.has_perm("grants.handle_application", application):
+        raise PermissionDenied
+    form = forms.OverrideForm(request.POST, rules=application_eligibility(application=application))
+    if form.is_valid():
+        try:
+            services.eligibility_override(
+                application=application,
+                by=request.user,
+                rule=form.cleaned_data["rule"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(request, _("The rule is set aside; the reason is recorded."))
+    else:
+        messages.error(request, _("Choose the rule and write why it is set aside."))
+    return redirect("grants:application_detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def conflict_declare(request, pk):
+    application = _application(request, pk)
+    if not request.user.has_perm("grants.handle_application", application):
+        raise PermissionDenied
+    form = forms.ConflictForm(request.POST)
+    if form.is_valid():
+        services.conflict_declare(
+            organisation=application.organisation, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Your conflict of interest is recorded; your assessment does not count."))
+    else:
+        messages.error(request, _("Write what the conflict of interest is."))
+    return redirect("grants:application_detail", pk=application.pk)
+
+
+@login_required
+def assess(request, pk):
+    application = _application(request, pk)
+    if not request.user.has_perm("grants.handle_application", application):
+        raise PermissionDenied
+    assessment = application.assessments.filter(assessor=request.user).first()
+    criteria = application.snapshot.get("criteria", [])
+    form = forms.AssessmentForm(request.POST or None, criteria=criteria, assessment=assessment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_save(
+                application=application,
+                by=request.user,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+                complete=form.cleaned_data["complete"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Your assessment is saved."))
+            return redirect("grants:application_detail", pk=application.pk)
+    return render(
+        request,
+        "grants/assess.html",
+        {
+            "application": application,
+            "form": form,
+            "answers": application_answers_display(application=application),
+            "conflicted": application.organisation.conflicts.filter(user=request.user).exists(),
+        },
+    )
+
+
+@login_required
+def inbox(request):
+    if not request.user.has_perm("grants.use_inbox"):
+        raise PermissionDenied
+    programs = programs_visible(user=request.user).order_by("name")
+    form = forms.InboxFilterForm(request.GET or None, programs=programs)
+    data = form.cleaned_data if form.is_valid() else {}
+    tasks = inbox_tasks(
+        user=request.user,
+        program_id=data.get("program").pk if data.get("program") else None,
+        round_id=data.get("round").pk if data.get("round") else None,
+        state=data.get("state", ""),
+        mine=data.get("mine", False),
+    )
+    page = paginate(request, tasks)
+    return render(
+        request,
+        "grants/inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": attach_applications(page.object_list),
+            "query_string": _query_without_page(request),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _task(request, pk):
+    task = get_object_or_404(Task.objects.select_related("process", "owner"), pk=pk, flow_task_type="HUMAN")
+    application = (
+        Application.objects.filter(pk=task.process.artifact_object_id)
+        .select_related("round__program")
+        .first()
+    )
+    if application is None or not request.user.has_perm("grants.view_application", application):
+        raise Http404
+    if not request.user.has_perm("grants.handle_application", application):
+        raise PermissionDenied
+    return task, application
+
+
+@login_required
+@require_POST
+def task_claim(request, pk):
+    task, application = _task(request, pk)
+    try:
+        services.task_claim(task=task, by=request.user)
+    except TransitionRefused as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("The task is yours."))
+    return redirect(
+        request.POST.get("next") if request.POST.get("next", "").startswith("/") else reverse("grants:inbox")
+    )
+
+
+@login_required
+@require_POST
+def task_assign(request, pk):
+    task, application = _task(request, pk)
+    form = forms.AssignForm(request.POST, users=caseworkers_for(application=application))
+    if form.is_valid():
+        try:
+            services.task_assign(task=task, by=request.user, to=form.cleaned_data["to"])
+        except (TransitionRefused, ValidationError) as exc:
+            _refusal(request, exc)
+        else:
+            messages.success(
+                request, _("The task is assigned to %(name)s.") % {"name": form.cleaned_data["to"].full_name}
+            )
+    else:
+        messages.error(request, _("Choose a caseworker."))
+    return redirect("grants:application_detail", pk=application.pk)
+
+
+def _round(request, pk):
+    round = get_object_or_404(Round.objects.select_related("program__municipality"), pk=pk)
+    if not request.user.has_perm("grants.view_round_applications", round):
+        raise Http404 if not request.user.has_perm("grants.view_program", round.program) else PermissionDenied
+    return round
+
+
+@login_required
+def round_applications(request, pk):
+    round = _round(request, pk)
+    form = forms.RoundFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    applications = applications_for_round(
+        round=round,
+        user=request.user,
+        query=data.get("q", ""),
+        state=data.get("state", ""),
+        sort=data.get("sort", ""),
+    )
+    page = paginate(request, applications)
+    return render(
+        request,
+        "grants/round_applications.html",
+        {
+            "round": round,
+            "form": form,
+            "page": page,
+            "overview": round_overview(round=round),
+            "query_string": _query_without_page(request),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+EXPORT_COLUMNS = [
+    ("case_number", "Diarienummer"),
+    ("organisation", "Organisation"),
+    ("org_number", "Organisationsnummer"),
+    ("title", "Titel"),
+    ("state", "Status"),
+    ("requested_amount", "Sökt belopp"),
+    ("late_deduction_percent", "Avdrag för sen ansökan (%)"),
+    ("score", "Viktad poäng"),
+    ("proposed_amount", "Föreslaget belopp"),
+    ("submitted_at", "Inkommen"),
+]
+
+
+def _export_rows(applications):
+    for a in applications.iterator(chunk_size=500):
+        yield [
+            a.case_number,
+            a.organisation.name,
+            a.organisation.org_number_display,
+            a.title,
+            a.get_state_display(),
+            a.requested_amount,
+            a.late_deduction_percent,
+            a.score,
+            a.proposed_amount,
+            timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else "",
+        ]
+
+
+@login_required
+def round_export(request, pk, fmt):
+    round = _round(request, pk)
+    form = forms.RoundFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    applications = applications_for_round(
+        round=round,
+        user=request.user,
+        query=data.get("q", ""),
+        state=data.get("state", ""),
+        sort=data.get("sort", ""),
+    )
+    filename = f"ansokningar-omgang-{round.pk}"
+    header = [label for _key, label in EXPORT_COLUMNS]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(header)
+        for row in _export_rows(applications):
+            writer.writerow(["" if v is None else _csv_safe(v) for v in row])
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Ansökningar")
+        sheet.append(header)
+        for row in _export_rows(applications):
+            sheet.append([_xlsx_value(v) for v in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    raise Http404
+
+
+def _csv_safe(value):
+    text = str(value)
+    # a cell starting with = + - @ would be a formula in a spreadsheet
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _xlsx_value(value):
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

@@ -1,0 +1,200 @@
+"""Every URL of grants, and who may reach it."""
+
+from ..authz import SIGNED_IN, Action, Page
+from .factories import application_in, open_round
+
+STAFF_HERE = frozenset({"caseworker", "secretary", "member", "program_admin"})
+PROGRAM_VIEWERS = STAFF_HERE | {"applicant"}
+CASE_VIEWERS = STAFF_HERE | {"applicant"}
+APPLICANT_ONLY = frozenset({"applicant"})
+CASEWORKER_ONLY = frozenset({"caseworker"})
+ADMIN_ONLY = frozenset({"program_admin"})
+CASEWORKERS = frozenset({"caseworker", "other_caseworker"})
+
+
+def _program(world):
+    return {"pk": open_round(world).program_id}
+
+
+def _round(world):
+    return {"pk": open_round(world).pk}
+
+
+def _app(state, key=None):
+    def kwargs(world):
+        return {"pk": application_in(world, state, key=key or f"app-{state}").pk}
+
+    return kwargs
+
+
+def _attachment(world):
+    application = application_in(world, "submitted", key="app-submitted")
+    return {"pk": application.files.order_by("pk").first().pk}
+
+
+def _task(world):
+    from grants.flows import open_tasks
+
+    application = application_in(world, "submitted", key="app-submitted")
+    return {"pk": open_tasks(application).first().pk}
+
+
+def _section(section):
+    return Page(
+        "grants:program_section",
+        ADMIN_ONLY,
+        kwargs=lambda w: {**_program(w), "section": section},
+        label=f"grants:program_section ({section})",
+    )
+
+
+URLS = [
+    Page("grants:rounds", SIGNED_IN, setup=open_round),
+    Page("grants:programs", SIGNED_IN, setup=open_round),
+    Page("grants:program_create", ADMIN_ONLY),
+    Page("grants:program_detail", PROGRAM_VIEWERS, kwargs=_program),
+    Page("grants:program_edit", ADMIN_ONLY, kwargs=_program),
+    *[
+        _section(s)
+        for s in ("fields", "attachments", "rules", "criteria", "rounds", "budgets", "commitments")
+    ],
+    Action("grants:apply", APPLICANT_ONLY, kwargs=_round, data=lambda w: {"organisation": w.organisation.pk}),
+    Page(
+        "grants:round_applications", STAFF_HERE, kwargs=_round, setup=lambda w: application_in(w, "submitted")
+    ),
+    Page(
+        "grants:round_applications",
+        STAFF_HERE,
+        kwargs=_round,
+        query="?q=Trygg&state=submitted&sort=-amount",
+        setup=lambda w: application_in(w, "submitted"),
+        label="grants:round_applications (filtered)",
+    ),
+    Page(
+        "grants:round_export",
+        STAFF_HERE,
+        kwargs=lambda w: {**_round(w), "fmt": "csv"},
+        html=False,
+        label="grants:round_export (csv)",
+    ),
+    Page(
+        "grants:round_export",
+        STAFF_HERE,
+        kwargs=lambda w: {**_round(w), "fmt": "xlsx"},
+        html=False,
+        label="grants:round_export (xlsx)",
+    ),
+    Page("grants:my_applications", SIGNED_IN, setup=lambda w: application_in(w, "submitted")),
+    Page(
+        "grants:application_detail", CASE_VIEWERS, kwargs=_app("submitted"), label="grants:application_detail"
+    ),
+    Page(
+        "grants:application_detail",
+        CASE_VIEWERS,
+        kwargs=_app("in_assessment"),
+        label="grants:application_detail (in assessment)",
+        a11y_role="caseworker",
+    ),
+    Page(
+        "grants:application_detail",
+        CASE_VIEWERS,
+        kwargs=_app("completion_requested"),
+        label="grants:application_detail (completion requested)",
+    ),
+    Page(
+        "grants:application_detail",
+        APPLICANT_ONLY,
+        kwargs=_app("draft"),
+        label="grants:application_detail (draft: the applicant's own)",
+    ),
+    Page("grants:application_edit", APPLICANT_ONLY, kwargs=_app("draft")),
+    Action("grants:attachment_upload", APPLICANT_ONLY, kwargs=_app("draft"), data=lambda w: {"key": "x"}),
+    Page("grants:attachment_download", CASE_VIEWERS, kwargs=_attachment, html=False),
+    Page("grants:application_pdf", CASE_VIEWERS, kwargs=_app("submitted"), html=False),
+    Action(
+        "grants:application_transition",
+        APPLICANT_ONLY,
+        kwargs=lambda w: {**_app("submitted")(w), "name": "withdraw"},
+        data=lambda w: {"reason": "Vi söker senare."},
+        label="grants:application_transition (withdraw)",
+    ),
+    Action(
+        "grants:application_transition",
+        CASEWORKER_ONLY,
+        kwargs=lambda w: {**_app("submitted")(w), "name": "accept"},
+        label="grants:application_transition (accept)",
+    ),
+    Action(
+        "grants:eligibility_override",
+        CASEWORKER_ONLY,
+        kwargs=_app("submitted"),
+        data=lambda w: {"rule": "org_kinds", "reason": "Beslut i nämnden."},
+    ),
+    Page("grants:assess", CASEWORKER_ONLY, kwargs=_app("in_assessment")),
+    Action(
+        "grants:conflict_declare", CASEWORKER_ONLY, kwargs=_app("submitted"), data=lambda w: {"reason": "Jäv"}
+    ),
+    Page("grants:inbox", CASEWORKERS, setup=lambda w: application_in(w, "submitted", key="app-submitted")),
+    Page(
+        "grants:inbox",
+        CASEWORKERS,
+        query="?state=submitted&mine=on",
+        setup=lambda w: application_in(w, "submitted", key="app-submitted"),
+        label="grants:inbox (filtered)",
+    ),
+    Action("grants:task_claim", CASEWORKER_ONLY, kwargs=_task),
+    Action(
+        "grants:task_assign",
+        CASEWORKER_ONLY,
+        kwargs=_task,
+        data=lambda w: {"to": w.users["caseworker"].pk},
+    ),
+]
+
+URLS += [
+    Page("api:program-list", SIGNED_IN, html=False, setup=open_round),
+    Page("api:program-detail", PROGRAM_VIEWERS, kwargs=_program, html=False),
+    Page("api:round-list", SIGNED_IN, html=False, setup=open_round),
+    Page("api:round-detail", PROGRAM_VIEWERS, kwargs=_round, html=False),
+    Page("api:application-list", SIGNED_IN, html=False, setup=lambda w: application_in(w, "submitted")),
+    Page("api:application-detail", CASE_VIEWERS, kwargs=_app("submitted"), html=False),
+    Page("api:application-transitions", CASE_VIEWERS, kwargs=_app("submitted"), html=False),
+    Page("api:application-history", CASE_VIEWERS, kwargs=_app("submitted"), html=False),
+    Action(
+        "api:application-list",
+        APPLICANT_ONLY,
+        data=lambda w: {"round": open_round(w).pk, "organisation": w.organisation.pk, "title": "Ny"},
+        format="json",
+        label="api:application-list (create a draft)",
+    ),
+    Action(
+        "api:application-do-transition",
+        APPLICANT_ONLY,
+        kwargs=lambda w: {**_app("submitted")(w), "name": "withdraw"},
+        data=lambda w: {"reason": "Vi drar tillbaka."},
+        format="json",
+        label="api:application-do-transition (withdraw)",
+    ),
+    Action(
+        "api:application-do-transition",
+        CASEWORKER_ONLY,
+        kwargs=lambda w: {**_app("submitted")(w), "name": "accept"},
+        format="json",
+        label="api:application-do-transition (accept)",
+    ),
+    Action(
+        "api:application-attachments",
+        APPLICANT_ONLY,
+        kwargs=_app("draft"),
+        data=lambda w: {"key": "nonexistent"},
+        label="api:application-attachments",
+    ),
+    Action(
+        "api:application-assessment",
+        CASEWORKER_ONLY,
+        kwargs=_app("in_assessment"),
+        data=lambda w: {"scores": {}, "comment": "Påbörjad"},
+        format="json",
+        label="api:application-assessment",
+    ),
+]

@@ -1,0 +1,190 @@
+"""Who may reach the committee-meeting pages and the meetings API."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from workflows.meetings import services
+from workflows.meetings.documents import agenda_document_make
+
+from ..authz import SIGNED_IN, Action, Page
+from .factories import MatterFactory, member
+
+STAFF_HERE = frozenset({"caseworker", "secretary", "member", "program_admin"})
+ALL_STAFF = STAFF_HERE | {"other_caseworker"}
+SECRETARY = frozenset({"secretary"})
+ADJUSTER = frozenset({"member"})
+
+
+def _meeting(world):
+    """A planned meeting with one case, attendance and the agenda document."""
+    if "meeting" not in world.objects:
+        secretary = world.users["secretary"]
+        meeting = services.meeting_create(
+            committee=world.committee,
+            starts_at=timezone.now() + dt.timedelta(days=20),
+            place="Kommunhuset",
+            by=secretary,
+        )
+        matter = MatterFactory(committee=world.committee, organisation=world.organisation)
+        (item,) = services.agenda_add(meeting=meeting, cases=[matter], by=secretary)
+        second = member(world, "Åsa Öberg", "asa@exemplo.se")
+        services.attendance_set(
+            meeting=meeting,
+            rows=[
+                services.AttendanceRow(user=world.users["member"], party="S", adjuster=True),
+                services.AttendanceRow(user=second, party="M", adjuster=True),
+            ],
+            by=secretary,
+        )
+        world.objects.update(
+            meeting=meeting, item=item, document=agenda_document_make(meeting=meeting, by=secretary)
+        )
+    return world.objects["meeting"]
+
+
+def _posted(world):
+    """A meeting held ten days ago, decided, approved and posted today, with one appeal."""
+    if "appeal" not in world.objects:
+        secretary = world.users["secretary"]
+        meeting = services.meeting_create(
+            committee=world.committee,
+            starts_at=timezone.now() - dt.timedelta(days=10),
+            place="Kommunhuset",
+            by=secretary,
+        )
+        matter = MatterFactory(
+            committee=world.committee, organisation=world.organisation, proposed=Decimal(50000)
+        )
+        (item,) = services.agenda_add(meeting=meeting, cases=[matter], by=secretary)
+        second = member(world, "Bo Bergström", "bo@exemplo.se")
+        services.attendance_set(
+            meeting=meeting,
+            rows=[
+                services.AttendanceRow(user=world.users["member"], adjuster=True),
+                services.AttendanceRow(user=second, adjuster=True),
+            ],
+            by=secretary,
+        )
+        services.meeting_transition(meeting=meeting, name="publish_agenda", by=secretary)
+        services.meeting_transition(meeting=meeting, name="hold", by=secretary)
+        services.decisions_record(meeting=meeting, group_no=item.group_no, by=secretary)
+        services.minutes_approve(meeting=meeting, by=world.users["member"])
+        services.minutes_approve(meeting=meeting, by=second)
+        services.meeting_post(meeting=meeting, posted_on=timezone.localdate(), by=secretary)
+        world.objects["posted_item"] = item
+        world.objects["appeal"] = services.appeal_register(
+            item=item, appellant="Kim Kommuninvånare", lodged_on=timezone.localdate(), by=secretary
+        )
+    return world.objects["appeal"]
+
+
+def _held(world):
+    """The planned meeting, published and held: its groups wait for decisions."""
+    meeting = _meeting(world)
+    if meeting.state == "planned":
+        secretary = world.users["secretary"]
+        services.meeting_transition(meeting=meeting, name="publish_agenda", by=secretary)
+        services.meeting_transition(meeting=meeting, name="hold", by=secretary)
+        meeting.refresh_from_db()
+    return {"pk": meeting.pk, "group": world.objects["item"].group_no}
+
+
+def _pk(world):
+    return {"pk": _meeting(world).pk}
+
+
+def _item(world):
+    _meeting(world)
+    return {"pk": world.objects["item"].pk}
+
+
+URLS = [
+    Page("workflows:meetings", ALL_STAFF),
+    Page(
+        "workflows:meeting_list",
+        STAFF_HERE,
+        kwargs=lambda w: {"committee_pk": w.committee.pk},
+        setup=_meeting,
+    ),
+    Page("workflows:meeting_create", SECRETARY, kwargs=lambda w: {"committee_pk": w.committee.pk}),
+    Action(
+        "workflows:meeting_create",
+        SECRETARY,
+        kwargs=lambda w: {"committee_pk": w.committee.pk},
+        data=lambda w: {"starts_at": "2027-06-10T13:00", "place": "Kommunhuset"},
+        label="workflows:meeting_create (post)",
+    ),
+    Page("workflows:meeting_detail", STAFF_HERE, kwargs=_pk),
+    Page(
+        "workflows:meeting_detail",
+        STAFF_HERE,
+        kwargs=lambda w: {"pk": _posted(w).decision.item.meeting_id},
+        label="workflows:meeting_detail (posted, appealed)",
+    ),
+    Page("workflows:meeting_attendance", SECRETARY, kwargs=_pk),
+    Action(
+        "workflows:meeting_attendance",
+        SECRETARY,
+        kwargs=_pk,
+        data=lambda w: {f"m{w.users['member'].pk}-present": "on", f"m{w.users['member'].pk}-role": "member"},
+        label="workflows:meeting_attendance (post)",
+    ),
+    Page("workflows:meeting_agenda", SECRETARY, kwargs=_pk),
+    Action(
+        "workflows:meeting_transition",
+        SECRETARY,
+        kwargs=lambda w: {"pk": _meeting(w).pk, "name": "publish_agenda"},
+    ),
+    Page("workflows:meeting_decide", SECRETARY, kwargs=lambda w: {"pk": _meeting(w).pk, "group": 1}),
+    Page("workflows:meeting_decide", SECRETARY, kwargs=_held, label="workflows:meeting_decide (held)"),
+    Page(
+        "workflows:item_recusal",
+        STAFF_HERE,
+        kwargs=_item,
+        a11y_role="secretary",
+        label="workflows:item_recusal (secretary)",
+    ),
+    Page("workflows:minutes_approve", ADJUSTER, kwargs=_pk),
+    Page(
+        "workflows:minutes_approve",
+        ADJUSTER,
+        kwargs=lambda w: {"pk": _held(w)["pk"]},
+        label="workflows:minutes_approve (held)",
+    ),
+    Page("workflows:meeting_post", SECRETARY, kwargs=_pk),
+    Action("workflows:meeting_documents_make", SECRETARY, kwargs=_pk),
+    Page(
+        "workflows:meeting_document",
+        STAFF_HERE,
+        kwargs=lambda w: {"pk": _meeting(w).pk, "document_pk": w.objects["document"].pk},
+        html=False,
+    ),
+    Page("workflows:item_recusal", STAFF_HERE, kwargs=_item),
+    Action(
+        "workflows:item_recusal",
+        STAFF_HERE,
+        kwargs=_item,
+        data=lambda w: {"reason": "Sitter i föreningens styrelse."},
+        label="workflows:item_recusal (post)",
+    ),
+    Page("workflows:appeal_register", SECRETARY, kwargs=lambda w: {"pk": _posted(w).decision.item_id}),
+    Page("workflows:appeal_resolve", SECRETARY, kwargs=lambda w: {"pk": _posted(w).pk}),
+    Page(
+        "workflows:history",
+        STAFF_HERE,
+        label="workflows:history (meeting)",
+        kwargs=lambda w: {"app_label": "workflows", "model": "meeting", "pk": _meeting(w).pk},
+    ),
+    Page("api:meeting-list", SIGNED_IN, html=False, setup=_meeting),
+    Page("api:meeting-detail", STAFF_HERE, kwargs=_pk, html=False),
+    Page("api:meeting-transitions", STAFF_HERE, kwargs=_pk, html=False),
+    Page("api:meeting-history", STAFF_HERE, kwargs=_pk, html=False),
+    Action(
+        "api:meeting-do-transition",
+        SECRETARY,
+        kwargs=lambda w: {"pk": _meeting(w).pk, "name": "publish_agenda"},
+        format="json",
+    ),
+]

@@ -1,0 +1,77 @@
+"""Factories for committee meetings and the test-only case type ``caseapp.Matter``."""
+
+import datetime as dt
+import subprocess
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from organizations.models import StaffRole
+from tests.factories import OrganisationFactory, StaffRoleFactory, UserFactory
+from tests.workflows.caseapp.models import Budget, Matter
+from workflows.meetings import services
+from workflows.meetings_models import Meeting
+
+
+class MatterFactory(DjangoModelFactory):
+    class Meta:
+        model = Matter
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    requested = Decimal(100000)
+    proposed = Decimal(80000)
+    motivation = "Verksamheten når många äldre i kommunen."
+    score = Decimal("4.5")
+    case_number = factory.Sequence(lambda n: f"SN 2026/{n + 10}")
+
+
+class BudgetFactory(DjangoModelFactory):
+    class Meta:
+        model = Budget
+
+    amount = Decimal(1000000)
+
+
+def aware(year, month, day, hour=13, minute=0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(year, month, day, hour, minute))
+
+
+def member(world, name: str, email: str):
+    user = UserFactory(email=email, full_name=name)
+    StaffRoleFactory(user=user, municipality=world.municipality, role=StaffRole.Role.MEMBER)
+    return user
+
+
+def meeting_for(world, *, starts_at=None, place="Kommunhuset, Exempelö") -> Meeting:
+    return services.meeting_create(
+        committee=world.committee,
+        starts_at=starts_at or aware(2026, 5, 20),
+        place=place,
+        by=world.users["secretary"],
+    )
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF (poppler's pdftotext), with whitespace collapsed."""
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True
+    )
+    return " ".join(result.stdout.decode().replace("\u00a0", " ").split())
+
+
+def pdfa_claim(data: bytes) -> str:
+    """The PDF/A identification in the XMP metadata (e.g. '3B'), read with poppler's pdfinfo."""
+    import re
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        xmp = subprocess.run(
+            ["pdfinfo", "-meta", handle.name], capture_output=True, check=True
+        ).stdout.decode()
+    part = re.search(r"pdfaid:part(?:>|=\")(\d)", xmp)
+    level = re.search(r"pdfaid:conformance(?:>|=\")([ABU])", xmp)
+    return f"{part.group(1)}{level.group(1)}" if part and level else ""

@@ -1,0 +1,82 @@
+"""Demo data of committee meetings: Socialnämnden's June meeting next year (planned) and a
+meeting earlier this year that is held, approved and posted.
+
+Idempotent, and every state change goes through the services (so each has its log row).
+The case apps' demos put their proposed cases on the planned meeting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from organizations.demo import DEMO_PASSWORD
+from organizations.models import StaffRole, User
+
+from .meetings import services
+from .meetings_models import Meeting
+
+PLACE = "Kommunhuset, sammanträdesrum Ön"
+
+
+def _at(day: dt.date, hour: int = 13) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _second_member(municipality) -> User:
+    user = User.objects.filter(email="ledamot2@exemplo.se").first()
+    if user is None:
+        user = User.objects.create_user(
+            email="ledamot2@exemplo.se",
+            password=DEMO_PASSWORD,
+            full_name="Åsa Öberg",
+            email_verified_at=timezone.now(),
+        )
+    StaffRole.objects.get_or_create(
+        user=user, municipality=municipality, committee=None, role=StaffRole.Role.MEMBER
+    )
+    return user
+
+
+def seed(context: dict) -> None:
+    committee = context["committees"]["SN"]
+    users = context["users"]
+    secretary = users[StaffRole.Role.SECRETARY]
+    lars = users[StaffRole.Role.MEMBER]
+    asa = _second_member(context["municipality"])
+    today = timezone.localdate()
+
+    june = _at(dt.date(today.year + 1, 6, 10))
+    if not Meeting.objects.filter(committee=committee, starts_at=june).exists():
+        services.meeting_create(committee=committee, starts_at=june, place=PLACE, by=secretary)
+
+    held_day = today - dt.timedelta(days=14)
+    if held_day.year != today.year:
+        held_day = today
+    if (
+        Meeting.objects.filter(committee=committee, starts_at__date__lt=june.date(), place=PLACE)
+        .exclude(starts_at=june)
+        .exists()
+    ):
+        return
+    meeting = services.meeting_create(
+        committee=committee, starts_at=_at(held_day, 9), place=PLACE, by=secretary
+    )
+    services.attendance_set(
+        meeting=meeting,
+        rows=[
+            services.AttendanceRow(user=lars, party="S", adjuster=True),
+            services.AttendanceRow(user=asa, party="M", adjuster=True),
+        ],
+        by=secretary,
+    )
+    services.meeting_transition(
+        meeting=meeting, name="publish_agenda", by=secretary, reason="Kallelse skickad"
+    )
+    services.meeting_transition(meeting=meeting, name="hold", by=secretary)
+    services.minutes_approve(meeting=meeting, by=lars)
+    services.minutes_approve(meeting=meeting, by=asa)
+    services.meeting_post(
+        meeting=meeting, posted_on=min(held_day + dt.timedelta(days=7), today), by=secretary
+    )

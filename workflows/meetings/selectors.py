@@ -1,0 +1,159 @@
+"""Queries of committee meetings: each page's queries are few and fixed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from organizations.models import Committee
+from organizations.permissions import staff_roles
+
+from ..agenda import registered_adapters
+from ..meetings_models import AgendaItem, Appeal, Attendance, Decision, Meeting, Recusal
+from ..models import StoredDocument
+
+
+def committees_visible(*, user) -> QuerySet[Committee]:
+    """Committees whose meetings ``user`` may see."""
+    query = Q(pk__in=[])
+    for municipality_id, committee_id, _role in staff_roles(user):
+        query |= Q(municipality_id=municipality_id, **({"pk": committee_id} if committee_id else {}))
+    return Committee.objects.filter(query).select_related("municipality")
+
+
+def meetings_for_committee(*, committee: Committee) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(committee=committee)
+        .select_related("committee")
+        .annotate(item_count=Count("items", filter=Q(items__kind=AgendaItem.Kind.DECISION)))
+        .order_by("-starts_at")
+    )
+
+
+def meetings_upcoming(*, user, limit: int = 5) -> list[Meeting]:
+    committees = committees_visible(user=user)
+    return list(
+        Meeting.objects.filter(committee__in=committees)
+        .exclude(state=Meeting.State.FINAL)
+        .select_related("committee")
+        .order_by("starts_at")[:limit]
+    )
+
+
+@dataclass
+class Group:
+    no: int
+    label: str
+    items: list[AgendaItem] = field(default_factory=list)
+
+    @property
+    def undecided(self) -> list[AgendaItem]:
+        return [i for i in self.items if getattr(i, "decision_or_none", None) is None]
+
+    @property
+    def proposed_total(self) -> Decimal:
+        return sum((i.proposed_amount or Decimal(0) for i in self.items), Decimal(0))
+
+    @property
+    def decided_total(self) -> Decimal:
+        return sum(
+            (i.decision_or_none.amount or Decimal(0) for i in self.items if i.decision_or_none), Decimal(0)
+        )
+
+
+def agenda_items(*, meeting: Meeting) -> list[AgendaItem]:
+    """Every item of the meeting with its decision, recusals and appeals, in agenda order."""
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("organisation", "decision")
+        .prefetch_related(
+            Prefetch("recusals", queryset=Recusal.objects.select_related("user").order_by("declared_at")),
+            Prefetch("decision__appeals", queryset=Appeal.objects.order_by("lodged_on", "pk")),
+        )
+        .order_by("kind", "group_no", "order", "pk")
+    )
+    for item in items:
+        try:
+            item.decision_or_none = item.decision
+        except Decision.DoesNotExist:
+            item.decision_or_none = None
+    return items
+
+
+def agenda_groups(items: list[AgendaItem]) -> tuple[list[Group], list[AgendaItem]]:
+    """(groups of items for decision, items reported for information)."""
+    groups: dict[int, Group] = {}
+    information = []
+    for item in items:
+        if item.kind == AgendaItem.Kind.INFORMATION:
+            information.append(item)
+            continue
+        groups.setdefault(item.group_no, Group(item.group_no, item.group)).items.append(item)
+    return sorted(groups.values(), key=lambda g: g.no), information
+
+
+def attendance(*, meeting: Meeting) -> list[Attendance]:
+    return list(meeting.attendances.select_related("user").order_by("role", "user__full_name"))
+
+
+@dataclass
+class Candidate:
+    key: str
+    case: object
+    title: str
+    case_number: str
+    requested: Decimal | None
+    proposed: Decimal | None
+
+
+def agenda_candidates(*, meeting: Meeting) -> list[tuple[str, list[Candidate]]]:
+    """Cases waiting for this committee (from every registered case type), grouped, not yet on an agenda."""
+    on_agenda = set(
+        AgendaItem.objects.filter(kind=AgendaItem.Kind.DECISION, decision__isnull=True).values_list(
+            "content_type_id", "object_id"
+        )
+    )
+    groups: dict[str, list[Candidate]] = {}
+    for adapter in registered_adapters():
+        content_type = ContentType.objects.get_for_model(adapter.model)
+        for case in adapter.proposed_queryset(meeting.committee):
+            if (content_type.pk, case.pk) in on_agenda:
+                continue
+            groups.setdefault(adapter.group_label(case), []).append(
+                Candidate(
+                    key=f"{content_type.pk}:{case.pk}",
+                    case=case,
+                    title=adapter.title(case),
+                    case_number=adapter.case_number(case),
+                    requested=adapter.requested_amount(case),
+                    proposed=adapter.proposed_amount(case),
+                )
+            )
+    return sorted(groups.items())
+
+
+def meeting_documents(*, meeting: Meeting, items: list[AgendaItem] | None = None) -> list[StoredDocument]:
+    """The latest version of each document of the meeting and its items."""
+    item_ids = (
+        [i.pk for i in items] if items is not None else list(meeting.items.values_list("pk", flat=True))
+    )
+    documents = StoredDocument.objects.filter(
+        Q(content_type=ContentType.objects.get_for_model(Meeting), object_id=meeting.pk)
+        | Q(content_type=ContentType.objects.get_for_model(AgendaItem), object_id__in=item_ids)
+    ).order_by("kind", "object_id", "-version")
+    latest = {}
+    for document in documents:
+        latest.setdefault((document.content_type_id, document.object_id, document.kind), document)
+    return list(latest.values())
+
+
+def recused_user_ids(*, case) -> set[int]:
+    """Users who declared a conflict of interest in ``case`` on any agenda: their part does not count."""
+    return set(
+        Recusal.objects.filter(
+            item__content_type=ContentType.objects.get_for_model(case), item__object_id=case.pk
+        ).values_list("user_id", flat=True)
+    )
