@@ -88,9 +88,15 @@ URLS = [
     Page("iop:new", CREATORS),
     Page("iop:detail", VIEWERS, kwargs=_pk("initiative"), label="iop:detail (initiative)"),
     Page("iop:detail", VIEWERS, kwargs=_pk("active"), label="iop:detail (active)"),
-    Page("iop:detail", VIEWERS, kwargs=_pk("approved"), label="iop:detail (approved)", a11y_role="caseworker"),
+    Page(
+        "iop:detail", VIEWERS, kwargs=_pk("approved"), label="iop:detail (approved)", a11y_role="caseworker"
+    ),
     Page("iop:edit", DRAFTERS, kwargs=_pk("initiative")),
-    Action("iop:transition", CASEWORKER, kwargs=lambda w: {"pk": _p(w, "initiative").pk, "name": "start_screening"}),
+    Action(
+        "iop:transition",
+        CASEWORKER,
+        kwargs=lambda w: {"pk": _p(w, "initiative").pk, "name": "start_screening"},
+    ),
     Page("iop:screening", CASEWORKER, kwargs=_pk("screening")),
     Action("iop:screening_conclude", CASEWORKER, kwargs=_pk("screening"), data=lambda w: {"suitable": "yes"}),
     Page("iop:agreement_edit", DRAFTERS, kwargs=_pk("drafting")),
@@ -154,4 +160,12 @@ URLS = [
     Page("api:compact-detail", SIGNED_IN, kwargs=lambda w: {"pk": _compact(w).pk}, html=False),
     Page("api:compact-transitions", SIGNED_IN, kwargs=lambda w: {"pk": _compact(w).pk}, html=False),
     Page("api:compact-history", SIGNED_IN, kwargs=lambda w: {"pk": _compact(w).pk}, html=False),
+    # The compact changes state only by decisions and the renewal task, never through the API.
+    Action(
+        "api:compact-do-transition",
+        frozenset(),
+        kwargs=lambda w: {"pk": _compact(w).pk, "name": "renew"},
+        data=lambda w: {"reason": ""},
+        format="json",
+    ),
 ]

@@ -34,7 +34,10 @@ def test_the_compact_renews_itself_at_the_end_of_its_term(world, travel):
     c.refresh_from_db()
     assert (c.state, c.term_start, c.term_end) == ("in_force", date(2026, 3, 1), date(2030, 3, 1))
     log = list(StateLog.objects.for_(c).order_by("pk"))
-    assert [(e.transition, e.by) for e in log] == [("adopt", world.users["secretary"]), ("renew", system_user())]
+    assert [(e.transition, e.by) for e in log] == [
+        ("adopt", world.users["secretary"]),
+        ("renew", system_user()),
+    ]
     assert "2026-03-01" in log[1].description
 
 
@@ -46,7 +49,11 @@ def test_a_decision_not_to_renew_ends_the_compact_with_its_term(world, travel):
             compact=c, renew=False, decided_on=date(2025, 11, 1), reference="x", by=world.users["applicant"]
         )
     services.compact_record_renewal_decision(
-        compact=c, renew=False, decided_on=date(2025, 11, 1), reference="KF 2025-11-01 § 7", by=world.users["secretary"]
+        compact=c,
+        renew=False,
+        decided_on=date(2025, 11, 1),
+        reference="KF 2025-11-01 § 7",
+        by=world.users["secretary"],
     )
     travel(date(2026, 3, 2))
     services.compacts_renew_due()
@@ -64,7 +71,9 @@ def test_adoption_needs_the_decision_and_all_six_principles(world):
         by=world.users["caseworker"],
     )
     with pytest.raises(TransitionRefused, match="sex principer"):
-        services.compact_adopt(compact=c, by=world.users["secretary"], adopted_on=date(2026, 1, 1), reference="KF § 1")
+        services.compact_adopt(
+            compact=c, by=world.users["secretary"], adopted_on=date(2026, 1, 1), reference="KF § 1"
+        )
     c.refresh_from_db()
     assert c.state == "draft"
 
@@ -72,14 +81,20 @@ def test_adoption_needs_the_decision_and_all_six_principles(world):
 def test_organisations_join_and_leave_and_the_public_page_lists_the_current_ones(world):
     c = compact(world, adopted_on=date(2026, 1, 15))
     third = f.OrganisationFactory(name="Exempelö Scoutkår", active_in=[world.municipality])
-    services.compact_join(compact=c, organisation=world.organisation, by=world.users["applicant"], joined_on=date(2026, 2, 1))
-    services.compact_join(compact=c, organisation=third, by=world.users["caseworker"], joined_on=date(2026, 2, 3))
+    services.compact_join(
+        compact=c, organisation=world.organisation, by=world.users["applicant"], joined_on=date(2026, 2, 1)
+    )
+    services.compact_join(
+        compact=c, organisation=third, by=world.users["caseworker"], joined_on=date(2026, 2, 3)
+    )
     with pytest.raises(PermissionDenied):
         services.compact_join(compact=c, organisation=world.other_organisation, by=world.users["applicant"])
     with pytest.raises(Exception, match="redan"):
         services.compact_join(compact=c, organisation=world.organisation, by=world.users["applicant"])
 
-    services.compact_leave(compact=c, organisation=third, by=world.users["caseworker"], left_on=date(2026, 5, 1))
+    services.compact_leave(
+        compact=c, organisation=third, by=world.users["caseworker"], left_on=date(2026, 5, 1)
+    )
 
     page = Client().get(reverse("iop:compact", kwargs={"slug": world.municipality.slug}))
     assert page.status_code == 200
