@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("organizations.urls")),
     path("", include("workflows.urls")),
     path("", include("grants.urls")),
+    path("", include("iop.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]
