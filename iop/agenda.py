@@ -1,8 +1,7 @@
 """How partnerships go on a committee's agenda: the meeting engine's adapter for Partnership.
 
-Not registered here: the meeting engine registers it (``register_agenda_adapter``)
-when it is wired in.  A partnership is ready for the committee when its agreement
-is proposed; the committee's decision is recorded through ``partnership_decide``.
+Registered in ``IopConfig.ready``.  A partnership is ready for the committee when its
+agreement is proposed; the committee's decision is recorded through ``partnership_decide``.
 """
 
 from __future__ import annotations
@@ -13,15 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflows.agenda import AgendaAdapter as _Base
 from workflows.templatetags.bidra import kr
 
 from .models import Partnership, Party
 from .services import partnership_decide
-
-try:  # the meeting engine's base class, once it is there
-    from workflows.agenda import AgendaAdapter as _Base
-except ImportError:  # pragma: no cover - before the meeting engine is merged
-    _Base = object
 
 
 def _municipality_money(case: Partnership) -> Decimal:

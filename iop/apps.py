@@ -7,4 +7,9 @@ class IopConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self):
+        from workflows.agenda import register_agenda_adapter
+
         from . import attention, permissions  # noqa: F401
+        from .agenda import PartnershipAgendaAdapter
+
+        register_agenda_adapter(PartnershipAgendaAdapter())

@@ -49,3 +49,10 @@ def test_a_rejection_rejects(world):
     PartnershipAgendaAdapter().apply_decision(partnership, decision, world.users["secretary"])
     partnership.refresh_from_db()
     assert (partnership.state, partnership.decision_reason) == ("rejected", "Ryms inte i budgeten.")
+
+
+def test_proposed_partnerships_can_be_put_on_a_committee_agenda():
+    from iop.models import Partnership
+    from workflows.agenda import adapter_for
+
+    assert isinstance(adapter_for(Partnership), PartnershipAgendaAdapter)
