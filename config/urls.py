@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("organizations.urls")),
     path("", include("workflows.urls")),
     path("", include("grants.urls")),
+    path("", include("grants.awards.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]
