@@ -101,7 +101,9 @@ class CandidateAgenda(AgendaAdapter):
         for decision in decisions:
             by_round[decision.case.round_id].append(decision)
         for round_id, group in by_round.items():
-            settings = AwardSettings.objects.select_for_update().filter(program__rounds=round_id).first()
+            settings = (
+                AwardSettings.objects.select_for_update(of=("self",)).filter(program__rounds=round_id).first()
+            )
             if settings is None:
                 raise BudgetExceeded(
                     _("The award has no settings: its amount and number of recipients are missing.")

@@ -235,7 +235,7 @@ def candidate_screen(*, candidate: Candidate, by, reason: str = "") -> Candidate
     """
     with transaction.atomic():
         candidate = (
-            Candidate.objects.select_for_update()
+            Candidate.objects.select_for_update(of=("self",))
             .select_related("round__program__award", "organisation", "application")
             .get(pk=candidate.pk)
         )
