@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("", include("grants.urls")),
     path("", include("iop.urls")),
+    path("", include("grants.awards.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]

@@ -8,3 +8,4 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         from . import attention, permissions  # noqa: F401 - registers rules and start-page panels
+        from .awards import setup  # noqa: F401 - awards: rules, agenda adapter, signals, panel, admin

@@ -276,3 +276,6 @@ def seed(context: dict) -> None:
     ]
     for round, index, target, amount in plan:
         _walk(round, organisations[index], user_for(index), target, caseworker, amount=amount)
+    from .awards.demo import seed as seed_awards  # awards live in their own package
+
+    seed_awards(context)

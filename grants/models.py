@@ -592,3 +592,6 @@ def budget_free(budget: ProgramBudget) -> dict:
         "granted": granted,
         "free": budget.amount - earmarked - granted,
     }
+
+
+from .awards.models import *  # noqa: E402, F403 - awards and nominations live in their own module
