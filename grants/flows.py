@@ -24,6 +24,10 @@ from .models import Application
 
 S = Application.State
 HUMAN_OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+#: the only states in which the flow below can wait for a caseworker (screen, check_completion,
+#: lapsed, assess); the inbox looks for open tasks among these applications only.  A new human
+#: step in another state must add that state here.
+WAITING_STATES = (S.SUBMITTED, S.COMPLETION_REQUESTED, S.IN_ASSESSMENT, S.ASSESSED)
 
 
 def _not_routed(request, **kwargs):  # pragma: no cover - viewflow's views are never exposed

@@ -18,6 +18,8 @@ from .models import Application, FormField, Program, ProgramBudget, Round, budge
 from .permissions import CASEWORKER, applicant_municipality_ids
 
 S = Application.State
+#: what list pages never show: the per-application copies of the form and its results
+LIST_DEFERRED = ("snapshot", "answers", "eligibility", "round__snapshot")
 
 
 def programs_visible(*, user) -> QuerySet[Program]:
@@ -107,6 +109,7 @@ def applications_of_applicant(*, user) -> QuerySet[Application]:
     return (
         Application.objects.filter(organisation_id__in=list(active_org_roles(user)))
         .select_related("round__program", "organisation")
+        .defer(*LIST_DEFERRED)
         .order_by("-created_at")
     )
 
@@ -134,6 +137,7 @@ def applications_for_round(
         .filter(round=round)
         .exclude(case_number="")
         .select_related("organisation", "round__program")
+        .defer(*LIST_DEFERRED)
     )
     if query:
         qs = qs.filter(Q(organisation__name__icontains=query) | Q(case_number__icontains=query))
@@ -228,8 +232,13 @@ def inbox_tasks(
     *, user, program_id: int | None = None, round_id: int | None = None, state: str = "", mine: bool = False
 ) -> QuerySet[Task]:
     """Open human tasks of applications the user may handle (a viewflow Task queryset)."""
+    from .flows import WAITING_STATES
+
+    # Start from the municipality's applications that can have an open task (an index on
+    # round and state), not from every open task in the country.
     handled = applications_visible(user=user).filter(
-        round__program__municipality_id__in=staff_municipality_ids(user, (CASEWORKER,))
+        round__program__municipality_id__in=staff_municipality_ids(user, (CASEWORKER,)),
+        state__in=WAITING_STATES,
     )
     if program_id:
         handled = handled.filter(round__program_id=program_id)
@@ -254,7 +263,9 @@ def attach_applications(tasks) -> list[dict]:
     ids = {t.process.artifact_object_id for t in tasks}
     applications = {
         a.pk: a
-        for a in Application.objects.filter(pk__in=ids).select_related("organisation", "round__program")
+        for a in Application.objects.filter(pk__in=ids)
+        .select_related("organisation", "round__program")
+        .defer(*LIST_DEFERRED)
     }
     return [{"task": t, "application": applications.get(t.process.artifact_object_id)} for t in tasks]
 

@@ -111,10 +111,13 @@ class Candidate:
 
 def agenda_candidates(*, meeting: Meeting) -> list[tuple[str, list[Candidate]]]:
     """Cases waiting for this committee (from every registered case type), grouped, not yet on an agenda."""
+    # An item waits for its decision only on a meeting that is not held yet or held without
+    # approved minutes: looking there only keeps this query small however many meetings there were.
+    waiting = (Meeting.State.PLANNED, Meeting.State.AGENDA_PUBLISHED, Meeting.State.HELD)
     on_agenda = set(
-        AgendaItem.objects.filter(kind=AgendaItem.Kind.DECISION, decision__isnull=True).values_list(
-            "content_type_id", "object_id"
-        )
+        AgendaItem.objects.filter(
+            kind=AgendaItem.Kind.DECISION, decision__isnull=True, meeting__state__in=waiting
+        ).values_list("content_type_id", "object_id")
     )
     groups: dict[str, list[Candidate]] = {}
     for adapter in registered_adapters():
