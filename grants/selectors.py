@@ -283,3 +283,103 @@ def program_detail_queryset():
         Prefetch("budgets", queryset=ProgramBudget.objects.prefetch_related("commitments")),
         "rounds",
     )
+
+
+# ---- decisions, letters and payments ----
+
+
+def payments_managed(*, user) -> QuerySet:
+    """Payments of the programs where ``user`` is a caseworker or program administrator."""
+    from .models import Payment
+    from .permissions import PROGRAM_ADMIN
+
+    roles = (CASEWORKER, PROGRAM_ADMIN)
+    qs = Payment.objects.filter(
+        application__round__program__municipality_id__in=staff_municipality_ids(user, roles)
+    )
+    committees = staff_committee_ids(user, roles)
+    if committees is not None:
+        qs = qs.filter(application__round__program__committee_id__in=committees)
+    return qs
+
+
+def payments_list(*, user, state: str = "", due_until=None) -> QuerySet:
+    qs = payments_managed(user=user).select_related(
+        "application__organisation", "application__round__program", "batch"
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if due_until:
+        qs = qs.filter(due_on__lte=due_until)
+    return qs.order_by("due_on", "pk")
+
+
+def payment_batches(*, user) -> QuerySet:
+    from .models import PaymentBatch
+    from .permissions import PROGRAM_ADMIN
+
+    return PaymentBatch.objects.filter(
+        municipality_id__in=staff_municipality_ids(user, (CASEWORKER, PROGRAM_ADMIN))
+    ).select_related("created_by")
+
+
+def payments_visible(*, user) -> QuerySet:
+    """Payments of the applications ``user`` may see (the applicant's own, staff's municipality's)."""
+    from .models import Payment
+
+    return Payment.objects.filter(application__in=applications_visible(user=user))
+
+
+def letters_of_applicant(*, user) -> QuerySet:
+    """Decision letters of the user's organisations, newest first."""
+    from .models import DecisionLetter
+
+    return (
+        DecisionLetter.objects.filter(application__organisation_id__in=list(active_org_roles(user)))
+        .select_related("application__organisation", "application__round__program", "document", "decision")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def application_decision(*, application: Application) -> dict | None:
+    """The standing decision of the case with where it stands (final, appeal period, payments)."""
+    from workflows.meetings_models import Decision
+
+    from .services import decision_state
+
+    if application.decision_id is None:
+        return None
+    decision = (
+        Decision.objects.select_related("item__meeting", "decided_by", "delegation")
+        .prefetch_related("appeals")
+        .get(pk=application.decision_id)
+    )
+    return decision_state(decision)
+
+
+def application_letters(*, application: Application) -> list:
+    return list(application.decision_letters.select_related("document").order_by("-created_at", "-pk"))
+
+
+def application_payments(*, application: Application) -> list:
+    return list(application.payments.order_by("instalment", "pk"))
+
+
+def meeting_letter_rows(*, meeting) -> list[dict]:
+    """Each decided grant application of the meeting with its latest letter (for the job page)."""
+    from workflows.meetings_models import Decision
+
+    from .models import DecisionLetter
+    from .services import meeting_grant_items
+
+    items = list(meeting_grant_items(meeting).select_related("organisation"))
+    ids = [i.object_id for i in items]
+    decisions = {d.item_id: d for d in Decision.objects.filter(item__in=items)}
+    letters: dict[int, DecisionLetter] = {}
+    for letter in (
+        DecisionLetter.objects.filter(application_id__in=ids, decision__item__meeting=meeting)
+        .select_related("document")
+        .order_by("created_at", "pk")
+    ):
+        letters[letter.application_id] = letter
+    return [{"item": i, "decision": decisions.get(i.pk), "letter": letters.get(i.object_id)} for i in items]

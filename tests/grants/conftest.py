@@ -1,0 +1,1 @@
+from ..workflows.conftest import clock  # noqa: F401 - moves timezone.now() without sleeping
