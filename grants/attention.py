@@ -37,3 +37,33 @@ def inbox(request):
         "mine": tasks.filter(owner=request.user).count(),
         "unclaimed": tasks.filter(owner__isnull=True).count(),
     }
+
+
+@panel(order=21)
+def my_letters(request):
+    from .selectors import letters_of_applicant
+
+    if not active_org_roles(request.user):
+        return None
+    letters = list(letters_of_applicant(user=request.user)[:5])
+    if not letters:
+        return None
+    return {"template": "grants/panels/my_letters.html", "letters": letters}
+
+
+@panel(order=16)
+def payments(request):
+    if not request.user.has_perm("grants.use_payments"):
+        return None
+    from django.utils import timezone
+
+    from .models import Payment
+    from .selectors import payments_managed
+
+    today = timezone.localdate()
+    managed = payments_managed(user=request.user)
+    return {
+        "template": "grants/panels/payments.html",
+        "due": managed.filter(state=Payment.State.PLANNED, due_on__lte=today).count(),
+        "exported": managed.filter(state=Payment.State.EXPORTED).count(),
+    }

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 
 from organizations.models import Organisation
 from organizations.permissions import active_org_roles, staff_committee_ids, staff_municipality_ids
+from workflows.templatetags.bidra import kr
 
 from . import eligibility as elig
 from .models import Application, FormField, Program, ProgramBudget, Round, budget_free
@@ -203,8 +206,12 @@ def application_answers_display(*, application: Application) -> list[dict]:
     return rows
 
 
-def application_timeline(*, application: Application):
+def application_timeline(*, application: Application) -> list[dict]:
+    """What happened to the case, oldest first: every state change, the decision letters, the
+    day the decision became final (laga kraft) and the payments made."""
     from django_fsm_log.models import StateLog
+
+    from .models import Payment
 
     labels = dict(S.choices)
     entries = (
@@ -214,14 +221,45 @@ def application_timeline(*, application: Application):
         .select_related("by")
         .order_by("timestamp", "pk")
     )
-    return [
+    events = [
         {
-            "entry": e,
-            "source": labels.get(e.source_state, e.source_state or ""),
-            "target": labels.get(e.state, e.state),
+            "at": e.timestamp,
+            "by": e.by,
+            "text": _("%(source)s → %(target)s")
+            % {
+                "source": labels.get(e.source_state, e.source_state or "–"),
+                "target": labels.get(e.state, e.state),
+            },
+            "note": e.description or "",
         }
         for e in entries
     ]
+    for letter in application.decision_letters.select_related("document").order_by("created_at", "pk"):
+        events.append(
+            {
+                "at": letter.created_at,
+                "by": None,
+                "text": _("Decision letter sent (version %(version)s)")
+                % {"version": letter.document.version},
+                "note": letter.subject,
+            }
+        )
+    decision = application.decision if application.decision_id else None
+    if decision is not None and decision.final_at and not decision.annulled:
+        events.append(
+            {"at": decision.final_at, "by": None, "text": _("The decision is final (laga kraft)"), "note": ""}
+        )
+    for payment in application.payments.filter(state=Payment.State.PAID).order_by("paid_on", "pk"):
+        events.append(
+            {
+                "at": timezone.make_aware(datetime.combine(payment.paid_on, time(12))),
+                "by": None,
+                "text": _("Payment %(part)s of %(parts)s paid: %(amount)s")
+                % {"part": payment.instalment, "parts": payment.instalments, "amount": kr(payment.amount)},
+                "note": "",
+            }
+        )
+    return sorted(events, key=lambda e: e["at"])
 
 
 def inbox_tasks(

@@ -66,9 +66,12 @@ def second_caseworker(world):
 
 
 def members(world):
-    lars = UserFactory(email="lars@exemplo.se", full_name="Lars Ledamot")
-    StaffRoleFactory(user=lars, municipality=world.municipality, role=StaffRole.Role.MEMBER)
-    return lars, world.users["member"]
+    """Two committee members (Lars and the world's member), the adjusters of a meeting."""
+    if "lars" not in world.objects:
+        lars = UserFactory(email="lars@exemplo.se", full_name="Lars Ledamot")
+        StaffRoleFactory(user=lars, municipality=world.municipality, role=StaffRole.Role.MEMBER)
+        world.objects["lars"] = lars
+    return world.objects["lars"], world.users["member"]
 
 
 def held_meeting(world, *, starts_at: dt.datetime, cases, adjusters, clock=None):
@@ -116,3 +119,50 @@ def round_of_three(world):
 
 
 __all__ = ["Decimal"]
+
+
+def decided_meeting(world):
+    """A meeting of the world's committee that granted the world organisation's application: minutes
+    approved and posted, the letter made, two payments planned and the first exported.
+
+    Memoised in ``world.objects["decided"]`` as a dict of meeting, application, letter, batch.
+    """
+    if "decided" in world.objects:
+        return world.objects["decided"]
+    from grants.models import DecisionLetter, Payment
+    from workflows.services import system_user
+
+    from .factories import application_in
+
+    secretary = world.users["secretary"]
+    world.organisation.account_type = "bankgiro"
+    world.organisation.account_number = "56781234"
+    world.organisation.save()
+    application = application_in(world, "proposed", key="app-decided")
+    program = application.round.program
+    program.instalments = 2
+    program.save()
+    today = timezone.localdate()
+    meeting = held_meeting(
+        world,
+        starts_at=timezone.now() - dt.timedelta(days=2),
+        cases=[application],
+        adjusters=members(world),
+    )
+    meetings.decisions_record(meeting=meeting, group_no=1, by=secretary)
+    for attendance in meeting.attendances.filter(adjuster=True):
+        meetings.minutes_approve(meeting=meeting, by=attendance.user)
+    meetings.meeting_post(meeting=meeting, posted_on=today, by=secretary)
+    services.payments_create_due()
+    job = services.letter_job_start(meeting=meeting, by=secretary)
+    services.letter_job_run(job_id=job.pk)
+    batch = services.payments_export(by=world.users["caseworker"], due_until=today + dt.timedelta(days=400))
+    world.objects["decided"] = {
+        "meeting": meeting,
+        "application": Application.objects.get(pk=application.pk),
+        "letter": DecisionLetter.objects.get(application=application),
+        "batch": batch,
+        "payment": Payment.objects.filter(application=application).order_by("instalment").first(),
+        "system": system_user(),
+    }
+    return world.objects["decided"]
