@@ -285,3 +285,15 @@ URLS += [
         label="grants:payment_transition (mark paid)",
     ),
 ]
+
+URLS += [
+    Page("api:application-letters", CASE_VIEWERS, kwargs=_decided("application"), html=False),
+    Page(
+        "api:application-letter-pdf",
+        CASE_VIEWERS,
+        kwargs=lambda w: {**_decided("application")(w), "letter_id": _decided("letter")(w)["pk"]},
+        html=False,
+    ),
+    Page("api:payment-list", SIGNED_IN, setup=_decided_setup, html=False),
+    Page("api:payment-detail", CASE_VIEWERS, kwargs=_decided("payment"), html=False),
+]
