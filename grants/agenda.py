@@ -153,7 +153,10 @@ class ApplicationAgendaAdapter(AgendaAdapter):
         for key in sorted(totals):
             program_id, year = key
             budget = (
-                ProgramBudget.objects.select_for_update().filter(program_id=program_id, year=year).first()
+                ProgramBudget.objects.select_for_update(of=("self",))
+                .filter(program_id=program_id, year=year)
+                .order_by("pk")
+                .first()
             )
             if budget is None:
                 raise BudgetExceeded(

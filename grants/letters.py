@@ -77,13 +77,14 @@ def placeholders_used(text: str) -> set[str]:
 
 def check_placeholders(text: str) -> None:
     """Refuse a text with a placeholder that is not on the list (a typo would reach the applicant)."""
-    unknown = sorted(placeholders_used(text) - set(PLACEHOLDERS))
-    stray = re.sub(PLACEHOLDER, "", text)
+    candidates = re.findall(r"\{([^{}]*)\}", text)
+    unknown = sorted({c for c in candidates if c not in PLACEHOLDERS})
     if unknown:
         raise ValidationError(
             _("Unknown placeholder: %(names)s. Use only the placeholders listed.")
             % {"names": ", ".join("{" + n + "}" for n in unknown)}
         )
+    stray = re.sub(r"\{[^{}]*\}", "", text)
     if "{" in stray or "}" in stray:
         raise ValidationError(
             _("A curly bracket is not part of a placeholder. Write placeholders as {organisation}.")
