@@ -18,6 +18,7 @@ for config in apps.get_app_configs():
             continue
         if hasattr(module, "register"):
             module.register(router)
+import_module("grants.awards.api").register(router)  # awards live inside grants, in their own package
 
 app_name = "api"
 urlpatterns = [

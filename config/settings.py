@@ -6,6 +6,7 @@ default for a newcomer and for the quick test run.  ``config.production``
 builds on this module and refuses unsafe values.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,12 +41,17 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "viewflow",
     "viewflow.workflow",
     "organizations",
     "workflows",
     "grants",
     "iop",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -56,9 +62,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    "accounts.middleware.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "accounts.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a lock-out flagged during sign-in into the Swedish lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,8 +106,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses sign-in while an account is locked out after failed attempts.
+    "accounts.backends.LockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on for staff through the municipality's identity provider (off unless configured).
+    "accounts.oidc.StaffOIDCBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -142,6 +159,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bidra <noreply@bidra
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -160,7 +178,9 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery
 CELERY_BEAT_SCHEDULE = {
     "send-outbox": {"task": "workflows.tasks.outbox_send_pending", "schedule": 60.0},
     "fire-due-timers": {"task": "workflows.tasks.timers_fire_due", "schedule": 300.0},
+    "apply-retention": {"task": "accounts.tasks.retention_apply", "schedule": 60.0 * 60 * 24},
     "meetings-final": {"task": "workflows.tasks.meetings_finalise_due", "schedule": 3600.0},
+    "iop-run-due": {"task": "iop.tasks.iop_run_due", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {
@@ -172,6 +192,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+        "user": env.str("API_THROTTLE_USER", default="1200/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bidra API",
@@ -191,3 +219,96 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 WHITENOISE_USE_FINDERS = True
+
+# --- Sign-in, second factor, abuse protection, personal data (accounts/, SECURITY.md) ---
+
+# Staff who sign in with a password confirm with a one-time code (TOTP) from an app.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Bidra")
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Single sign-on (OpenID Connect) through the municipality's identity provider, or an
+# e-ID broker (BankID, Freja eID).  Off unless OIDC_RP_CLIENT_ID and the endpoints are set.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+#: the claim that identifies a Bidra user (matched case-insensitively against the e-mail address)
+OIDC_MATCH_CLAIM = env.str("OIDC_MATCH_CLAIM", default="email")
+#: the button text on the sign-in page, e.g. "Sign in with the municipality's account"
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # roles are granted in Bidra, never by the identity provider
+OIDC_TIMEOUT = 10
+OIDC_CALLBACK_CLASS = "accounts.oidc.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "accounts.oidc.AuthenticateView"
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+
+# Applicants may sign in with a link sent by e-mail: signed, valid this long, usable once.
+LOGIN_LINK_MAX_AGE = env.int("LOGIN_LINK_MAX_AGE", default=15 * 60)
+
+# Lock-out after failed sign-ins (django-axes): per account and address together.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # Django's sign-in form calls the e-mail field "username"
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_VERBOSE = False
+#: behind a proxy: how many proxies set X-Forwarded-For (the client address is then taken from it)
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Rate limits on public forms (per client address, and per e-mail address where one is given).
+# "name of the URL": "count/seconds".  Counted in the cache: use a shared cache (Redis) in production.
+RATE_LIMITS = {
+    "login": "30/600",
+    "organizations:signup": "10/3600",
+    "password_reset": "5/3600",
+    "accounts:login_link": "5/3600",
+    "accounts:otp_verify": "20/600",
+    "organizations:verify_email_resend": "5/3600",
+}
+RATE_LIMIT_ENABLED = env.bool("RATE_LIMIT_ENABLED", default=True)
+
+# Content Security Policy: nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+# Virus scanning of uploads with ClamAV's clamd: off unless one of these is set.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+CLAMD_HOST = env.str("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT = env.int("CLAMD_TIMEOUT", default=30)
+#: refuse uploads when the scanner is configured but cannot be reached (fail closed)
+CLAMD_FAIL_CLOSED = env.bool("CLAMD_FAIL_CLOSED", default=True)
+
+# How long personal data is kept (see accounts/retention.py; applied daily).
+RETENTION_UNVERIFIED_ACCOUNT_DAYS = env.int("RETENTION_UNVERIFIED_ACCOUNT_DAYS", default=30)
+RETENTION_INACTIVE_ORGANISATION_PEOPLE_YEARS = env.int(
+    "RETENTION_INACTIVE_ORGANISATION_PEOPLE_YEARS", default=3
+)
+RETENTION_OUTBOX_BODY_DAYS = env.int("RETENTION_OUTBOX_BODY_DAYS", default=90)
+RETENTION_LOGIN_ATTEMPT_DAYS = env.int("RETENTION_LOGIN_ATTEMPT_DAYS", default=90)

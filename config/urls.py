@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts.views import SignInView
 from organizations.forms import OutboxPasswordResetForm
 from workflows import views as workflow_views
 
 urlpatterns = [
     path("", workflow_views.home, name="home"),
-    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logga-in/", SignInView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "losenord/aterstall/",
@@ -29,9 +30,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("sprak/", set_language, name="set_language"),
+    path("", include("accounts.urls")),
     path("", include("organizations.urls")),
     path("", include("workflows.urls")),
     path("", include("grants.urls")),
+    path("", include("iop.urls")),
+    path("", include("grants.awards.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ class GrantsConfig(AppConfig):
 
         from . import attention, permissions  # noqa: F401 - registers rules and start-page panels
         from .agenda import ApplicationAgendaAdapter
+        from .awards import setup  # noqa: F401 - awards: rules, agenda adapter, signals, panel, admin
 
         register_agenda_adapter(ApplicationAgendaAdapter())
         minutes_approved.connect(_plan_payments, dispatch_uid="grants-plan-payments")

@@ -277,6 +277,9 @@ def seed(context: dict) -> None:
     for round, index, target, amount in plan:
         _walk(round, organisations[index], user_for(index), target, caseworker, amount=amount)
     seed_decisions(context, operating=operating)
+    from .awards.demo import seed as seed_awards  # awards live in their own package
+
+    seed_awards(context)
 
 
 # ---- decisions: the June meeting of this year, and the coming meeting's agenda ----

@@ -659,4 +659,5 @@ def budget_free(budget: ProgramBudget) -> dict:
     }
 
 
+from .awards.models import *  # noqa: E402, F403 - awards and nominations live in their own module
 from .decision_models import *  # noqa: E402, F403 - letters and payments live in their own module

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class IopConfig(AppConfig):
     name = "iop"
     verbose_name = _("Partnerships")
+
+    def ready(self):
+        from workflows.agenda import register_agenda_adapter
+
+        from . import attention, permissions  # noqa: F401
+        from .agenda import PartnershipAgendaAdapter
+
+        register_agenda_adapter(PartnershipAgendaAdapter())

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.scanning import scan_upload
 from workflows.services import outbox_enqueue, perform_transition, require
 
 from . import validators
@@ -198,6 +199,7 @@ def document_check_upload(upload) -> str:
             % {"types": ", ".join(sorted(set(ALLOWED_UPLOAD_TYPES.values())))},
             code="file_type",
         )
+    scan_upload(upload)  # virus scanner (accounts/scanning.py), when one is configured
     return mime
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.conf import settings
+from django.test.client import ClientMixin
 
 from organizations.models import StaffRole
 
@@ -97,6 +98,57 @@ def mailoutbox_sent(mailoutbox, django_capture_on_commit_callbacks):
 
 def is_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+# --- Signing in within tests -----------------------------------------------------------------
+#
+# ``client.force_login(user)`` stands for a completed sign-in.  For staff that includes the
+# second factor (a confirmed authenticator app and a verified session), so every test that
+# signs staff in this way reaches their pages.  A test of the second factor itself uses
+# ``force_login_without_second_factor`` or the real sign-in pages.
+
+_force_login = ClientMixin.force_login
+
+
+def force_login_without_second_factor(client, user):
+    _force_login(client, user)
+
+
+def verify_second_factor(client, user) -> None:
+    """Give ``user`` a confirmed authenticator app and mark the client's session as verified."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.twofactor import requires_second_factor
+
+    if not requires_second_factor(user):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Bidra", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_second_factor(monkeypatch):
+    def force_login(self, user, backend=None):
+        _force_login(self, user, backend)
+        if not getattr(user, "second_factor_pending", False):
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and throttles count in the cache: each test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 # --- a real Celery worker on Redis, for the tests marked celery_worker ----------------------

@@ -44,3 +44,7 @@ class Command(BaseCommand):
         for role, email in rows:
             self.stdout.write(f"  {role:48} {email}")
         self.stdout.write(f"  password for every demo login: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "  staff confirm sign-in with a one-time code: in another terminal run\n"
+            "  DEBUG=true .venv/bin/python manage.py demo_code <e-mail>"
+        )

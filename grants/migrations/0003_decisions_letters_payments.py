@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0001_initial'),
+        ('grants', '0002_awards'),
         ('organizations', '0001_initial'),
         ('workflows', '0002_meetings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from .models import Commitment, Compact, CompactConference, CompactSignatory, Partnership, Principle
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["case_number", "title", "organisation", "committee", "state"]
+    list_filter = ["state", "committee"]
+    search_fields = ["case_number", "title", "organisation__name"]
+    readonly_fields = ["state", "case_number", "registered_at", "approved_version"]
+
+    def has_add_permission(self, request):
+        return False  # initiatives are registered through the service, which gives the case number
+
+
+class PrincipleInline(admin.TabularInline):
+    model = Principle
+    extra = 0
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 0
+
+
+@admin.register(Compact)
+class CompactAdmin(admin.ModelAdmin):
+    list_display = ["title", "municipality", "state", "term_start", "term_end"]
+    readonly_fields = ["state", "adopted_on", "adoption_reference", "term_start", "term_end"]
+    inlines = [PrincipleInline, CommitmentInline]
+
+
+@admin.register(CompactSignatory)
+class CompactSignatoryAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "compact", "joined_on", "left_on"]
+    list_filter = ["compact"]
+
+
+@admin.register(CompactConference)
+class CompactConferenceAdmin(admin.ModelAdmin):
+    list_display = ["compact", "held_on"]

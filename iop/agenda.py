@@ -1,0 +1,126 @@
+"""How partnerships go on a committee's agenda: the meeting engine's adapter for Partnership.
+
+Registered in ``IopConfig.ready``.  A partnership is ready for the committee when its
+agreement is proposed; the committee's decision is recorded through ``partnership_decide``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflows.agenda import AgendaAdapter as _Base
+from workflows.templatetags.bidra import kr
+
+from .models import Partnership, Party
+from .services import partnership_decide
+
+
+def _municipality_money(case: Partnership) -> Decimal:
+    version = case.latest_version()
+    if version is None:
+        return Decimal(0)
+    return sum(
+        (c.value for c in version.contributions.all() if c.party == Party.MUNICIPALITY and c.kind == "money"),
+        Decimal(0),
+    )
+
+
+class PartnershipAgendaAdapter(_Base):
+    model = Partnership
+    matter = "partnership"
+
+    def proposed_queryset(self, committee):
+        return Partnership.objects.filter(
+            committee=committee, state=Partnership.State.PROPOSED
+        ).select_related("organisation", "committee")
+
+    def committee(self, case):
+        return case.committee
+
+    def group_label(self, case) -> str:
+        return _("Idea-driven public partnerships (IOP)")
+
+    def title(self, case) -> str:
+        return _("%(org)s – IOP agreement: %(title)s") % {"org": case.organisation.name, "title": case.title}
+
+    def case_number(self, case) -> str:
+        return case.case_number
+
+    def organisation(self, case):
+        return case.organisation
+
+    def requested_amount(self, case) -> Decimal | None:
+        """What the organisation asks of the municipality in money over the whole term."""
+        return _municipality_money(case)
+
+    def proposed_amount(self, case) -> Decimal | None:
+        return _municipality_money(case)
+
+    def proposed_outcome(self, case) -> str:
+        return "granted"
+
+    def proposal_text(self, case) -> str:
+        version = case.latest_version()
+        if version is None:
+            return ""
+        totals = version.totals()
+        return _(
+            "The committee is proposed to approve the IOP agreement with %(org)s for %(start)s – %(end)s. "
+            "The partnership meets this need: %(need)s "
+            "The municipality contributes %(m)s (%(ms)s %%) and the organisation %(o)s (%(os)s %%) "
+            "over the term."
+        ) % {
+            "org": case.organisation.name,
+            "start": version.start_date,
+            "end": version.end_date,
+            "need": case.social_need.strip(),
+            "m": kr(totals["municipality"]),
+            "ms": totals["municipality_share"],
+            "o": kr(totals["organisation"]),
+            "os": totals["organisation_share"],
+        }
+
+    def case_url(self, case) -> str:
+        return reverse("iop:detail", kwargs={"pk": case.pk})
+
+    def officer_report_rows(self, cases: list) -> list[dict]:
+        return [
+            {
+                "applicant": case.organisation.name,
+                "case_number": case.case_number,
+                "requested": self.requested_amount(case),
+                "proposed": self.proposed_amount(case),
+                "score": "",
+                "motivation": self.proposal_text(case),
+            }
+            for case in cases
+        ]
+
+    def budget_frame(self, cases):
+        return None
+
+    def budget_check(self, decisions, by) -> None:
+        return None
+
+    def apply_decision(self, case, decision, by) -> None:
+        """Approve or reject the partnership, recording where the decision was made."""
+        item = getattr(decision, "item", None)
+        if item is not None:
+            reference = f"{item.meeting} § {item.order}"
+        elif getattr(decision, "delegation_id", None):
+            reference = _("Delegated decision")
+        else:
+            reference = str(decision)
+        decided_at = getattr(decision, "decided_at", None)
+        partnership_decide(
+            partnership=case,
+            approved=decision.outcome in ("granted", "partly_granted"),
+            by=by,
+            decided_on=timezone.localdate(decided_at) if decided_at else timezone.localdate(),
+            reference=reference,
+            reason=decision.reasons or "",
+        )

@@ -1,0 +1,462 @@
+"""Demo data: a three-year partnership with Exempelö församling in its second year, a new
+initiative from Stadsmissionen in dialogue, and the municipality's compact.
+
+Idempotent, and every change goes through the services, so each state change has its log row.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from organizations.models import OrganisationRole, User
+from workflows.services import perform_transition
+
+from . import services
+from .models import Compact, Partnership, Principle, Screening, add_years
+
+CHURCH = "Exempelö församling"
+MISSION = "Stadsmissionen Exempelö"
+TITLE = "Öppen dörr – mötesplats och stöd för människor i utsatta livssituationer"
+NEW_TITLE = "Vägen vidare – stöd till bostad och arbete efter hemlöshet"
+
+PRINCIPLES = {
+    Principle.Key.INDEPENDENCE: (
+        "Den idéburna sektorn är självständig och oberoende. Kommunen respekterar organisationernas "
+        "rätt att driva opinion och att själva bestämma över sin verksamhet."
+    ),
+    Principle.Key.DIALOGUE: (
+        "Kommunen och organisationerna för en regelbunden dialog i frågor som rör dem båda, "
+        "i god tid innan beslut fattas."
+    ),
+    Principle.Key.QUALITY: (
+        "Parterna arbetar för att verksamheten håller hög kvalitet och utgår från människors behov."
+    ),
+    Principle.Key.LONG_TERM: (
+        "Samverkan bygger på långsiktighet: stöd och överenskommelser ges för flera år när det är möjligt."
+    ),
+    Principle.Key.OPENNESS: (
+        "Parterna är öppna om hur pengar används och hur beslut fattas, och ger insyn i samverkan."
+    ),
+    Principle.Key.DIVERSITY: (
+        "Kommunen värnar en mångfald av organisationer, stora som små, och olika sätt att organisera sig."
+    ),
+}
+
+
+def _organisation(context, name):
+    return next(o for o in context["organisations"] if o.name == name)
+
+
+def _signatory(organisation, email: str, name: str) -> User:
+    """A user who acts for the organisation (its authorised signatory), as after registration."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        from organizations.demo import DEMO_PASSWORD
+
+        user = User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, full_name=name, email_verified_at=timezone.now()
+        )
+    if not OrganisationRole.objects.filter(user=user, organisation=organisation).exists():
+        role = OrganisationRole.objects.create(
+            user=user, organisation=organisation, kind=OrganisationRole.Kind.SIGNATORY
+        )
+        perform_transition(role, "grant_on_registration", by=user, reason="Registrerade organisationen")
+    return user
+
+
+def _contributions(years: int) -> list[dict]:
+    rows = []
+    for year in range(1, years + 1):
+        rows += [
+            {
+                "year": year,
+                "party": "municipality",
+                "kind": "money",
+                "description": "Lön för en samordnare (75 %)",
+                "value": Decimal(420000),
+            },
+            {
+                "year": year,
+                "party": "municipality",
+                "kind": "staff_hours",
+                "description": "Socialsekreterare på plats två förmiddagar i veckan",
+                "hours": 320,
+                "value": Decimal(160000),
+            },
+            {
+                "year": year,
+                "party": "organisation",
+                "kind": "premises",
+                "description": "Församlingshemmets kafé och samtalsrum",
+                "value": Decimal(180000),
+            },
+            {
+                "year": year,
+                "party": "organisation",
+                "kind": "staff_hours",
+                "description": "Diakon och diakoniassistent",
+                "hours": 1400,
+                "value": Decimal(490000),
+            },
+            {
+                "year": year,
+                "party": "organisation",
+                "kind": "volunteer_hours",
+                "description": "Volontärer i kaféet och matutdelningen",
+                "hours": 3000,
+                "value": Decimal(300000),
+            },
+        ]
+    return rows
+
+
+INDICATORS = [
+    {
+        "goal": "Fler får en trygg plats och ett samtal",
+        "name": "Unika besökare per år",
+        "target": Decimal(400),
+        "unit": "personer",
+    },
+    {
+        "goal": "Fler får hjälp vidare",
+        "name": "Besökare som slussats till socialtjänst, vård eller boende",
+        "target": Decimal(60),
+        "unit": "personer",
+    },
+]
+MEMBERS = [
+    {
+        "group": "steering",
+        "party": "municipality",
+        "name": "Eva Enhetschef",
+        "role": "enhetschef, vuxenenheten",
+    },
+    {"group": "steering", "party": "municipality", "name": "Hanna Handläggare", "role": "handläggare"},
+    {"group": "steering", "party": "organisation", "name": "Karin Kyrkoherde", "role": "kyrkoherde"},
+    {"group": "steering", "party": "organisation", "name": "David Diakon", "role": "diakon"},
+    {
+        "group": "working",
+        "party": "municipality",
+        "name": "Sam Socialsekreterare",
+        "role": "socialsekreterare",
+    },
+    {"group": "working", "party": "organisation", "name": "David Diakon", "role": "diakon"},
+]
+
+
+def _agreement(start, end, **overrides) -> dict:
+    data = {
+        "background": (
+            "Allt fler människor i Exempelö lever i hemlöshet eller i andra utsatta livssituationer. "
+            "Församlingen har under många år drivit ett öppet kafé med diakonalt stöd. Socialtjänsten når "
+            "inte alla i målgruppen på egen hand."
+        ),
+        "shared_values": (
+            "Parterna bygger samverkan på principerna i Överenskommelsen i Exempelö: självständighet och "
+            "oberoende, dialog, kvalitet, långsiktighet, öppenhet och insyn samt mångfald."
+        ),
+        "organisation_text": (
+            "En gemensam styrgrupp med två personer från varje part träffas fyra gånger per år. "
+            "En arbetsgrupp planerar verksamheten varje månad."
+        ),
+        "goals": "Fler får en trygg plats, ett samtal och hjälp vidare till stöd, vård och boende.",
+        "activities_municipality": (
+            "Kommunen bekostar en samordnare och har en socialsekreterare på plats två förmiddagar i veckan."
+        ),
+        "activities_organisation": (
+            "Församlingen håller kaféet öppet fem dagar i veckan, leder volontärerna och erbjuder samtal."
+        ),
+        "follow_up_method": (
+            "Parterna följer gemensamt upp indikatorerna och insatserna varje år i styrgruppen, "
+            "och utvärderar partnerskapet under det sista året."
+        ),
+        "start_date": start,
+        "end_date": end,
+        "notice_months": 6,
+        "changes": "Ändringar och tillägg görs skriftligt och undertecknas av båda parter.",
+        "renegotiation": "Vardera parten kan begära omförhandling om förutsättningarna ändras väsentligt.",
+        "termination_disputes": (
+            "Avtalet kan sägas upp med sex månaders uppsägningstid. Tvister löses i första hand i styrgruppen."
+        ),
+        "note": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _partnership_in_second_year(context) -> None:
+    church = _organisation(context, CHURCH)
+    if Partnership.objects.filter(organisation=church, title=TITLE).exists():
+        return
+    users = context["users"]
+    caseworker, secretary = users["caseworker"], users["secretary"]
+    deacon = _signatory(church, "diakon@exempelo-forsamling.example", "David Diakon")
+    today = timezone.localdate()
+    start = today.replace(day=1) - timedelta(days=420)
+    start = start.replace(day=1)
+    end = add_years(start, 3)
+
+    p = services.partnership_initiate(
+        organisation=church,
+        committee=context["committees"]["SN"],
+        data={
+            "title": TITLE,
+            "social_need": (
+                "Människor i hemlöshet, med missbruk eller i ensamhet saknar en plats där de är välkomna "
+                "utan krav, och når inte fram till det stöd som finns."
+            ),
+            "proposed_solution": (
+                "Ett öppet kafé i församlingshemmet med frukost, samtal och vägledning, där socialtjänsten "
+                "finns på plats två förmiddagar i veckan."
+            ),
+            "target_group": "Vuxna i hemlöshet eller andra utsatta livssituationer i Exempelö.",
+            "organisation_brings": "Lokaler, diakonal kompetens, anställda och ett fyrtiotal volontärer.",
+            "municipality_asked": "Medfinansiering av en samordnare och socialtjänstens närvaro.",
+            "political_goal": "Socialnämndens mål att minska hemlösheten och nå fler med tidigt stöd.",
+        },
+        by=deacon,
+    )
+    services.partnership_transition(partnership=p, name="start_screening", by=caseworker)
+    services.screening_record(
+        partnership=p,
+        answers={
+            **{name: True for name, _q in Screening.POINTS},
+            "own_initiative_motivation": "Församlingen tog initiativet utifrån sitt diakonala arbete.",
+            "political_goal_motivation": "Ingår i socialnämndens plan mot hemlöshet.",
+            "no_procurement_motivation": "Ingen marknad finns för verksamheten; det är inget köp av tjänst.",
+            "not_grant_motivation": "Parterna utvecklar och styr verksamheten tillsammans.",
+            "co_financing_motivation": "Församlingen står för mer än hälften av värdet.",
+            "no_detailed_steering_motivation": "Styrgruppen är gemensam; kommunen detaljstyr inte.",
+            "state_aid_motivation": "Ingen ekonomisk verksamhet: kaféet är avgiftsfritt och lokalt.",
+            "state_aid_criterion": "not_economic",
+        },
+        by=caseworker,
+    )
+    services.partnership_screen(partnership=p, suitable=True, by=caseworker)
+    services.partnership_transition(partnership=p, name="start_drafting", by=caseworker)
+    services.agreement_save_version(
+        partnership=p,
+        data=_agreement(start, end, note="Första utkast efter dialogen"),
+        contributions=_contributions(3),
+        indicators=INDICATORS,
+        members=MEMBERS,
+        by=caseworker,
+    )
+    services.agreement_save_version(
+        partnership=p,
+        data=_agreement(
+            start,
+            end,
+            activities_organisation=(
+                "Församlingen håller kaféet öppet fem dagar i veckan och på helger under vintern, "
+                "leder volontärerna och erbjuder samtal."
+            ),
+            note="Församlingen lade till helgöppet under vintern",
+        ),
+        contributions=_contributions(3),
+        indicators=INDICATORS,
+        members=MEMBERS,
+        by=deacon,
+    )
+    services.partnership_transition(partnership=p, name="propose", by=caseworker)
+    decided_on = start - timedelta(days=40)
+    services.partnership_decide(
+        partnership=p,
+        approved=True,
+        by=secretary,
+        decided_on=decided_on,
+        reference=f"Socialnämnden {decided_on.isoformat()} § 45",
+        reason="Nämnden godkänner avtalet enligt förslaget.",
+    )
+    services.partnership_sign(
+        partnership=p,
+        party="municipality",
+        signatory="Ingrid Ordförande, socialnämndens ordförande",
+        signed_on=start - timedelta(days=20),
+        by=caseworker,
+    )
+    services.partnership_sign(
+        partnership=p,
+        party="organisation",
+        signatory="Karin Kyrkoherde",
+        signed_on=start - timedelta(days=18),
+        by=deacon,
+    )
+    services.partnership_transition(partnership=p, name="activate", by=caseworker)
+    for index, period in enumerate(
+        [f"År 1 ({start.year})", f"År 2 ({start.year + 1})", f"År 3 ({start.year + 2})"]
+    ):
+        payment = services.payment_plan(partnership=p, period=period, amount=Decimal(420000), by=caseworker)
+        if index < 2:
+            services.payment_pay(
+                payment=payment, by=caseworker, paid_on=add_years(start, index) + timedelta(days=14)
+            )
+    for months, notes in [
+        (2, "Kaféet har kommit igång. Fler besökare än väntat; behov av fler volontärer på måndagar."),
+        (8, "Socialsekreterarens närvaro fungerar väl. Diskussion om helgöppet under vintern."),
+        (13, "Årsuppföljningen förbereds. Parterna är överens om att fortsätta som planerat."),
+    ]:
+        services.steering_meeting_record(
+            partnership=p,
+            held_on=start + timedelta(days=30 * months),
+            attendees="Eva Enhetschef, Hanna Handläggare, Karin Kyrkoherde, David Diakon",
+            notes=notes,
+            by=caseworker,
+        )
+    p.refresh_from_db()
+    indicators = list(p.approved_version.indicators.all())
+    services.follow_up_record(
+        partnership=p,
+        year=1,
+        contributions_made=(
+            "Kommunen: 420 000 kr utbetalt och 330 timmar socialsekreterare. "
+            "Församlingen: lokaler, 1 450 timmar personal och 3 200 volontärtimmar."
+        ),
+        joint_assessment=(
+            "Kaféet når fler än planerat. Slussningen till socialtjänst och vård har fungerat bättre "
+            "än väntat tack vare socialsekreterarens närvaro."
+        ),
+        results={indicators[0].pk: (Decimal(460), ""), indicators[1].pk: (Decimal(52), "Något under målet")},
+        by=caseworker,
+    )
+
+
+def _initiative_in_dialogue(context) -> None:
+    mission = _organisation(context, MISSION)
+    if Partnership.objects.filter(organisation=mission, title=NEW_TITLE).exists():
+        return
+    caseworker = context["users"]["caseworker"]
+    p = services.partnership_initiate(
+        organisation=mission,
+        committee=context["committees"]["SN"],
+        data={
+            "title": NEW_TITLE,
+            "social_need": "Den som fått en bostad efter hemlöshet riskerar att förlora den igen utan stöd.",
+            "proposed_solution": "Volontära stödpersoner och en boendecoach under det första året i bostaden.",
+            "target_group": "Vuxna som nyss fått en egen bostad efter hemlöshet.",
+            "organisation_brings": "Stödpersoner, utbildning av volontärer och en boendecoach på halvtid.",
+            "municipality_asked": "Medfinansiering av boendecoachen och samverkan med bostadssociala enheten.",
+            "political_goal": "Bostad först – kommunens plan mot hemlöshet.",
+        },
+        by=caseworker,
+    )
+    services.partnership_transition(partnership=p, name="start_screening", by=caseworker)
+    answers = {}
+    for name, _q in Screening.POINTS:
+        answers[name] = True
+        answers[f"{name}_motivation"] = "Bedömt vid första mötet med Stadsmissionen."
+    answers["state_aid_criterion"] = "not_economic"
+    services.screening_record(partnership=p, answers=answers, by=caseworker)
+    services.partnership_screen(
+        partnership=p, suitable=True, by=caseworker, reason="Alla punkter i checklistan är uppfyllda."
+    )
+
+
+def _compact(context) -> None:
+    municipality = context["municipality"]
+    if Compact.objects.filter(municipality=municipality).exists():
+        return
+    users = context["users"]
+    caseworker, secretary = users["caseworker"], users["secretary"]
+    today = timezone.localdate()
+    compact = services.compact_create(
+        municipality=municipality,
+        title="Överenskommelsen mellan Exempelö kommun och den idéburna sektorn",
+        text=(
+            "Överenskommelsen är en gemensam avsiktsförklaring om hur Exempelö kommun och de idéburna "
+            "organisationerna ska samverka för ett starkt civilsamhälle och en god välfärd.\n\n"
+            "Den bygger på sex principer och följs upp varje år vid en gemensam konferens."
+        ),
+        principles=PRINCIPLES,
+        by=caseworker,
+    )
+    adopted_on = add_years(today, -2).replace(month=2, day=20)
+    services.compact_adopt(
+        compact=compact,
+        by=secretary,
+        adopted_on=adopted_on,
+        reference=f"Kommunfullmäktige {adopted_on.isoformat()} § 12",
+    )
+    compact.refresh_from_db()
+    organisations = {o.name: o for o in context["organisations"]}
+    for offset, name in enumerate(
+        [
+            CHURCH,
+            MISSION,
+            "Föreningen Trygg Vardag",
+            "Funktionsrätt Exempelö",
+            "Exempelö Idrottsförening",
+            "Kvinnojouren Havsnära",
+            "Exempelö Hembygdsförening",
+        ]
+    ):
+        services.compact_join(
+            compact=compact,
+            organisation=organisations[name],
+            by=caseworker,
+            joined_on=adopted_on + timedelta(days=10 + 7 * offset),
+        )
+    services.compact_leave(
+        compact=compact,
+        organisation=organisations["Exempelö Hembygdsförening"],
+        by=caseworker,
+        left_on=adopted_on + timedelta(days=400),
+    )
+    for side, text, owner, due, status in [
+        (
+            "municipality",
+            "Ta fram en modell för idéburet offentligt partnerskap",
+            "Socialförvaltningen",
+            120,
+            "done",
+        ),
+        (
+            "municipality",
+            "Införa treåriga verksamhetsbidrag",
+            "Kultur- och fritidsförvaltningen",
+            500,
+            "in_progress",
+        ),
+        (
+            "organisations",
+            "Sprida kunskap om överenskommelsen till medlemmarna",
+            "Föreningsrådet",
+            300,
+            "done",
+        ),
+        (
+            "joint",
+            "Gemensam utbildning om överenskommelsen för politiker och föreningar",
+            "Styrgruppen",
+            900,
+            "planned",
+        ),
+        ("joint", "Årlig uppföljningskonferens", "Styrgruppen", 700, "planned"),
+    ]:
+        commitment = services.commitment_add(
+            compact=compact,
+            side=side,
+            text=text,
+            owner=owner,
+            due_on=adopted_on + timedelta(days=due),
+            by=caseworker,
+        )
+        if status != "planned":
+            services.commitment_set_status(commitment=commitment, status=status, by=caseworker)
+    services.conference_record(
+        compact=compact,
+        held_on=add_years(adopted_on, 1) + timedelta(days=60),
+        municipality_report="Modellen för IOP är klar och det första partnerskapet har tecknats.",
+        organisations_report="Överenskommelsen har presenterats på föreningsrådets alla möten.",
+        conclusions="Parterna prioriterar den gemensamma utbildningen under nästa år.",
+        by=caseworker,
+    )
+
+
+def seed(context) -> None:
+    _partnership_in_second_year(context)
+    _initiative_in_dialogue(context)
+    _compact(context)

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from . import views
+
+app_name = "iop"
+
+urlpatterns = [
+    path("partnerskap/", views.partnership_list, name="list"),
+    path("partnerskap/oversikt/", views.overview, name="overview"),
+    path("partnerskap/nytt/", views.partnership_new, name="new"),
+    path("partnerskap/<int:pk>/", views.partnership_detail, name="detail"),
+    path("partnerskap/<int:pk>/andra/", views.partnership_edit, name="edit"),
+    path("partnerskap/<int:pk>/steg/<str:name>/", views.partnership_transition, name="transition"),
+    path("partnerskap/<int:pk>/provning/", views.screening, name="screening"),
+    path("partnerskap/<int:pk>/provning/slutsats/", views.screening_conclude, name="screening_conclude"),
+    path("partnerskap/<int:pk>/avtal/", views.agreement_edit, name="agreement_edit"),
+    path("partnerskap/<int:pk>/avtal/jamfor/", views.agreement_compare, name="compare"),
+    path("partnerskap/<int:pk>/avtal/<int:number>/", views.agreement_version, name="version"),
+    path("partnerskap/<int:pk>/dokument/<int:doc>/", views.document_download, name="document"),
+    path("partnerskap/<int:pk>/beslut/", views.decide, name="decide"),
+    path("partnerskap/<int:pk>/underteckna/<str:party>/", views.sign, name="sign"),
+    path("partnerskap/<int:pk>/avsluta/", views.terminate, name="terminate"),
+    path("partnerskap/<int:pk>/styrgrupp/", views.steering_meetings, name="steering"),
+    path("partnerskap/<int:pk>/uppfoljning/<int:year>/", views.follow_up, name="follow_up"),
+    path("partnerskap/<int:pk>/utvardering/", views.evaluation, name="evaluation"),
+    path("partnerskap/<int:pk>/fornya/", views.renew, name="renew"),
+    path("partnerskap/<int:pk>/utbetalningar/", views.payments, name="payments"),
+    path("partnerskap/utbetalning/<int:pk>/betala/", views.payment_pay, name="payment_pay"),
+    path("overenskommelse/<slug:slug>/", views.compact_public, name="compact"),
+    path(
+        "overenskommelse/<slug:slug>/medlemskap/<str:action>/",
+        views.compact_membership,
+        name="compact_membership",
+    ),
+    path("overenskommelse/<slug:slug>/hantera/", views.compact_manage, name="compact_manage"),
+    path("overenskommelse/atagande/<int:pk>/status/", views.commitment_status, name="commitment_status"),
+]

@@ -1,0 +1,759 @@
+"""Pages of partnerships and the compact.  Each view parses input, calls one service or selector, renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organizations.models import Municipality, Organisation
+from organizations.permissions import active_org_roles, is_signatory
+from workflows.models import StoredDocument
+from workflows.services import TransitionRefused, transitions_for
+from workflows.shortcuts import get_permitted_or_404, paginate
+
+from . import forms, services
+from .diff import compare_versions
+from .models import (
+    AgreementVersion,
+    Commitment,
+    Compact,
+    CompactSignatory,
+    FollowUp,
+    Partnership,
+    PartnershipPayment,
+    Screening,
+)
+from .selectors import (
+    committee_overview,
+    committees_for_staff,
+    compact_for_public,
+    municipal_money_paid,
+    organisations_for_initiative,
+    partnerships_list,
+)
+
+
+def _partnership(request, pk, perm="iop.view_partnership") -> Partnership:
+    qs = Partnership.objects.select_related(
+        "organisation", "committee__municipality", "approved_version", "initiated_by"
+    )
+    return get_permitted_or_404(qs, perm, request.user, pk=pk)
+
+
+def _require(request, perm, obj):
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _refused(request, exc):
+    if isinstance(exc, ValidationError):
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, str(exc))
+
+
+# -- lists ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def partnership_list(request):
+    if not (request.user.has_perm("iop.view_overview") or active_org_roles(request.user)):
+        raise PermissionDenied
+    form = forms.FilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    page = paginate(
+        request, partnerships_list(user=request.user, state=data.get("state", ""), query=data.get("q", ""))
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "iop/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": params.urlencode(),
+            "can_create": request.user.has_perm("iop.create_partnership"),
+            "is_staff": request.user.has_perm("iop.view_overview"),
+        },
+    )
+
+
+@login_required
+def overview(request):
+    if not request.user.has_perm("iop.view_overview"):
+        raise PermissionDenied
+    committees = list(committees_for_staff(user=request.user))
+    chosen = next((c for c in committees if str(c.pk) == request.GET.get("committee")), None) or (
+        committees[0] if committees else None
+    )
+    data = committee_overview(committee=chosen, user=request.user) if chosen else None
+    return render(request, "iop/overview.html", {"committees": committees, "committee": chosen, "data": data})
+
+
+# -- the initiative -----------------------------------------------------------------------------------------
+
+
+@login_required
+def partnership_new(request):
+    if not request.user.has_perm("iop.create_partnership"):
+        raise PermissionDenied
+    organisations = organisations_for_initiative(user=request.user)
+    committees = committees_for_staff(user=request.user)
+    if not committees.exists():
+        from organizations.models import Committee
+
+        committees = (
+            Committee.objects.filter(municipality__activities__organisation__in=organisations)
+            .distinct()
+            .select_related("municipality")
+        )
+    form = forms.InitiativeForm(request.POST or None, organisations=organisations, committees=committees)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partnership = services.partnership_initiate(
+                organisation=form.cleaned_data["organisation"],
+                committee=form.cleaned_data["committee"],
+                data=form.cleaned_data,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("The initiative is registered as %(number)s.") % {"number": partnership.case_number},
+            )
+            return redirect("iop:detail", pk=partnership.pk)
+    return render(request, "iop/new.html", {"form": form})
+
+
+@login_required
+def partnership_edit(request, pk):
+    partnership = _partnership(request, pk)
+    _require(request, "iop.edit_initiative", partnership)
+    form = forms.InitiativeEditForm(request.POST or None, instance=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_update_initiative(
+                partnership=partnership, data=form.cleaned_data, by=request.user
+            )
+        except TransitionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The initiative is saved."))
+            return redirect("iop:detail", pk=partnership.pk)
+    return render(request, "iop/edit.html", {"form": form, "partnership": partnership})
+
+
+@login_required
+def partnership_detail(request, pk):
+    partnership = _partnership(request, pk)
+    user = request.user
+    options = [o for o in transitions_for(partnership, by=user) if o.permitted]
+    for option in options:
+        option.url = reverse("iop:transition", kwargs={"pk": partnership.pk, "name": option.name})
+    versions = list(partnership.agreement_versions.select_related("created_by").order_by("-number"))
+    documents = StoredDocument.objects.filter(
+        content_type__app_label="iop", content_type__model="partnership", object_id=partnership.pk
+    ).order_by("kind", "-version")
+    version = partnership.approved_version or (versions[0] if versions else None)
+    follow_ups = {f.year: f for f in partnership.follow_ups.filter(term_start=partnership.term_start)}
+    years = [
+        {"year": y, "due_on": partnership.follow_up_due_on(y), "follow_up": follow_ups.get(y)}
+        for y in partnership.term_years()
+    ]
+    try:
+        screening = partnership.screening
+    except Partnership.screening.RelatedObjectDoesNotExist:
+        screening = None
+    return render(
+        request,
+        "iop/detail.html",
+        {
+            "partnership": partnership,
+            "options": options,
+            "versions": versions,
+            "version": version,
+            "totals": version.totals() if version else None,
+            "documents": documents,
+            "years": years,
+            "screening": screening,
+            "evaluation": partnership.evaluations.filter(term_end=partnership.term_end).first(),
+            "paid": municipal_money_paid(partnership=partnership),
+            "can": {
+                "edit": user.has_perm("iop.edit_initiative", partnership)
+                and partnership.state in services.EDITABLE_INITIATIVE_STATES,
+                "manage": user.has_perm("iop.manage_partnership", partnership),
+                "draft": user.has_perm("iop.draft_agreement", partnership)
+                and partnership.state in services.DRAFTING_STATES,
+                "decide": user.has_perm("iop.decide_partnership", partnership)
+                and partnership.state == Partnership.State.PROPOSED,
+                "sign_municipality": user.has_perm("iop.sign_for_municipality", partnership)
+                and partnership.state == Partnership.State.APPROVED,
+                "sign_organisation": user.has_perm("iop.sign_for_organisation", partnership)
+                and partnership.state == Partnership.State.APPROVED,
+                "follow_up": user.has_perm("iop.record_follow_up", partnership)
+                and partnership.state
+                in (Partnership.State.ACTIVE, Partnership.State.FOLLOW_UP_DUE, Partnership.State.EVALUATION),
+                "evaluate": user.has_perm("iop.record_follow_up", partnership)
+                and partnership.state == Partnership.State.EVALUATION,
+                "terminate": user.has_perm("iop.manage_partnership", partnership)
+                and partnership.state in Partnership.RUNNING,
+            },
+        },
+    )
+
+
+@login_required
+@require_POST
+def partnership_transition(request, pk, name):
+    partnership = _partnership(request, pk)
+    if name not in services.SIMPLE_TRANSITIONS:
+        raise Http404
+    try:
+        services.partnership_transition(
+            partnership=partnership, name=name, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except (TransitionRefused, ValidationError) as exc:
+        _refused(request, exc)
+    else:
+        partnership.refresh_from_db()
+        messages.success(
+            request,
+            _("Done: the partnership is now “%(state)s”.") % {"state": partnership.get_state_display()},
+        )
+    return redirect("iop:detail", pk=partnership.pk)
+
+
+@login_required
+def screening(request, pk):
+    partnership = _partnership(request, pk)
+    _require(request, "iop.manage_partnership", partnership)
+    instance = Screening.objects.filter(partnership=partnership).first()
+    form = forms.ScreeningForm(request.POST or None, instance=instance)
+    reason_form = forms.ReasonForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.screening_record(partnership=partnership, answers=form.answers(), by=request.user)
+        except (TransitionRefused, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("The checklist is saved."))
+            return redirect("iop:screening", pk=partnership.pk)
+    return render(
+        request,
+        "iop/screening.html",
+        {
+            "partnership": partnership,
+            "form": form,
+            "reason_form": reason_form,
+            "screening": instance,
+            "can_conclude": partnership.state == Partnership.State.SCREENING and instance is not None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def screening_conclude(request, pk):
+    partnership = _partnership(request, pk)
+    _require(request, "iop.manage_partnership", partnership)
+    suitable = request.POST.get("suitable") == "yes"
+    try:
+        services.partnership_screen(
+            partnership=partnership, suitable=suitable, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except (TransitionRefused, ValidationError) as exc:
+        _refused(request, exc)
+        return redirect("iop:screening", pk=partnership.pk)
+    messages.success(
+        request,
+        _("IOP is the right form: the dialogue can start.")
+        if suitable
+        else _("The initiative is not suitable for IOP. The decision letter has been sent to the initiator."),
+    )
+    return redirect("iop:detail", pk=partnership.pk)
+
+
+# -- the agreement ------------------------------------------------------------------------------------------
+
+
+def _initial_from(version: AgreementVersion | None):
+    if version is None:
+        return {}, [], [], []
+    data = {f: getattr(version, f) for f in forms.AgreementForm.Meta.fields if f != "note"}
+    contributions = list(
+        version.contributions.values("year", "party", "kind", "description", "hours", "value")
+    )
+    indicators = list(version.indicators.values("goal", "name", "target", "unit"))
+    members = list(version.members.values("group", "party", "name", "role"))
+    return data, contributions, indicators, members
+
+
+@login_required
+def agreement_edit(request, pk):
+    partnership = _partnership(request, pk)
+    _require(request, "iop.draft_agreement", partnership)
+    if partnership.state not in services.DRAFTING_STATES:
+        raise PermissionDenied
+    latest = partnership.latest_version()
+    data, contributions, indicators, members = _initial_from(latest)
+    post = request.POST or None
+    form = forms.AgreementForm(post, initial=data)
+    sets = {
+        "contributions": forms.ContributionFormSet(post, initial=contributions, prefix="contributions"),
+        "indicators": forms.IndicatorFormSet(post, initial=indicators, prefix="indicators"),
+        "members": forms.MemberFormSet(post, initial=members, prefix="members"),
+    }
+    if request.method == "POST" and form.is_valid() and all(s.is_valid() for s in sets.values()):
+        try:
+            version = services.agreement_save_version(
+                partnership=partnership,
+                data=form.cleaned_data,
+                contributions=forms.rows_of(sets["contributions"]),
+                indicators=forms.rows_of(sets["indicators"]),
+                members=forms.rows_of(sets["members"]),
+                by=request.user,
+            )
+        except TransitionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Version %(n)s of the agreement is saved.") % {"n": version.number})
+            return redirect("iop:version", pk=partnership.pk, number=version.number)
+    return render(
+        request,
+        "iop/agreement_edit.html",
+        {"partnership": partnership, "form": form, "sets": sets, "latest": latest},
+    )
+
+
+@login_required
+def agreement_version(request, pk, number):
+    partnership = _partnership(request, pk)
+    version = get_object_or_404(
+        AgreementVersion.objects.select_related("created_by").prefetch_related(
+            "contributions", "indicators", "members"
+        ),
+        partnership=partnership,
+        number=number,
+    )
+    previous = partnership.agreement_versions.filter(number__lt=number).order_by("-number").first()
+    return render(
+        request,
+        "iop/version.html",
+        {"partnership": partnership, "version": version, "totals": version.totals(), "previous": previous},
+    )
+
+
+@login_required
+def agreement_compare(request, pk):
+    partnership = _partnership(request, pk)
+    versions = list(
+        partnership.agreement_versions.prefetch_related("contributions", "indicators", "members").order_by(
+            "number"
+        )
+    )
+    by_number = {v.number: v for v in versions}
+    if not versions:
+        raise Http404
+    default_a = versions[-2] if len(versions) > 1 else versions[-1]
+    try:
+        a = by_number[int(request.GET.get("a") or default_a.number)]
+        b = by_number[int(request.GET.get("b") or versions[-1].number)]
+    except (KeyError, ValueError) as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "iop/compare.html",
+        {
+            "partnership": partnership,
+            "a": a,
+            "b": b,
+            "sections": compare_versions(a, b),
+            "versions": versions,
+        },
+    )
+
+
+@login_required
+def document_download(request, pk, doc):
+    partnership = _partnership(request, pk)
+    document = get_object_or_404(
+        StoredDocument,
+        pk=doc,
+        content_type__app_label="iop",
+        content_type__model="partnership",
+        object_id=partnership.pk,
+    )
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{document.kind}-v{document.version}.pdf",
+        content_type="application/pdf",
+    )
+
+
+# -- decision and signing ---------------------------------------------------------------------------------
+
+
+@login_required
+def decide(request, pk):
+    partnership = _partnership(request, pk)
+    _require(request, "iop.decide_partnership", partnership)
+    form = forms.DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_decide(partnership=partnership, by=request.user, **form.cleaned_data)
+        except (TransitionRefused, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("iop:detail", pk=partnership.pk)
+    return render(request, "iop/decide.html", {"partnership": partnership, "form": form})
+
+
+@login_required
+def sign(request, pk, party):
+    partnership = _partnership(request, pk)
+    if party not in ("municipality", "organisation"):
+        raise Http404
+    _require(request, f"iop.sign_for_{party}", partnership)
+    form = forms.SignForm(request.POST or None, initial={"signatory": request.user.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_sign(
+                partnership=partnership, party=party, by=request.user, **form.cleaned_data
+            )
+        except (TransitionRefused, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("The signature is recorded."))
+            return redirect("iop:detail", pk=partnership.pk)
+    return render(request, "iop/sign.html", {"partnership": partnership, "form": form, "party": party})
+
+
+@login_required
+def terminate(request, pk):
+    partnership = _partnership(request, pk)
+    _require(request, "iop.manage_partnership", partnership)
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_terminate(
+                partnership=partnership, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except TransitionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The partnership is terminated."))
+            return redirect("iop:detail", pk=partnership.pk)
+    return render(request, "iop/terminate.html", {"partnership": partnership, "form": form})
+
+
+# -- while active ------------------------------------------------------------------------------------------
+
+
+@login_required
+def steering_meetings(request, pk):
+    partnership = _partnership(request, pk)
+    can_record = (
+        request.user.has_perm("iop.record_follow_up", partnership)
+        and partnership.state in Partnership.RUNNING
+    )
+    form = forms.SteeringMeetingForm(request.POST or None)
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        if form.is_valid():
+            services.steering_meeting_record(partnership=partnership, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The meeting notes are saved."))
+            return redirect("iop:steering", pk=partnership.pk)
+    return render(
+        request,
+        "iop/steering.html",
+        {
+            "partnership": partnership,
+            "meetings": partnership.steering_meetings.select_related("recorded_by"),
+            "form": form,
+            "can_record": can_record,
+        },
+    )
+
+
+@login_required
+def follow_up(request, pk, year):
+    partnership = _partnership(request, pk)
+    if year not in partnership.term_years():
+        raise Http404
+    existing = (
+        FollowUp.objects.filter(partnership=partnership, term_start=partnership.term_start, year=year)
+        .prefetch_related(Prefetch("results"))
+        .first()
+    )
+    can_record = request.user.has_perm("iop.record_follow_up", partnership) and partnership.state in (
+        Partnership.State.ACTIVE,
+        Partnership.State.FOLLOW_UP_DUE,
+        Partnership.State.EVALUATION,
+    )
+    indicators = partnership.approved_version.indicators.all()
+    initial = {}
+    if existing:
+        initial = {
+            "contributions_made": existing.contributions_made,
+            "joint_assessment": existing.joint_assessment,
+        }
+        for result in existing.results.all():
+            initial[f"achieved_{result.indicator_id}"] = result.achieved
+            initial[f"comment_{result.indicator_id}"] = result.comment
+    form = forms.FollowUpForm(request.POST or None, indicators=indicators, initial=initial)
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        if form.is_valid():
+            services.follow_up_record(
+                partnership=partnership,
+                year=year,
+                contributions_made=form.cleaned_data["contributions_made"],
+                joint_assessment=form.cleaned_data["joint_assessment"],
+                results=form.results(),
+                by=request.user,
+            )
+            messages.success(request, _("The follow-up of year %(year)s is saved.") % {"year": year})
+            return redirect("iop:detail", pk=partnership.pk)
+    return render(
+        request,
+        "iop/follow_up.html",
+        {
+            "partnership": partnership,
+            "year": year,
+            "due_on": partnership.follow_up_due_on(year),
+            "form": form,
+            "existing": existing,
+            "can_record": can_record,
+        },
+    )
+
+
+@login_required
+def evaluation(request, pk):
+    partnership = _partnership(request, pk)
+    _require(request, "iop.record_follow_up", partnership)
+    existing = partnership.evaluations.filter(term_end=partnership.term_end).first()
+    form = forms.EvaluationForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_record(partnership=partnership, by=request.user, **form.cleaned_data)
+        except TransitionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The evaluation is saved."))
+            return redirect("iop:detail", pk=partnership.pk)
+    return render(request, "iop/evaluation.html", {"partnership": partnership, "form": form})
+
+
+@login_required
+@require_POST
+def renew(request, pk):
+    partnership = _partnership(request, pk)
+    _require(request, "iop.manage_partnership", partnership)
+    try:
+        services.partnership_renew(
+            partnership=partnership, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The partnership is renewed with the new agreement."))
+    return redirect("iop:detail", pk=partnership.pk)
+
+
+@login_required
+def payments(request, pk):
+    partnership = _partnership(request, pk)
+    can_pay = request.user.has_perm("iop.pay_partnership", partnership)
+    form = forms.PaymentForm(request.POST or None)
+    if request.method == "POST":
+        if not can_pay:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.payment_plan(partnership=partnership, by=request.user, **form.cleaned_data)
+            except (TransitionRefused, ValidationError) as exc:
+                form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+            else:
+                messages.success(request, _("The payment is planned."))
+                return redirect("iop:payments", pk=partnership.pk)
+    rows = [
+        {"payment": p, "options": [o for o in transitions_for(p, by=request.user) if o.permitted]}
+        for p in partnership.payments.all()
+    ]
+    return render(
+        request,
+        "iop/payments.html",
+        {
+            "partnership": partnership,
+            "rows": rows,
+            "form": form,
+            "can_pay": can_pay,
+            "paid": municipal_money_paid(partnership=partnership),
+        },
+    )
+
+
+@login_required
+@require_POST
+def payment_pay(request, pk):
+    payment = get_object_or_404(PartnershipPayment.objects.select_related("partnership__committee"), pk=pk)
+    if not request.user.has_perm("iop.view_payment", payment):
+        raise Http404
+    try:
+        services.payment_pay(payment=payment, by=request.user)
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The payment is marked as paid."))
+    return redirect("iop:payments", pk=payment.partnership_id)
+
+
+# -- the compact -------------------------------------------------------------------------------------------
+
+
+def _compact(slug) -> Compact:
+    municipality = get_object_or_404(Municipality, slug=slug)
+    compact = compact_for_public(municipality=municipality)
+    if compact is None or compact.state == Compact.State.DRAFT:
+        raise Http404
+    return compact
+
+
+def _joinable(user, compact) -> dict:
+    """The user's organisations they may sign for: which have joined, which have not."""
+    roles = active_org_roles(user)
+    organisations = Organisation.objects.filter(
+        pk__in=[pk for pk, kind in roles.items() if kind == "signatory"]
+    )
+    joined = set(
+        CompactSignatory.objects.filter(
+            compact=compact, left_on=None, organisation__in=organisations
+        ).values_list("organisation_id", flat=True)
+    )
+    return {
+        "can_join": organisations.exclude(pk__in=joined),
+        "can_leave": organisations.filter(pk__in=joined),
+    }
+
+
+def compact_public(request, slug):
+    """Public: the compact, its principles and who has joined it.  No sign-in needed."""
+    compact = _compact(slug)
+    context = {
+        "compact": compact,
+        "principles": sorted(compact.principles.all(), key=lambda p: p.order),
+        "signatories": compact.current_signatories,
+        "can_manage": request.user.is_authenticated and request.user.has_perm("iop.manage_compact", compact),
+    }
+    if request.user.is_authenticated and compact.state == Compact.State.IN_FORCE:
+        joinable = _joinable(request.user, compact)
+        if joinable["can_join"].exists():
+            context["join_form"] = forms.JoinCompactForm(organisations=joinable["can_join"], prefix="join")
+        if joinable["can_leave"].exists():
+            context["leave_form"] = forms.JoinCompactForm(organisations=joinable["can_leave"], prefix="leave")
+    return render(request, "iop/compact_public.html", context)
+
+
+@login_required
+@require_POST
+def compact_membership(request, slug, action):
+    compact = _compact(slug)
+    if action not in ("join", "leave"):
+        raise Http404
+    organisation = get_object_or_404(Organisation, pk=request.POST.get(f"{action}-organisation") or 0)
+    if not request.user.has_perm("iop.sign_compact_for", organisation):
+        raise PermissionDenied
+    try:
+        if action == "join":
+            services.compact_join(compact=compact, organisation=organisation, by=request.user)
+            messages.success(request, _("%(org)s has joined the compact.") % {"org": organisation.name})
+        else:
+            services.compact_leave(compact=compact, organisation=organisation, by=request.user)
+            messages.success(request, _("%(org)s has left the compact.") % {"org": organisation.name})
+    except (TransitionRefused, ValidationError) as exc:
+        _refused(request, exc)
+    return redirect("iop:compact", slug=slug)
+
+
+@login_required
+def compact_manage(request, slug):
+    municipality = get_object_or_404(Municipality, slug=slug)
+    compact = get_object_or_404(Compact.objects.select_related("municipality"), municipality=municipality)
+    if not request.user.has_perm("iop.manage_compact", compact):
+        raise Http404
+    post = request.POST if request.method == "POST" else None
+    which = request.POST.get("form") if post else None
+    bound = {
+        "adopt": forms.AdoptForm(
+            post if which == "adopt" else None, prefix="adopt", initial={"term_years": compact.term_years}
+        ),
+        "renewal": forms.RenewalDecisionForm(post if which == "renewal" else None, prefix="renewal"),
+        "commitment": forms.CommitmentForm(post if which == "commitment" else None, prefix="commitment"),
+        "conference": forms.ConferenceForm(post if which == "conference" else None, prefix="conference"),
+    }
+    if post:
+        form = bound.get(which)
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if which == "adopt":
+                    services.compact_adopt(compact=compact, by=request.user, **data)
+                elif which == "renewal":
+                    services.compact_record_renewal_decision(compact=compact, by=request.user, **data)
+                elif which == "commitment":
+                    services.commitment_add(compact=compact, by=request.user, **data)
+                else:
+                    services.conference_record(compact=compact, by=request.user, **data)
+            except (TransitionRefused, ValidationError, PermissionDenied) as exc:
+                form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("iop:compact_manage", slug=slug)
+    return render(
+        request,
+        "iop/compact_manage.html",
+        {
+            "compact": compact,
+            "forms": bound,
+            "commitments": compact.commitments.all(),
+            "status_form": forms.CommitmentStatusForm,
+            "conferences": compact.conferences.select_related("recorded_by"),
+            "signatories": compact.signatories.select_related("organisation").order_by("-joined_on"),
+            "can_decide": request.user.has_perm("iop.decide_compact", compact),
+        },
+    )
+
+
+@login_required
+@require_POST
+def commitment_status(request, pk):
+    commitment = get_object_or_404(Commitment.objects.select_related("compact__municipality"), pk=pk)
+    if not request.user.has_perm("iop.manage_compact", commitment.compact):
+        raise Http404
+    form = forms.CommitmentStatusForm(request.POST)
+    if form.is_valid():
+        services.commitment_set_status(
+            commitment=commitment, status=form.cleaned_data["status"], by=request.user
+        )
+        messages.success(request, _("The status is saved."))
+    return redirect("iop:compact_manage", slug=commitment.compact.municipality.slug)
+
+
+__all__ = ["is_signatory"]

@@ -1,0 +1,114 @@
+"""Awards for tests: Socialnämnden's prize with an open nomination round, candidates in any state."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from grants.awards import services
+from grants.awards.models import AwardSettings, Candidate
+from grants.models import Criterion, EligibilityRule, Program
+
+from ..grants.factories import ProgramFactory, RoundFactory
+
+AWARD_NAME = "Socialnämndens pris för ett starkare vardagsliv"
+
+
+def award_round(world, *, nominators="public", recipients=1, key="award_round"):
+    """An award program of the world's committee with an open nomination round (memoised)."""
+    if key in world.objects:
+        return world.objects[key]
+    program = ProgramFactory(
+        committee=world.committee,
+        municipality=world.municipality,
+        kind=Program.Kind.AWARD,
+        name=AWARD_NAME,
+        rules_reference="KFS 50:14",
+        rules_text="Priset delas ut till en förening eller organisation som är verksam i kommunen.",
+        description="Till en förening som gör vardagen lättare för människor som behöver stöd.",
+        delegation_limit=None,
+    )
+    AwardSettings.objects.create(
+        program=program, amount=Decimal("10000"), recipients=recipients, nominators=nominators
+    )
+    EligibilityRule.objects.create(
+        program=program, kind="org_kinds", params={"kinds": ["nonprofit", "religious", "foundation"]}
+    )
+    EligibilityRule.objects.create(program=program, kind="active_in_municipality", params={})
+    criteria = {
+        "impact": Criterion.objects.create(
+            program=program, name="Gör skillnad i vardagen", weight=Decimal("2"), order=1
+        ),
+        "reach": Criterion.objects.create(program=program, name="Når många", weight=Decimal("1"), order=2),
+    }
+    round = RoundFactory(
+        program=program,
+        name=f"Nomineringar {timezone.localdate().year}",
+        opens_at=timezone.now() - timedelta(days=5),
+        closes_at=timezone.now() + timedelta(days=25),
+    )
+    world.objects[key] = round
+    world.objects[f"{key}:criteria"] = criteria
+    return round
+
+
+def nomination_data(**overrides) -> services.NominationData:
+    values = {
+        "kind": "organisation",
+        "nominee_name": "Föreningen Trygg Vardag",
+        "nominee_org_number": "",
+        "motivation": "De ordnar träffar varje vecka för äldre som bor ensamma.",
+        "nominator_name": "Åke Nominerare",
+        "nominator_email": "ake@example.se",
+    }
+    values.update(overrides)
+    return services.NominationData(**values)
+
+
+def candidate_in(world, state: str, *, key: str = "candidate"):
+    """The world's organisation as a candidate walked through the services to ``state`` (memoised)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from workflows.meetings import services as meetings
+
+    if key in world.objects:
+        return world.objects[key]
+    round = award_round(world)
+    nomination = services.nomination_submit(round=round, data=nomination_data(), by=AnonymousUser())
+    candidate = nomination.candidate
+    caseworker = world.users["caseworker"]
+    if state != "received":
+        candidate = services.candidate_screen(candidate=candidate, by=caseworker)
+    if state in ("shortlisted", "awarded", "announced"):
+        criteria = world.objects["award_round:criteria"]
+        services.candidate_assess(
+            candidate=candidate,
+            by=caseworker,
+            scores={str(criteria["impact"].pk): {"score": 5}, str(criteria["reach"].pk): {"score": 4}},
+            complete=True,
+        )
+        candidate = services.candidate_shortlist(candidate=candidate, by=caseworker)
+        services.candidate_propose(
+            candidate=candidate, by=caseworker, proposal="awarded", motivation="För trygghet i vardagen."
+        )
+    if state in ("awarded", "announced"):
+        from organizations.models import Delegation
+
+        Delegation.objects.get_or_create(
+            user=caseworker,
+            committee=world.committee,
+            matter=Delegation.Matter.AWARD,
+            defaults={"max_amount": 10000},
+        )
+        meetings.delegated_decision_record(
+            case=candidate,
+            decision=meetings.DecisionData(
+                outcome="granted", amount=Decimal(10000), reasons="För trygghet i vardagen."
+            ),
+            by=caseworker,
+        )
+    if state == "announced":
+        services.candidate_announce(candidate=candidate, by=caseworker)
+    candidate = Candidate.objects.get(pk=candidate.pk)
+    world.objects[key] = candidate
+    return candidate

@@ -1,0 +1,77 @@
+"""Award pages: fixed query counts for lists, the start-page panel, and the program administrator's settings."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from grants.awards import services
+from grants.awards.models import AwardSettings
+
+from ..factories import OrganisationFactory
+from .factories import award_round, candidate_in, nomination_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _nominate_more(world, n):
+    round = award_round(world)
+    for i in range(n):
+        organisation = OrganisationFactory(name=f"Förening {i} Exempelö", active_in=[world.municipality])
+        nomination = services.nomination_submit(
+            round=round,
+            data=nomination_data(nominee_name="", nominee_org_number=organisation.org_number),
+            by=AnonymousUser(),
+        )
+        if i % 2:
+            services.candidate_screen(candidate=nomination.candidate, by=world.users["caseworker"])
+
+
+@pytest.mark.parametrize("page", ["candidates", "index", "public"])
+def test_list_pages_cost_the_same_number_of_queries_for_more_rows(world, client, page):
+    round = award_round(world)
+    candidate_in(world, "announced")
+    client.force_login(world.users["caseworker"])
+    url = {
+        "candidates": reverse("awards:round_candidates", args=[round.pk]),
+        "index": reverse("awards:index"),
+        "public": reverse("awards:public", args=[world.municipality.slug]),
+    }[page]
+    few = _queries(client, url)
+    _nominate_more(world, 6)
+    assert _queries(client, url) == few
+
+
+def test_the_start_page_tells_the_caseworker_and_the_jury_what_waits(world, client):
+    candidate_in(world, "received")
+    client.force_login(world.users["caseworker"])
+    assert "väntar på prövning" in client.get(reverse("home")).content.decode()
+    services.candidate_screen(candidate=candidate_in(world, "received"), by=world.users["caseworker"])
+    client.force_login(world.users["member"])
+    page = client.get(reverse("home")).content.decode()
+    assert "väntar på dina poäng" in page and "väntar på prövning" not in page
+    client.force_login(world.users["applicant"])
+    assert "Priskandidater" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_program_administrator_sets_who_may_nominate(world, client):
+    round = award_round(world)
+    client.force_login(world.users["program_admin"])
+    url = reverse("awards:settings", args=[round.program_id])
+    refused = client.post(url, {"amount": "0", "recipients": "1", "nominators": "members"})
+    assert refused.status_code == 200 and AwardSettings.objects.get().amount == 10000
+    response = client.post(
+        url, {"amount": "15000", "recipients": "2", "nominators": "members", "require_registered": "on"}
+    )
+    assert response.status_code == 302
+    settings = AwardSettings.objects.get()
+    assert (settings.amount, settings.recipients, settings.nominators) == (15000, 2, "members")
+    client.logout()
+    assert "/logga-in/" in client.get(reverse("awards:nominate", args=[round.pk])).url

@@ -1,0 +1,171 @@
+"""Who may reach each page and action of partnerships and the compact."""
+
+from datetime import date
+
+from iop import services
+from iop.models import Partnership
+from workflows.models import StoredDocument
+
+from ..authz import EVERYONE, SIGNED_IN, Action, Page
+from .factories import INDICATORS, MEMBERS, agreement_data, compact, contributions, in_state
+
+VIEWERS = frozenset({"applicant", "caseworker", "secretary", "member", "program_admin"})
+DRAFTERS = frozenset({"applicant", "caseworker"})
+CASEWORKER = frozenset({"caseworker"})
+STAFF_ANY = frozenset({"caseworker", "secretary", "member", "program_admin", "other_caseworker"})
+CREATORS = frozenset({"applicant", "other_applicant", "caseworker", "other_caseworker"})
+COMPACT_MANAGERS = frozenset({"caseworker", "program_admin"})
+
+
+def _p(world, state) -> Partnership:
+    key = f"partnership:{state}"
+    if key not in world.objects:
+        world.objects[key] = in_state(world, state)
+    return world.objects[key]
+
+
+def _pk(state):
+    return lambda w: {"pk": _p(w, state).pk}
+
+
+def _two_versions(world):
+    partnership = _p(world, "drafting")
+    if partnership.agreement_versions.count() < 2:
+        services.agreement_save_version(
+            partnership=partnership,
+            data=agreement_data(date(2027, 1, 1), date(2030, 1, 1), goals="Fler får stöd, också på helger."),
+            contributions=contributions(3),
+            indicators=INDICATORS,
+            members=MEMBERS,
+            by=world.users["applicant"],
+        )
+    return partnership
+
+
+def _document(world):
+    partnership = _p(world, "proposed")
+    document = StoredDocument.objects.filter(object_id=partnership.pk, kind="agreement").first()
+    return {"pk": partnership.pk, "doc": document.pk}
+
+
+def _payment(world):
+    partnership = _p(world, "active")
+    if "payment" not in world.objects:
+        world.objects["payment"] = services.payment_plan(
+            partnership=partnership, period="2026", amount=100000, by=world.users["caseworker"]
+        )
+    return {"pk": world.objects["payment"].pk}
+
+
+def _compact(world):
+    if "compact" not in world.objects:
+        world.objects["compact"] = compact(world, adopted_on=date(2026, 1, 15))
+    return world.objects["compact"]
+
+
+def _commitment(world):
+    c = _compact(world)
+    commitment = c.commitments.first() or services.commitment_add(
+        compact=c,
+        side="joint",
+        text="Gemensam utbildning om överenskommelsen",
+        owner="Kommunen och Föreningsrådet",
+        due_on=date(2026, 10, 1),
+        by=world.users["caseworker"],
+    )
+    return {"pk": commitment.pk}
+
+
+def _slug(world):
+    _compact(world)
+    return {"slug": world.municipality.slug}
+
+
+URLS = [
+    Page("iop:list", SIGNED_IN, setup=lambda w: _p(w, "active")),
+    Page("iop:list", SIGNED_IN, query="?q=Trygg&state=active", label="iop:list (filtered)"),
+    Page("iop:overview", STAFF_ANY, setup=lambda w: _p(w, "active")),
+    Page("iop:new", CREATORS),
+    Page("iop:detail", VIEWERS, kwargs=_pk("initiative"), label="iop:detail (initiative)"),
+    Page("iop:detail", VIEWERS, kwargs=_pk("active"), label="iop:detail (active)"),
+    Page(
+        "iop:detail", VIEWERS, kwargs=_pk("approved"), label="iop:detail (approved)", a11y_role="caseworker"
+    ),
+    Page("iop:edit", DRAFTERS, kwargs=_pk("initiative")),
+    Action(
+        "iop:transition",
+        CASEWORKER,
+        kwargs=lambda w: {"pk": _p(w, "initiative").pk, "name": "start_screening"},
+    ),
+    Page("iop:screening", CASEWORKER, kwargs=_pk("screening")),
+    Action("iop:screening_conclude", CASEWORKER, kwargs=_pk("screening"), data=lambda w: {"suitable": "yes"}),
+    Page("iop:agreement_edit", DRAFTERS, kwargs=_pk("drafting")),
+    Page("iop:version", VIEWERS, kwargs=lambda w: {"pk": _p(w, "drafting").pk, "number": 1}),
+    Page("iop:compare", VIEWERS, kwargs=lambda w: {"pk": _two_versions(w).pk}),
+    Page("iop:document", VIEWERS, kwargs=_document, html=False),
+    Page("iop:decide", frozenset({"caseworker", "secretary"}), kwargs=_pk("proposed")),
+    Page(
+        "iop:sign",
+        frozenset({"applicant"}),
+        kwargs=lambda w: {"pk": _p(w, "approved").pk, "party": "organisation"},
+        label="iop:sign (organisation)",
+    ),
+    Page(
+        "iop:sign",
+        CASEWORKER,
+        kwargs=lambda w: {"pk": _p(w, "approved").pk, "party": "municipality"},
+        label="iop:sign (municipality)",
+    ),
+    Page("iop:terminate", CASEWORKER, kwargs=_pk("active")),
+    Page("iop:steering", VIEWERS, kwargs=_pk("active")),
+    Page("iop:follow_up", VIEWERS, kwargs=lambda w: {"pk": _p(w, "active").pk, "year": 1}),
+    Page("iop:evaluation", DRAFTERS, kwargs=_pk("active")),
+    Action("iop:renew", CASEWORKER, kwargs=_pk("active")),
+    Page("iop:payments", VIEWERS, kwargs=_pk("active"), setup=_payment),
+    Action("iop:payment_pay", CASEWORKER, kwargs=_payment),
+    Page("iop:compact", EVERYONE, kwargs=_slug),
+    Action(
+        "iop:compact_membership",
+        DRAFTERS,
+        kwargs=lambda w: {**_slug(w), "action": "join"},
+        data=lambda w: {"join-organisation": w.organisation.pk},
+    ),
+    Page("iop:compact_manage", COMPACT_MANAGERS, kwargs=_slug, setup=_commitment),
+    Action("iop:commitment_status", COMPACT_MANAGERS, kwargs=_commitment, data=lambda w: {"status": "done"}),
+    Page(
+        "workflows:history",
+        VIEWERS,
+        label="workflows:history (partnership)",
+        kwargs=lambda w: {"app_label": "iop", "model": "partnership", "pk": _p(w, "active").pk},
+    ),
+    Page(
+        "workflows:history",
+        SIGNED_IN,
+        label="workflows:history (compact)",
+        kwargs=lambda w: {"app_label": "iop", "model": "compact", "pk": _compact(w).pk},
+    ),
+    # The API
+    Page("api:partnership-list", SIGNED_IN, html=False),
+    Page("api:partnership-detail", VIEWERS, kwargs=_pk("active"), html=False),
+    Page("api:partnership-transitions", VIEWERS, kwargs=_pk("initiative"), html=False),
+    Page("api:partnership-history", VIEWERS, kwargs=_pk("active"), html=False),
+    Action(
+        "api:partnership-do-transition",
+        CASEWORKER,
+        kwargs=lambda w: {"pk": _p(w, "initiative").pk, "name": "start_screening"},
+        data=lambda w: {"reason": ""},
+        format="json",
+    ),
+    Page("api:compact-list", SIGNED_IN, html=False, setup=_compact),
+    Page("api:compact-detail", SIGNED_IN, kwargs=lambda w: {"pk": _compact(w).pk}, html=False),
+    Page("api:compact-transitions", SIGNED_IN, kwargs=lambda w: {"pk": _compact(w).pk}, html=False),
+    Page("api:compact-history", SIGNED_IN, kwargs=lambda w: {"pk": _compact(w).pk}, html=False),
+    # The compact changes state only by decisions and the renewal task, never through the API.
+    Action(
+        "api:compact-do-transition",
+        frozenset(),
+        kwargs=lambda w: {"pk": _compact(w).pk, "name": "renew"},
+        data=lambda w: {"reason": ""},
+        format="json",
+    ),
+]

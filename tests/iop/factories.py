@@ -1,0 +1,193 @@
+"""Building partnerships and compacts through the services, so every state change has its log row."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from iop import services
+from iop.models import Compact, Partnership, Principle
+
+INITIATIVE = {
+    "title": "Trygg mötesplats",
+    "social_need": "Människor i utsatta livssituationer saknar en trygg mötesplats på kvällar och helger.",
+    "proposed_solution": "Ett öppet kafé med samtalsstöd, mat och vägledning sju dagar i veckan.",
+    "target_group": "Vuxna i hemlöshet eller med missbruk.",
+    "organisation_brings": "Lokaler, volontärer och diakonal kompetens.",
+    "municipality_asked": "Medfinansiering av personal och samverkan med socialtjänsten.",
+    "political_goal": "Socialnämndens mål om minskad hemlöshet.",
+}
+
+YES = {
+    name: True
+    for name in [
+        "own_initiative",
+        "political_goal",
+        "no_procurement",
+        "not_grant",
+        "co_financing",
+        "no_detailed_steering",
+        "state_aid",
+    ]
+}
+
+
+def checklist(**overrides) -> dict:
+    answers = {**YES, **{f"{k}_motivation": "Bedömt i dialog med organisationen." for k in YES}}
+    answers["state_aid_criterion"] = "not_economic"
+    answers.update(overrides)
+    return answers
+
+
+def agreement_data(start: date, end: date, **overrides) -> dict:
+    data = {
+        "background": "Församlingen har i många år drivit ett öppet kafé.",
+        "shared_values": "Överenskommelsens principer om självständighet och dialog gäller.",
+        "organisation_text": "En styrgrupp med två från varje part och en arbetsgrupp.",
+        "goals": "Fler får stöd att ta sig ur hemlöshet.",
+        "activities_municipality": "Socialtjänsten finns på plats två dagar i veckan.",
+        "activities_organisation": "Församlingen håller kaféet öppet alla dagar.",
+        "follow_up_method": "Årlig uppföljning i styrgruppen.",
+        "start_date": start,
+        "end_date": end,
+        "notice_months": 6,
+        "changes": "Ändringar görs skriftligt.",
+        "renegotiation": "Parterna kan begära omförhandling.",
+        "termination_disputes": "Tvister löses i första hand genom dialog.",
+        "note": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def contributions(years: int, money: int = 300000) -> list[dict]:
+    rows = []
+    for year in range(1, years + 1):
+        rows += [
+            {
+                "year": year,
+                "party": "municipality",
+                "kind": "money",
+                "description": "Personal",
+                "value": Decimal(money),
+            },
+            {
+                "year": year,
+                "party": "organisation",
+                "kind": "premises",
+                "description": "Kafélokal",
+                "value": Decimal(120000),
+            },
+            {
+                "year": year,
+                "party": "organisation",
+                "kind": "volunteer_hours",
+                "description": "Volontärer",
+                "hours": 2000,
+                "value": Decimal(200000),
+            },
+        ]
+    return rows
+
+
+INDICATORS = [
+    {
+        "goal": "Fler får stöd",
+        "name": "Besökare som fått vägledning",
+        "target": Decimal(150),
+        "unit": "personer",
+    }
+]
+MEMBERS = [
+    {"group": "steering", "party": "municipality", "name": "Eva Enhetschef", "role": "enhetschef"},
+    {"group": "steering", "party": "organisation", "name": "Kyrkoherde Karl", "role": "kyrkoherde"},
+    {"group": "working", "party": "organisation", "name": "Diakon Dina", "role": "diakon"},
+]
+
+
+def initiative(world, by=None) -> Partnership:
+    return services.partnership_initiate(
+        organisation=world.organisation,
+        committee=world.committee,
+        data=INITIATIVE,
+        by=by or world.users["applicant"],
+    )
+
+
+def in_state(world, state: str, *, start: date | None = None, years: int = 3) -> Partnership:
+    """A partnership walked through the services up to ``state``."""
+    caseworker = world.users["caseworker"]
+    start = start or timezone.localdate()
+    partnership = initiative(world)
+    steps = ["screening", "dialogue", "drafting", "proposed", "approved", "signed", "active"]
+    for step in steps:
+        if partnership.state == state:
+            break
+        if step == "screening":
+            services.partnership_transition(partnership=partnership, name="start_screening", by=caseworker)
+        elif step == "dialogue":
+            services.screening_record(partnership=partnership, answers=checklist(), by=caseworker)
+            services.partnership_screen(partnership=partnership, suitable=True, by=caseworker)
+        elif step == "drafting":
+            services.partnership_transition(partnership=partnership, name="start_drafting", by=caseworker)
+            services.agreement_save_version(
+                partnership=partnership,
+                data=agreement_data(start, start.replace(year=start.year + years)),
+                contributions=contributions(years),
+                indicators=INDICATORS,
+                members=MEMBERS,
+                by=caseworker,
+            )
+        elif step == "proposed":
+            services.partnership_transition(partnership=partnership, name="propose", by=caseworker)
+        elif step == "approved":
+            services.partnership_decide(
+                partnership=partnership,
+                approved=True,
+                by=world.users["secretary"],
+                decided_on=start - timedelta(days=20),
+                reference="Socialnämnden § 42",
+            )
+        elif step == "signed":
+            services.partnership_sign(
+                partnership=partnership,
+                party="municipality",
+                signatory="Ordförande Olsson",
+                signed_on=start,
+                by=caseworker,
+            )
+            services.partnership_sign(
+                partnership=partnership,
+                party="organisation",
+                signatory="Siv Sökande",
+                signed_on=start,
+                by=world.users["applicant"],
+            )
+        elif step == "active":
+            services.partnership_transition(partnership=partnership, name="activate", by=caseworker)
+        partnership.refresh_from_db()
+    assert partnership.state == state
+    return partnership
+
+
+PRINCIPLES = {key: f"Lokal formulering av {label}." for key, label in Principle.Key.choices}
+
+
+def compact(world, *, adopted_on: date | None = None) -> Compact:
+    compact = services.compact_create(
+        municipality=world.municipality,
+        title="Överenskommelsen i Exempelö",
+        text="Kommunen och den idéburna sektorn samverkar.",
+        principles=PRINCIPLES,
+        by=world.users["caseworker"],
+    )
+    if adopted_on:
+        compact = services.compact_adopt(
+            compact=compact,
+            by=world.users["secretary"],
+            adopted_on=adopted_on,
+            reference="KF 2026-02-20 § 12",
+        )
+    return compact

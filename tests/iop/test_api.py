@@ -1,0 +1,59 @@
+"""/api/v1/partnerships/ and /api/v1/compacts/ with the same permissions as the pages."""
+
+from datetime import date
+
+import pytest
+from rest_framework.test import APIClient
+
+from .factories import compact, in_state
+
+pytestmark = pytest.mark.django_db
+
+
+def _api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_applicants_see_their_own_partnerships_and_staff_their_municipalitys(world):
+    partnership = in_state(world, "initiative")
+    assert [
+        p["id"] for p in _api(world.users["applicant"]).get("/api/v1/partnerships/").json()["results"]
+    ] == [partnership.pk]
+    assert _api(world.users["other_applicant"]).get("/api/v1/partnerships/").json()["results"] == []
+    assert (
+        _api(world.users["other_caseworker"]).get(f"/api/v1/partnerships/{partnership.pk}/").status_code
+        == 404
+    )
+
+
+def test_the_caseworker_moves_a_partnership_through_the_api_and_the_history_shows_it(world):
+    partnership = in_state(world, "initiative")
+    api = _api(world.users["caseworker"])
+    options = api.get(f"/api/v1/partnerships/{partnership.pk}/transitions/").json()
+    assert [o["name"] for o in options] == ["start_screening"]
+    refused = _api(world.users["applicant"]).post(
+        f"/api/v1/partnerships/{partnership.pk}/transitions/start_screening/"
+    )
+    assert refused.status_code == 403
+    response = api.post(
+        f"/api/v1/partnerships/{partnership.pk}/transitions/start_screening/", {"reason": "Ny"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["state"] == "screening"
+    response = api.post(f"/api/v1/partnerships/{partnership.pk}/transitions/find_suitable/")
+    assert response.status_code == 409  # the checklist is not filled in yet
+    assert (
+        response.json()["reasons"][0] == "Varje punkt i IOP-checklistan behöver ett svar och en motivering."
+    )
+    history = api.get(f"/api/v1/partnerships/{partnership.pk}/history/").json()
+    assert [(h["source_state"], h["state"], h["reason"]) for h in history] == [
+        ("initiative", "screening", "Ny")
+    ]
+
+
+def test_the_compact_with_its_principles_and_signatories(world):
+    c = compact(world, adopted_on=date(2026, 1, 15))
+    data = _api(world.users["other_applicant"]).get(f"/api/v1/compacts/{c.pk}/").json()
+    assert data["state"] == "in_force" and data["term_end"] == "2030-01-15"
+    assert len(data["principles"]) == 6

@@ -1,0 +1,123 @@
+"""The partnership pages: what each person sees and can do, in Swedish, without JavaScript."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from iop import services
+from iop.models import Partnership
+
+from .factories import INDICATORS, MEMBERS, agreement_data, contributions, in_state
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_an_applicant_proposes_an_initiative_through_the_portal(world):
+    client = _client(world.users["applicant"])
+    response = client.post(
+        reverse("iop:new"),
+        {
+            "organisation": world.organisation.pk,
+            "committee": world.committee.pk,
+            "title": "Läxhjälp i Norra",
+            "social_need": "Barn i Norra saknar stöd med skolarbetet.",
+            "proposed_solution": "Läxhjälp med volontärer tre kvällar i veckan.",
+            "target_group": "Barn i årskurs 4–9.",
+            "organisation_brings": "Volontärer och lokal.",
+            "municipality_asked": "Samverkan med skolorna.",
+            "political_goal": "Skolplanen.",
+        },
+    )
+    partnership = Partnership.objects.get(title="Läxhjälp i Norra")
+    assert response.status_code == 302
+    assert partnership.case_number and partnership.via_portal
+    page = client.get(reverse("home")).content.decode()
+    assert "Era partnerskap (IOP)" in page and "Läxhjälp i Norra" in page
+
+
+def test_missing_answers_are_explained_and_nothing_is_saved(world):
+    client = _client(world.users["applicant"])
+    response = client.post(reverse("iop:new"), {"organisation": world.organisation.pk, "title": ""})
+    assert response.status_code == 200
+    assert "Något behöver rättas" in response.content.decode()
+    assert not Partnership.objects.exists()
+
+
+def test_the_caseworker_fills_in_the_checklist_and_a_no_stops_the_dialogue(world):
+    partnership = in_state(world, "screening")
+    client = _client(world.users["caseworker"])
+    data = {}
+    for name in [
+        "own_initiative",
+        "political_goal",
+        "no_procurement",
+        "not_grant",
+        "co_financing",
+        "no_detailed_steering",
+        "state_aid",
+    ]:
+        data[name] = "yes"
+        data[f"{name}_motivation"] = "Bedömt."
+    data["co_financing"] = "no"
+    data["state_aid_criterion"] = "not_economic"
+    assert client.post(reverse("iop:screening", kwargs={"pk": partnership.pk}), data).status_code == 302
+    client.post(
+        reverse("iop:screening_conclude", kwargs={"pk": partnership.pk}), {"suitable": "yes"}, follow=True
+    )
+    partnership.refresh_from_db()
+    assert partnership.state == "screening"
+    page = client.get(reverse("iop:detail", kwargs={"pk": partnership.pk})).content.decode()
+    assert "Alla punkter i IOP-checklistan måste besvaras med ja" in page
+
+
+def test_the_comparison_shows_what_changed_between_versions(world):
+    partnership = in_state(world, "drafting")
+    services.agreement_save_version(
+        partnership=partnership,
+        data=agreement_data(date(2027, 1, 1), date(2030, 1, 1), goals="Fler får stöd, också på helger."),
+        contributions=contributions(3),
+        indicators=INDICATORS,
+        members=MEMBERS,
+        by=world.users["applicant"],
+    )
+    page = _client(world.users["applicant"]).get(reverse("iop:compare", kwargs={"pk": partnership.pk}))
+    html = page.content.decode()
+    assert "<del>Fler får stöd att ta sig ur hemlöshet.</del>" in html
+    assert "<ins>Fler får stöd, också på helger.</ins>" in html
+    assert "<caption>Mål</caption>" in html
+
+
+def test_the_organisation_signs_through_its_page(world):
+    partnership = in_state(world, "approved")
+    client = _client(world.users["applicant"])
+    url = reverse("iop:sign", kwargs={"pk": partnership.pk, "party": "organisation"})
+    client.post(url, {"signatory": "Siv Sökande", "signed_on": "2026-05-02"})
+    partnership.refresh_from_db()
+    assert (partnership.organisation_signatory, partnership.organisation_signed_on) == (
+        "Siv Sökande",
+        date(2026, 5, 2),
+    )
+    assert partnership.state == "approved"
+
+
+@pytest.mark.parametrize("name", ["iop:list", "iop:overview"])
+def test_list_pages_cost_the_same_number_of_queries_whatever_the_number_of_partnerships(world, name):
+    client = _client(world.users["caseworker"])
+    in_state(world, "active")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse(name)).status_code == 200
+    for _ in range(3):
+        in_state(world, "active")
+    with CaptureQueriesContext(connection) as four:
+        assert client.get(reverse(name)).status_code == 200
+    assert len(four) == len(one)

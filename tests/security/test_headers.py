@@ -1,0 +1,82 @@
+"""Browser protections on every response, and the production settings pass Django's deploy check."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+BASE = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_pages_forbid_inline_script_framing_and_device_features(client):
+    response = client.get(reverse("login"))
+    csp = response["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";") if d.strip())
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert directives["frame-ancestors"] == "'none'"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_no_page_template_carries_inline_script_or_event_handlers(client, world):
+    client.force_login(world.users["caseworker"])
+    for url in [reverse("login"), reverse("home"), reverse("accounts:otp_setup"), "/admin/"]:
+        html = client.get(url).content.decode()
+        assert "<script>" not in html and " onclick=" not in html and " onload=" not in html, url
+
+
+def _environment(**env):
+    # The browser tests allow async-unsafe calls in this process; a deployment never does.
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**base, **env}
+
+
+def _manage(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE,
+        env=_environment(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="config.production",
+        SECRET_KEY="x" * 20 + "a-long-random-production-key-for-the-test-0123456789",
+        ALLOWED_HOSTS="bidra.example.se",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_settings_make_cookies_secure_and_send_hsts():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS >= 31536000,"
+        " s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_HTTPONLY)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup();" + code],
+        cwd=BASE,
+        env=_environment(
+            DJANGO_SETTINGS_MODULE="config.production", SECRET_KEY="y" * 64, ALLOWED_HOSTS="bidra.example.se"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["True"] * 5, result.stderr
