@@ -67,3 +67,29 @@ def payments(request):
         "due": managed.filter(state=Payment.State.PLANNED, due_on__lte=today).count(),
         "exported": managed.filter(state=Payment.State.EXPORTED).count(),
     }
+
+
+@panel(order=17)
+def letters_to_make(request):
+    """For the secretary: approved meetings whose grant decisions still lack their letters."""
+    from workflows.meetings.permissions import SECRETARY
+    from workflows.meetings_models import Meeting
+
+    from .services import letters_ready_count, meeting_grant_items
+
+    if not staff_municipality_ids(request.user, (SECRETARY,)):
+        return None
+    from workflows.meetings.selectors import committees_visible
+
+    meetings = []
+    recent = Meeting.objects.filter(
+        committee__in=committees_visible(user=request.user),
+        state__in=[Meeting.State.MINUTES_APPROVED, Meeting.State.POSTED],
+    ).select_related("committee")
+    for meeting in recent.order_by("-starts_at")[:5]:
+        total = meeting_grant_items(meeting).count()
+        if total and letters_ready_count(meeting) < total:
+            meetings.append(meeting)
+    if not meetings:
+        return None
+    return {"template": "grants/panels/letters_to_make.html", "meetings": meetings}

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workflows.agenda import BudgetExceeded
-from workflows.meetings.services import DecisionData, DelegationRefused
+from workflows.meetings.services import DecisionData
 from workflows.meetings_models import Meeting
-from workflows.services import TransitionRefused, transitions_for
+from workflows.services import TransitionRefused
 from workflows.shortcuts import get_permitted_or_404, paginate
 
 from . import forms, services
@@ -415,10 +415,3 @@ def payment_transition(request, pk, name):
             request, _("The payment is now “%(state)s”.") % {"state": payment.get_state_display()}
         )
     return redirect("grants:application_detail", pk=payment.application_id)
-
-
-def payment_options(payment, user) -> list:
-    return [o for o in transitions_for(payment, by=user) if o.permitted and o.allowed]
-
-
-__all__ = ["DelegationRefused"]

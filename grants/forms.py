@@ -236,6 +236,9 @@ class ProgramForm(forms.ModelForm):
             "who_may_apply",
             "delegation_limit",
             "reporting_requirement",
+            "instalments",
+            "appeal_kind",
+            "appeal_court",
             "is_active",
         ]
 

@@ -201,3 +201,41 @@ def test_a_grant_to_an_organisation_without_a_registered_account_is_not_planned_
     world.organisation.save()
     assert services.payments_create_due() == {"planned": 1, "refused": 0}
     assert Payment.objects.get().amount == Decimal(35000)
+
+
+def test_the_secretary_is_reminded_of_letters_not_yet_sent(world, client):
+    from .decisions import held_meeting, members
+
+    application = application_in(world, "proposed")
+    meeting = held_meeting(
+        world, starts_at=timezone.now() - dt.timedelta(days=1), cases=[application], adjusters=members(world)
+    )
+    meetings.decisions_record(meeting=meeting, group_no=1, by=world.users["secretary"])
+    for attendance in meeting.attendances.filter(adjuster=True):
+        meetings.minutes_approve(meeting=meeting, by=attendance.user)
+    client.force_login(world.users["secretary"])
+    home = client.get(reverse("home")).content.decode()
+    assert "Beslutsbrev att skicka" in home
+    assert reverse("grants:meeting_letters", kwargs={"pk": meeting.pk}) in home
+
+
+def test_the_payment_list_costs_the_same_number_of_queries_for_more_payments(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    decided_meeting(world)
+    client.force_login(world.users["caseworker"])
+    url = reverse("grants:payments")
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    template = Payment.objects.order_by("pk").first()
+    for number in range(3, 9):
+        template.pk, template.instalment = None, number
+        template.save(force_insert=True)
+    assert Payment.objects.count() == 8
+    assert queries() == few

@@ -47,7 +47,7 @@ def test_granting_more_than_the_free_budget_is_refused_and_changes_nothing(world
 
 
 def test_a_round_goes_through_the_meeting_to_letters_payments_and_final_decisions(
-    world, start, clock, django_capture_on_commit_callbacks, mailoutbox
+    world, start, clock, django_capture_on_commit_callbacks, mailoutbox, client
 ):
     from django.contrib.contenttypes.models import ContentType
     from django_fsm_log.models import StateLog
@@ -230,3 +230,11 @@ def test_a_round_goes_through_the_meeting_to_letters_payments_and_final_decision
     assert meetings.meetings_finalise_due() == 1
     trygg.refresh_from_db()
     assert meetings.decision_is_final(Decision.objects.get(pk=trygg.decision_id))
+
+    # The applicant sees it on the case and its timeline.
+    from django.urls import reverse
+
+    client.force_login(world.users["applicant"])
+    page = client.get(reverse("grants:application_detail", kwargs={"pk": trygg.pk})).content.decode()
+    assert "Ja, sedan 2027-04-03." in page and "Beslutet har vunnit laga kraft" in page
+    assert "Utbetalning 1 av 2 gjord: 15\u00a0000\u00a0kr" in page
