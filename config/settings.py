@@ -181,6 +181,7 @@ CELERY_BEAT_SCHEDULE = {
     "apply-retention": {"task": "accounts.tasks.retention_apply", "schedule": 60.0 * 60 * 24},
     "meetings-final": {"task": "workflows.tasks.meetings_finalise_due", "schedule": 3600.0},
     "iop-run-due": {"task": "iop.tasks.iop_run_due", "schedule": 3600.0},
+    "grant-payments": {"task": "grants.tasks.payments_create_due", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import extend_schema
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -17,8 +19,8 @@ from workflows.api import CaseTransitionsMixin
 from workflows.services import TransitionRefused
 
 from . import services
-from .models import Application, Program, Round
-from .selectors import applications_visible, programs_visible
+from .models import Application, DecisionLetter, Payment, Program, Round
+from .selectors import applications_visible, payments_visible, programs_visible
 
 
 class ProgramSerializer(serializers.ModelSerializer):
@@ -93,6 +95,51 @@ class EligibilityResultSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ApplicationDecisionSerializer(serializers.Serializer):
+    """The decision that stands for the application (by the committee or by delegation)."""
+
+    outcome = serializers.CharField(help_text="granted, partly_granted or rejected")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=0, allow_null=True)
+    conditions = serializers.CharField()
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
+    report_due = serializers.DateField(allow_null=True)
+    reasons = serializers.CharField()
+    decided_at = serializers.DateTimeField()
+    delegated = serializers.BooleanField()
+    meeting = serializers.IntegerField(allow_null=True, help_text="The meeting that decided, or listed it")
+    appeal_ends_on = serializers.DateField(allow_null=True, help_text="Last day to appeal, once posted")
+    final = serializers.BooleanField(
+        help_text="Final (laga kraft): the appeal period passed, no appeal pending"
+    )
+    final_at = serializers.DateTimeField(allow_null=True)
+    annulled = serializers.BooleanField()
+
+
+def decision_data(decision) -> dict | None:
+    from workflows.meetings.services import decision_is_final
+
+    if decision is None:
+        return None
+    meeting = decision.item.meeting if decision.item_id else None
+    return {
+        "outcome": decision.outcome,
+        "amount": decision.amount,
+        "conditions": decision.conditions,
+        "period_start": decision.period_start,
+        "period_end": decision.period_end,
+        "report_due": decision.report_due,
+        "reasons": decision.reasons,
+        "decided_at": decision.decided_at,
+        "delegated": decision.delegated,
+        "meeting": meeting.pk if meeting else None,
+        "appeal_ends_on": meeting.appeal_ends_on if meeting else None,
+        "final": decision_is_final(decision),
+        "final_at": decision.final_at,
+        "annulled": decision.annulled,
+    }
+
+
 class ApplicationSerializer(serializers.ModelSerializer):
     round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all())
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
@@ -100,6 +147,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         required=False, help_text="Answers by question key ('field:<id>' of the round's form)."
     )
     eligibility = EligibilityResultSerializer(many=True, read_only=True)
+    decision = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
@@ -120,6 +168,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "score",
             "proposed_amount",
             "proposal_motivation",
+            "granted_amount",
+            "decision",
         ]
         read_only_fields = [
             "case_number",
@@ -130,7 +180,71 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "score",
             "proposed_amount",
             "proposal_motivation",
+            "granted_amount",
         ]
+
+    @extend_schema_field(ApplicationDecisionSerializer(allow_null=True))
+    def get_decision(self, application):
+        return decision_data(application.decision) if application.decision_id else None
+
+
+class LetterSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(source="document.version")
+    sha256 = serializers.CharField(source="document.sha256", help_text="Checksum of the PDF/A file")
+    size = serializers.IntegerField(source="document.size")
+    pdf = serializers.SerializerMethodField(help_text="Where to download the letter")
+
+    class Meta:
+        model = DecisionLetter
+        fields = ["id", "subject", "version", "created_at", "sha256", "size", "pdf"]
+
+    def get_pdf(self, letter) -> str:
+        from django.urls import reverse
+
+        request = self.context.get("request")
+        url = reverse(
+            "api:application-letter-pdf", kwargs={"pk": letter.application_id, "letter_id": letter.pk}
+        )
+        return request.build_absolute_uri(url) if request else url
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "application",
+            "instalment",
+            "instalments",
+            "amount",
+            "due_on",
+            "state",
+            "paid_on",
+            "organisation_name",
+            "org_number",
+            "account_type",
+            "account_number",
+            "reference",
+        ]
+
+
+class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Payments of the applications the user may see: the applicant's own, staff's municipality's."""
+
+    serializer_class = PaymentSerializer
+
+    def get_queryset(self):
+        qs = payments_visible(user=self.request.user).order_by("due_on", "pk")
+        application = self.request.query_params.get("application")
+        if application:
+            qs = qs.filter(application_id=application if application.isdigit() else 0)
+        return qs
+
+    @extend_schema(
+        parameters=[OpenApiParameter("application", int, description="Only the payments of this application")]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
 
 class ApplicationUpdateSerializer(serializers.Serializer):
@@ -199,7 +313,7 @@ class ApplicationViewSet(
     def get_queryset(self):
         return (
             applications_visible(user=self.request.user)
-            .select_related("round__program", "organisation")
+            .select_related("round__program", "organisation", "decision__item__meeting")
             .order_by("-created_at", "-pk")
         )
 
@@ -321,8 +435,39 @@ class ApplicationViewSet(
             return Response({"detail": str(exc), "reasons": exc.reasons}, status=status.HTTP_409_CONFLICT)
         return Response(AssessmentSerializer(assessment).data)
 
+    @extend_schema(responses=LetterSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="letters")
+    def letters(self, request, pk=None):
+        """The decision letters of the application, newest first (each version is kept)."""
+        _application, letters = _letters_of(self, request, pk)
+        return Response(LetterSerializer(letters, many=True, context={"request": request}).data)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"letters/(?P<letter_id>[0-9]+)/pdf")
+    def letter_pdf(self, request, pk=None, letter_id=None):
+        """One decision letter as PDF/A."""
+        application, letters = _letters_of(self, request, pk)
+        letter = letters.filter(pk=letter_id).first()
+        if letter is None:
+            raise NotFound
+        number = application.case_number.replace(" ", "-").replace("/", "-")
+        response = FileResponse(
+            letter.document.file.open("rb"),
+            as_attachment=True,
+            filename=f"beslutsbrev-{number}-v{letter.document.version}.pdf",
+            content_type="application/pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def _letters_of(viewset, request, pk):
+    application = viewset.get_object()
+    return application, application.decision_letters.select_related("document").order_by("-created_at", "-pk")
+
 
 def register(router):
+    router.register("payments", PaymentViewSet, basename="payment")
     router.register("programs", ProgramViewSet, basename="program")
     router.register("rounds", RoundViewSet, basename="round")
     router.register("applications", ApplicationViewSet, basename="application")

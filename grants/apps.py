@@ -7,5 +7,20 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self):
+        from workflows.agenda import register_agenda_adapter
+        from workflows.meetings.signals import minutes_approved
+
         from . import attention, permissions  # noqa: F401 - registers rules and start-page panels
+        from .agenda import ApplicationAgendaAdapter
         from .awards import setup  # noqa: F401 - awards: rules, agenda adapter, signals, panel, admin
+
+        register_agenda_adapter(ApplicationAgendaAdapter())
+        minutes_approved.connect(_plan_payments, dispatch_uid="grants-plan-payments")
+
+
+def _plan_payments(sender, meeting, by, **kwargs):
+    """The minutes are approved: the meeting's grants may be paid out (the periodic task
+    catches anything missed, e.g. an organisation that registers its account later)."""
+    from . import tasks
+
+    tasks.payments_create_due.delay()

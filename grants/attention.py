@@ -37,3 +37,59 @@ def inbox(request):
         "mine": tasks.filter(owner=request.user).count(),
         "unclaimed": tasks.filter(owner__isnull=True).count(),
     }
+
+
+@panel(order=21)
+def my_letters(request):
+    from .selectors import letters_of_applicant
+
+    if not active_org_roles(request.user):
+        return None
+    letters = list(letters_of_applicant(user=request.user)[:5])
+    if not letters:
+        return None
+    return {"template": "grants/panels/my_letters.html", "letters": letters}
+
+
+@panel(order=16)
+def payments(request):
+    if not request.user.has_perm("grants.use_payments"):
+        return None
+    from django.utils import timezone
+
+    from .models import Payment
+    from .selectors import payments_managed
+
+    today = timezone.localdate()
+    managed = payments_managed(user=request.user)
+    return {
+        "template": "grants/panels/payments.html",
+        "due": managed.filter(state=Payment.State.PLANNED, due_on__lte=today).count(),
+        "exported": managed.filter(state=Payment.State.EXPORTED).count(),
+    }
+
+
+@panel(order=17)
+def letters_to_make(request):
+    """For the secretary: approved meetings whose grant decisions still lack their letters."""
+    from workflows.meetings.permissions import SECRETARY
+    from workflows.meetings_models import Meeting
+
+    from .services import letters_ready_count, meeting_grant_items
+
+    if not staff_municipality_ids(request.user, (SECRETARY,)):
+        return None
+    from workflows.meetings.selectors import committees_visible
+
+    meetings = []
+    recent = Meeting.objects.filter(
+        committee__in=committees_visible(user=request.user),
+        state__in=[Meeting.State.MINUTES_APPROVED, Meeting.State.POSTED],
+    ).select_related("committee")
+    for meeting in recent.order_by("-starts_at")[:5]:
+        total = meeting_grant_items(meeting).count()
+        if total and letters_ready_count(meeting) < total:
+            meetings.append(meeting)
+    if not meetings:
+        return None
+    return {"template": "grants/panels/letters_to_make.html", "meetings": meetings}

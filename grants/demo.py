@@ -5,7 +5,7 @@ Idempotent, and every state change goes through the services (so each has its lo
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -276,6 +276,141 @@ def seed(context: dict) -> None:
     ]
     for round, index, target, amount in plan:
         _walk(round, organisations[index], user_for(index), target, caseworker, amount=amount)
+    seed_decisions(context, operating=operating)
     from .awards.demo import seed as seed_awards  # awards live in their own package
 
     seed_awards(context)
+
+
+# ---- decisions: the June meeting of this year, and the coming meeting's agenda ----
+
+
+def _june_meeting_day(today: date) -> date:
+    """June 10 this year, or a month ago when June has not passed far enough yet for the demo."""
+    june = date(today.year, 6, 10)
+    return june if today >= june + timedelta(days=40) else today - timedelta(days=40)
+
+
+def _at(day: date, hour: int = 13):
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def seed_decisions(context: dict, *, operating: Program) -> None:
+    """Socialnämnden's June meeting: a decided round with a recusal and an amended amount, minutes
+    approved and posted, letters made and sent, payments planned and the first ones paid; and the
+    committee's next meeting with the proposed applications on its agenda."""
+    from workflows.demo import _second_member
+    from workflows.meetings import services as meetings
+    from workflows.meetings_models import Meeting
+
+    from .agenda import ApplicationAgendaAdapter
+    from .models import Payment
+
+    committee = context["committees"]["SN"]
+    users = context["users"]
+    secretary, caseworker, lars = users["secretary"], users["caseworker"], users["member"]
+    asa = _second_member(context["municipality"])
+    organisations = context["organisations"]
+    today = timezone.localdate()
+    day = _june_meeting_day(today)
+
+    if operating.instalments != 2:
+        Program.objects.filter(pk=operating.pk).update(
+            instalments=2, appeal_court="Förvaltningsrätten i Exempelstad"
+        )
+        operating.refresh_from_db()
+
+    if not Meeting.objects.filter(committee=committee, starts_at=_at(day)).exists():
+        now = timezone.now()
+        spring = _round(
+            operating,
+            "Vårens omgång",
+            opens=now - timedelta(days=1),
+            closes=now + timedelta(days=1),
+            decision_date=day,
+            decision_reference="Socialnämndens sammanträde i juni",
+        )
+        planned = [(12, 25000), (18, 20000), (16, 30000)]
+        for index, amount in planned:
+            organisation = organisations[index]
+            user = _applicant(
+                organisation, f"ansokan{index + 1}@forening.example", f"Kassör {organisation.name}"
+            )
+            _walk(spring, organisation, user, "proposed", caseworker, amount=amount)
+        # The round was open in the spring (its dates are configuration, not a state change).
+        Round.objects.filter(pk=spring.pk).update(
+            opens_at=_at(date(day.year, 2, 1), 8), closes_at=_at(day - timedelta(days=50), 23)
+        )
+        applications = [
+            Application.objects.get(round=spring, organisation=organisations[index]) for index, _a in planned
+        ]
+        meeting = meetings.meeting_create(
+            committee=committee, starts_at=_at(day), place="Kommunhuset, sammanträdesrum Ön", by=secretary
+        )
+        items = meetings.agenda_add(meeting=meeting, cases=applications, by=secretary)
+        meetings.meeting_transition(
+            meeting=meeting, name="publish_agenda", by=secretary, reason="Kallelse skickad"
+        )
+        meetings.recusal_declare(
+            item=items[0], user=lars, reason="Lars Ledamot sitter i föreningens styrelse.", by=secretary
+        )
+        meetings.attendance_set(
+            meeting=meeting,
+            rows=[
+                meetings.AttendanceRow(user=lars, party="S", adjuster=True),
+                meetings.AttendanceRow(user=asa, party="M", adjuster=True),
+            ],
+            by=secretary,
+        )
+        meetings.meeting_transition(meeting=meeting, name="hold", by=secretary)
+        period = {
+            "period_start": date(day.year, 7, 1),
+            "period_end": date(day.year, 12, 31),
+            "report_due": date(day.year + 1, 3, 31),
+        }
+        meetings.decisions_record(
+            meeting=meeting,
+            group_no=items[0].group_no,
+            decisions={
+                items[0].pk: meetings.DecisionData(
+                    outcome="partly_granted",
+                    amount=items[0].proposed_amount,
+                    conditions="Verksamheten ska vara öppen för alla åldrar.",
+                    reasons=items[0].proposal_text,
+                    **period,
+                ),
+                items[1].pk: meetings.DecisionData(
+                    outcome="partly_granted",
+                    amount=Decimal("12000"),
+                    conditions="Redovisa antalet deltagare per aktivitet.",
+                    reasons="Nämnden beviljar ett lägre belopp än föreslaget för att rymma fler föreningar.",
+                    **period,
+                ),
+                items[2].pk: meetings.DecisionData(
+                    outcome="rejected",
+                    reasons="Ansökan ryms inte inom årets budget; verksamheten prioriteras lägre enligt riktlinjerna.",
+                ),
+            },
+            by=secretary,
+        )
+        meetings.minutes_approve(meeting=meeting, by=lars)
+        meetings.minutes_approve(meeting=meeting, by=asa)
+        meetings.meeting_post(meeting=meeting, posted_on=day + timedelta(days=2), by=secretary)
+        meetings.meetings_finalise_due()
+        services.payments_create_due()
+        job = services.letter_job_start(meeting=meeting, by=secretary)
+        services.letter_job_run(job_id=job.pk)
+        if Payment.objects.filter(state=Payment.State.PLANNED, due_on__lte=today).exists():
+            batch = services.payments_export(by=caseworker, due_until=today)
+            services.payment_batch_mark_paid(batch=batch, by=caseworker, paid_on=today)
+
+    # The coming meeting: its agenda is built from the proposed applications.
+    coming = (
+        Meeting.objects.filter(committee=committee, state=Meeting.State.PLANNED, starts_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    if coming is not None:
+        waiting = list(ApplicationAgendaAdapter().proposed_queryset(committee))
+        if waiting:
+            meetings.agenda_add(meeting=coming, cases=waiting, by=secretary)

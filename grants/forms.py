@@ -236,6 +236,9 @@ class ProgramForm(forms.ModelForm):
             "who_may_apply",
             "delegation_limit",
             "reporting_requirement",
+            "instalments",
+            "appeal_kind",
+            "appeal_court",
             "is_active",
         ]
 
@@ -314,3 +317,63 @@ def section_formset(section: str):
     else:
         kwargs["form"] = form_or_fields
     return modelformset_factory(model, **kwargs)
+
+
+# ---- decisions, letters, payments ----
+
+DATE = {"type": "date"}
+
+
+class LetterTemplateForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Text of the letter"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("Separate paragraphs with an empty line. Placeholders are replaced in each letter."),
+    )
+
+
+class DelegatedDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("granted", _("Grant")),
+            ("partly_granted", _("Grant in part")),
+            ("rejected", _("Reject")),
+        ],
+    )
+    amount = forms.DecimalField(
+        label=_("Amount (kr)"), min_value=0, decimal_places=0, max_digits=12, required=False
+    )
+    conditions = forms.CharField(
+        label=_("Conditions"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    period_start = forms.DateField(
+        label=_("Grant period from"), widget=forms.DateInput(attrs=DATE), required=False
+    )
+    period_end = forms.DateField(
+        label=_("Grant period until"), widget=forms.DateInput(attrs=DATE), required=False
+    )
+    report_due = forms.DateField(label=_("Report due"), widget=forms.DateInput(attrs=DATE), required=False)
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PaymentFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False)
+    due_until = forms.DateField(label=_("Due by"), required=False, widget=forms.DateInput(attrs=DATE))
+
+    def __init__(self, *args, **kwargs):
+        from .models import Payment
+
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("All"))] + list(Payment.State.choices)
+
+
+class PaymentExportForm(forms.Form):
+    due_until = forms.DateField(
+        label=_("Export the planned payments due by"), widget=forms.DateInput(attrs=DATE)
+    )
+
+
+class PaidForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs=DATE))

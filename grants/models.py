@@ -57,6 +57,27 @@ class Program(models.Model):
         help_text=_("Below this amount a caseworker with delegation may decide."),
     )
     reporting_requirement = models.TextField(_("reporting requirement"), blank=True)
+    instalments = models.PositiveSmallIntegerField(
+        _("number of payments"),
+        default=1,
+        choices=[(1, _("one payment")), (2, _("two halves")), (3, _("three parts")), (4, _("four parts"))],
+        help_text=_("A grant is paid in this many equal parts spread over the grant period."),
+    )
+    appeal_kind = models.CharField(
+        _("how decisions are appealed"),
+        max_length=20,
+        choices=[
+            ("legality", _("review of legality (laglighetsprövning)")),
+            ("administrative", _("administrative appeal (förvaltningsbesvär)")),
+        ],
+        default="legality",
+    )
+    appeal_court = models.CharField(
+        _("administrative court"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. Förvaltningsrätten i Stockholm; named in the appeal instructions."),
+    )
     reporting_config = models.JSONField(_("reporting configuration"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -272,11 +293,16 @@ class Application(CaseModel):
         IN_ASSESSMENT = "in_assessment", _("in assessment")
         ASSESSED = "assessed", _("assessed")
         PROPOSED = "proposed", _("proposed")
+        GRANTED = "granted", _("granted")
+        PARTLY_GRANTED = "partly_granted", _("partly granted")
+        REJECTED = "rejected", _("rejected")
         DISMISSED = "dismissed", _("dismissed")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    #: states in which money is granted; decisions add them (e.g. "granted")
-    GRANTED_STATES = ("granted",)
+    #: states in which money is granted: the free budget counts their granted amounts
+    GRANTED_STATES = (State.GRANTED, State.PARTLY_GRANTED)
+    #: states a decision (by the committee or a delegate) leaves the case in
+    DECIDED_STATES = (State.GRANTED, State.PARTLY_GRANTED, State.REJECTED)
     #: states before a decision, while the case is being handled
     OPEN_STATES = (
         State.SUBMITTED,
@@ -316,6 +342,12 @@ class Application(CaseModel):
     proposal_motivation = models.TextField(_("motivation"), blank=True)
     granted_amount = models.DecimalField(
         _("granted amount (kr)"), max_digits=12, decimal_places=0, null=True, blank=True
+    )
+    #: the decision that stands (committee or delegated).  The Decision is the one source of
+    #: truth for amount, conditions, grant period, report due date and reasons; only the
+    #: granted amount is copied here, in the same transaction, for the budget sums.
+    decision = models.ForeignKey(
+        "workflows.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True, editable=False)
 
@@ -445,6 +477,39 @@ class Application(CaseModel):
         custom={"label": _("Propose a decision"), "actor": "caseworker", "form": "proposal"},
     )
     def propose(self):
+        pass
+
+    # Decisions: performed only by the meeting engine (through the agenda adapter), for the
+    # committee's decisions and for delegated ones; never offered as buttons on the case.
+
+    @transition(
+        field=state,
+        source=State.PROPOSED,
+        target=State.GRANTED,
+        permission="grants.decide_application",
+        custom={"label": _("Grant"), "hidden": True},
+    )
+    def grant(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.PROPOSED,
+        target=State.PARTLY_GRANTED,
+        permission="grants.decide_application",
+        custom={"label": _("Grant in part"), "hidden": True},
+    )
+    def grant_partly(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.PROPOSED,
+        target=State.REJECTED,
+        permission="grants.decide_application",
+        custom={"label": _("Reject"), "hidden": True},
+    )
+    def reject(self):
         pass
 
     @transition(
@@ -595,3 +660,4 @@ def budget_free(budget: ProgramBudget) -> dict:
 
 
 from .awards.models import *  # noqa: E402, F403 - awards and nominations live in their own module
+from .decision_models import *  # noqa: E402, F403 - letters and payments live in their own module

@@ -22,7 +22,7 @@ PROGRAM_ADMIN = StaffRole.Role.PROGRAM_ADMIN
 
 
 def _program_of(obj):
-    from .models import Application, Program, Round
+    from .models import Application, DecisionLetter, LetterTemplate, Payment, Program, Round
 
     if isinstance(obj, Program):
         return obj
@@ -30,6 +30,10 @@ def _program_of(obj):
         return obj.program
     if isinstance(obj, Application):
         return obj.round.program
+    if isinstance(obj, Payment | DecisionLetter):
+        return obj.application.round.program
+    if isinstance(obj, LetterTemplate):
+        return obj.program
     return None
 
 
@@ -101,6 +105,46 @@ def is_program_admin(user) -> bool:
     return bool(staff_municipality_ids(user, (PROGRAM_ADMIN,)))
 
 
+@rules.predicate
+def committee_decides(user, application) -> bool:
+    """The committee's secretary (who records its decisions), a holder of a grant delegation for
+    the committee (a delegated decision), or the system: the meeting engine has checked the rest."""
+    if application is None:
+        return False
+    if getattr(user, "is_system", False):
+        return True
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from organizations.models import Delegation
+
+    program = _program_of(application)
+    if _staff_for(user, program, (StaffRole.Role.SECRETARY,)):
+        return True
+    today = timezone.localdate()
+    return (
+        Delegation.objects.filter(
+            user=user,
+            committee_id=program.committee_id,
+            matter=Delegation.Matter.GRANT,
+            valid_from__lte=today,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .exists()
+    )
+
+
+@rules.predicate
+def of_visible_application(user, obj) -> bool:
+    """A letter or payment is visible to whoever may see its application."""
+    return obj is not None and user.has_perm("grants.view_application", obj.application)
+
+
+@rules.predicate
+def handles_payments(user) -> bool:
+    return bool(staff_municipality_ids(user, (CASEWORKER, PROGRAM_ADMIN)))
+
+
 rules.add_perm("grants.view_program", program_staff | program_for_applicant)
 rules.add_perm("grants.manage_program", program_admin)
 rules.add_perm("grants.create_program", is_program_admin)
@@ -110,3 +154,9 @@ rules.add_perm("grants.view_application", application_org_user | (program_staff 
 rules.add_perm("grants.act_for_application", application_org_user)
 rules.add_perm("grants.handle_application", program_caseworker & application_registered)
 rules.add_perm("grants.use_inbox", is_caseworker)
+rules.add_perm("grants.decide_application", committee_decides)
+rules.add_perm("grants.view_letter", of_visible_application)
+rules.add_perm("grants.manage_letter_templates", program_admin)
+rules.add_perm("grants.view_payment", of_visible_application)
+rules.add_perm("grants.manage_payment", program_caseworker | program_admin)
+rules.add_perm("grants.use_payments", handles_payments)

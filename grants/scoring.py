@@ -2,7 +2,7 @@
 
 For each criterion, the mean of the scores given by the assessors who count
 (a finished assessment, no declared conflict of interest for the
-organisation), leaving out "not applicable".  The application's score is the
+organisation, no recusal (jäv) from the case on a committee's agenda), leaving out "not applicable".  The application's score is the
 mean of those criterion means weighted by the criteria's weights; a criterion
 nobody scored does not count, nor does its weight.
 """
@@ -17,6 +17,10 @@ def _q(value: Decimal) -> Decimal:
 
 
 def conflicted_user_ids(application) -> set[int]:
+    """Users whose assessment does not count: a declared conflict for the organisation, or a
+    recusal from this case at a meeting (DESIGN.md, invariant 5)."""
+    from workflows.meetings.selectors import recused_user_ids
+
     from .models import ConflictOfInterest
 
     cached = getattr(application, "_conflicted_ids", None)
@@ -26,6 +30,8 @@ def conflicted_user_ids(application) -> set[int]:
                 "user_id", flat=True
             )
         )
+        if application.pk:
+            cached |= recused_user_ids(case=application)
         application._conflicted_ids = cached
     return cached
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
 
 from organizations.models import Organisation
 from organizations.permissions import active_org_roles, staff_committee_ids, staff_municipality_ids
+from workflows.templatetags.bidra import kr
 
 from . import eligibility as elig
 from .models import Application, FormField, Program, ProgramBudget, Round, budget_free
@@ -207,8 +210,12 @@ def application_answers_display(*, application: Application) -> list[dict]:
     return rows
 
 
-def application_timeline(*, application: Application):
+def application_timeline(*, application: Application) -> list[dict]:
+    """What happened to the case, oldest first: every state change, the decision letters, the
+    day the decision became final (laga kraft) and the payments made."""
     from django_fsm_log.models import StateLog
+
+    from .models import Payment
 
     labels = dict(S.choices)
     entries = (
@@ -218,14 +225,45 @@ def application_timeline(*, application: Application):
         .select_related("by")
         .order_by("timestamp", "pk")
     )
-    return [
+    events = [
         {
-            "entry": e,
-            "source": labels.get(e.source_state, e.source_state or ""),
-            "target": labels.get(e.state, e.state),
+            "at": e.timestamp,
+            "by": e.by,
+            "text": _("%(source)s → %(target)s")
+            % {
+                "source": labels.get(e.source_state, e.source_state or "–"),
+                "target": labels.get(e.state, e.state),
+            },
+            "note": e.description or "",
         }
         for e in entries
     ]
+    for letter in application.decision_letters.select_related("document").order_by("created_at", "pk"):
+        events.append(
+            {
+                "at": letter.created_at,
+                "by": None,
+                "text": _("Decision letter sent (version %(version)s)")
+                % {"version": letter.document.version},
+                "note": letter.subject,
+            }
+        )
+    decision = application.decision if application.decision_id else None
+    if decision is not None and decision.final_at and not decision.annulled:
+        events.append(
+            {"at": decision.final_at, "by": None, "text": _("The decision is final (laga kraft)"), "note": ""}
+        )
+    for payment in application.payments.filter(state=Payment.State.PAID).order_by("paid_on", "pk"):
+        events.append(
+            {
+                "at": timezone.make_aware(datetime.combine(payment.paid_on, time(12))),
+                "by": None,
+                "text": _("Payment %(part)s of %(parts)s paid: %(amount)s")
+                % {"part": payment.instalment, "parts": payment.instalments, "amount": kr(payment.amount)},
+                "note": "",
+            }
+        )
+    return sorted(events, key=lambda e: e["at"])
 
 
 def inbox_tasks(
@@ -294,3 +332,103 @@ def program_detail_queryset():
         Prefetch("budgets", queryset=ProgramBudget.objects.prefetch_related("commitments")),
         "rounds",
     )
+
+
+# ---- decisions, letters and payments ----
+
+
+def payments_managed(*, user) -> QuerySet:
+    """Payments of the programs where ``user`` is a caseworker or program administrator."""
+    from .models import Payment
+    from .permissions import PROGRAM_ADMIN
+
+    roles = (CASEWORKER, PROGRAM_ADMIN)
+    qs = Payment.objects.filter(
+        application__round__program__municipality_id__in=staff_municipality_ids(user, roles)
+    )
+    committees = staff_committee_ids(user, roles)
+    if committees is not None:
+        qs = qs.filter(application__round__program__committee_id__in=committees)
+    return qs
+
+
+def payments_list(*, user, state: str = "", due_until=None) -> QuerySet:
+    qs = payments_managed(user=user).select_related(
+        "application__organisation", "application__round__program", "batch"
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if due_until:
+        qs = qs.filter(due_on__lte=due_until)
+    return qs.order_by("due_on", "pk")
+
+
+def payment_batches(*, user) -> QuerySet:
+    from .models import PaymentBatch
+    from .permissions import PROGRAM_ADMIN
+
+    return PaymentBatch.objects.filter(
+        municipality_id__in=staff_municipality_ids(user, (CASEWORKER, PROGRAM_ADMIN))
+    ).select_related("created_by")
+
+
+def payments_visible(*, user) -> QuerySet:
+    """Payments of the applications ``user`` may see (the applicant's own, staff's municipality's)."""
+    from .models import Payment
+
+    return Payment.objects.filter(application__in=applications_visible(user=user))
+
+
+def letters_of_applicant(*, user) -> QuerySet:
+    """Decision letters of the user's organisations, newest first."""
+    from .models import DecisionLetter
+
+    return (
+        DecisionLetter.objects.filter(application__organisation_id__in=list(active_org_roles(user)))
+        .select_related("application__organisation", "application__round__program", "document", "decision")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def application_decision(*, application: Application) -> dict | None:
+    """The standing decision of the case with where it stands (final, appeal period, payments)."""
+    from workflows.meetings_models import Decision
+
+    from .services import decision_state
+
+    if application.decision_id is None:
+        return None
+    decision = (
+        Decision.objects.select_related("item__meeting", "decided_by", "delegation")
+        .prefetch_related("appeals")
+        .get(pk=application.decision_id)
+    )
+    return decision_state(decision)
+
+
+def application_letters(*, application: Application) -> list:
+    return list(application.decision_letters.select_related("document").order_by("-created_at", "-pk"))
+
+
+def application_payments(*, application: Application) -> list:
+    return list(application.payments.order_by("instalment", "pk"))
+
+
+def meeting_letter_rows(*, meeting) -> list[dict]:
+    """Each decided grant application of the meeting with its latest letter (for the job page)."""
+    from workflows.meetings_models import Decision
+
+    from .models import DecisionLetter
+    from .services import meeting_grant_items
+
+    items = list(meeting_grant_items(meeting).select_related("organisation"))
+    ids = [i.object_id for i in items]
+    decisions = {d.item_id: d for d in Decision.objects.filter(item__in=items)}
+    letters: dict[int, DecisionLetter] = {}
+    for letter in (
+        DecisionLetter.objects.filter(application_id__in=ids, decision__item__meeting=meeting)
+        .select_related("document")
+        .order_by("created_at", "pk")
+    ):
+        letters[letter.application_id] = letter
+    return [{"item": i, "decision": decisions.get(i.pk), "letter": letters.get(i.object_id)} for i in items]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from workflows.services import (
     perform_transition,
     require,
 )
+from workflows.templatetags.bidra import kr
 
 from . import eligibility as elig
 from . import flows
@@ -732,3 +734,514 @@ def program_save(*, program: Program, by) -> Program:
     program.full_clean()
     program.save()
     return program
+
+
+# ---- the decision (called by the meeting engine through grants.agenda) ----
+
+
+def application_decide(*, application: Application, decision, by) -> Application:
+    """Perform the application's own transition for a recorded decision (committee or delegated).
+
+    Runs inside the transaction that records the decision.  The Decision is the one source
+    of truth for amount, conditions, grant period, report due date and reasons; the
+    application points at it and keeps the granted amount for the budget sums.
+    """
+    from workflows.meetings.services import DelegationRefused
+
+    from .agenda import TRANSITIONS
+
+    name = TRANSITIONS.get(decision.outcome)
+    if name is None:
+        raise ValidationError(_("A grant application is granted, partly granted or rejected."))
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("round__program", "organisation")
+        .get(pk=application.pk)
+    )
+    program = application.round.program
+    if decision.delegated:
+        limit = program.delegation_limit
+        at_stake = max(application.requested_amount or Decimal(0), decision.amount or Decimal(0))
+        if limit is None:
+            raise DelegationRefused([_("The committee decides every application of this program.")])
+        if at_stake >= limit:
+            raise DelegationRefused(
+                [
+                    _(
+                        "%(amount)s is not below the program's delegation limit of %(limit)s; the committee decides this."
+                    )
+                    % {"amount": kr(at_stake), "limit": kr(limit)}
+                ]
+            )
+    reason = decision.reasons or str(decision.get_outcome_display())
+    perform_transition(application, name, by=by, reason=reason[:500])
+    application.decision = decision
+    application.granted_amount = decision.amount if decision.outcome in Application.GRANTED_STATES else None
+    application._conflicted_ids = None
+    application.score = application_score(application)
+    application.save(update_fields=["decision", "granted_amount", "score", "updated_at"])
+    if decision.delegated:
+        # A delegated decision may be executed at once: plan the payments and send the letter.
+        if application.state in Application.GRANTED_STATES:
+            # Without a registered account it is refused: the case page says so, the periodic task retries.
+            with contextlib.suppress(ValidationError):
+                payments_plan(application=application, by=by)
+        from . import tasks
+
+        tasks.decision_letter_make.delay_on_commit(application.pk, by.pk)
+    return application
+
+
+def application_decide_by_delegation(*, application: Application, data, by):
+    """A caseworker holding the grant delegation decides without a meeting (below the limits);
+    the decision is listed for information on the committee's next meeting."""
+    from workflows.meetings.services import delegated_decision_record
+
+    require(by, "grants.view_application", application)
+    return delegated_decision_record(case=application, decision=data, by=by)
+
+
+def decision_state(decision) -> dict:
+    """Where a decision stands: may it be executed, is it final, until when it can be appealed."""
+    from workflows.meetings.services import decision_is_final, decision_may_be_executed
+
+    meeting = decision.item.meeting if decision.item_id else None
+    pending = [a for a in decision.appeals.all() if a.pending] if decision.pk else []
+    return {
+        "decision": decision,
+        "meeting": meeting,
+        "item": decision.item if decision.item_id else None,
+        "final": decision_is_final(decision),
+        "executable": decision_may_be_executed(decision),
+        "appealed": bool(pending),
+        "posted_on": meeting.posted_on if meeting else None,
+        "appeal_ends_on": meeting.appeal_ends_on if meeting else None,
+    }
+
+
+# ---- decision letters ----
+
+LETTER_KIND = "decision_letter"
+
+
+def letter_template_save(*, program: Program, outcome: str, subject: str, body: str, by):
+    """Save a program's letter text; only the listed placeholders are allowed."""
+    from .letters import check_placeholders
+    from .models import LetterTemplate
+
+    require(by, "grants.manage_letter_templates", program)
+    if outcome not in LetterTemplate.Outcome.values:
+        raise ValidationError(_("Choose which decision the letter is for."))
+    errors = []
+    if not subject.strip():
+        errors.append(_("Write the subject of the letter."))
+    if not body.strip():
+        errors.append(_("Write the text of the letter."))
+    for text in (subject, body):
+        try:
+            check_placeholders(text)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(list(dict.fromkeys(errors)))
+    template, _created = LetterTemplate.objects.update_or_create(
+        program=program,
+        outcome=outcome,
+        defaults={
+            "subject": subject.strip()[:200],
+            "body": body.strip(),
+            "updated_by": by,
+            "updated_at": timezone.now(),
+        },
+    )
+    return template
+
+
+def letter_context(*, application: Application, decision) -> dict:
+    """Everything the decision letter shows; the same decision always gives the same letter."""
+    from .letters import letter_text, placeholder_values, template_for
+
+    program = application.round.program
+    values = placeholder_values(application, decision)
+    text = letter_text(template_for(program, decision.outcome), values)
+    state = decision_state(decision)
+    return {
+        "application": application,
+        "organisation": application.organisation,
+        "program": program,
+        "committee": decision.committee,
+        "municipality": decision.committee.municipality,
+        "decision": decision,
+        "decided_on": timezone.localtime(decision.decided_at).date(),
+        "subject": text.subject,
+        "paragraphs": text.paragraphs,
+        "meeting": state["meeting"],
+        "item": state["item"],
+        "posted_on": state["posted_on"],
+        "appeal_ends_on": state["appeal_ends_on"],
+        "appeal_kind": program.appeal_kind,
+        "appeal_court": program.appeal_court,
+        "granted": decision.outcome in Application.GRANTED_STATES,
+        "instalments": program.instalments,
+    }
+
+
+def decision_letter_make(*, application: Application, by):
+    """Make (or find) the decision letter of the application's decision and e-mail it once.
+
+    Safe to run any number of times and at the same time: the application row is locked,
+    the same content is the same stored version, and the e-mail's key is the application and
+    the letter's version.
+    """
+    from django.utils import translation
+
+    from .models import DecisionLetter
+
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related(
+                "round__program__committee__municipality",
+                "organisation",
+                "created_by",
+                "decision__committee__municipality",
+                "decision__decided_by",
+                "decision__item__meeting",
+            )
+            .get(pk=application.pk)
+        )
+        decision = application.decision
+        if decision is None or decision.annulled:
+            return None
+        with translation.override("sv"):
+            context = letter_context(application=application, decision=decision)
+            document = document_store(
+                subject=application,
+                kind=LETTER_KIND,
+                title=context["subject"],
+                template="documents/grant_decision_letter.html",
+                context=context,
+                by=by,
+            )
+            letter, _created = DecisionLetter.objects.get_or_create(
+                document=document,
+                defaults={
+                    "application": application,
+                    "decision": decision,
+                    "subject": context["subject"][:300],
+                },
+            )
+            recipient = application.organisation.email or application.created_by.email
+            outbox_enqueue(
+                key=f"decision-letter:{application.pk}:v{document.version}",
+                to=recipient,
+                subject=context["subject"],
+                template="grants/email/decision_letter.txt",
+                context={
+                    "application": application,
+                    "letter": letter,
+                    "subject": context["subject"],
+                    "link": _link(application),
+                },
+            )
+    return letter
+
+
+def meeting_grant_items(meeting):
+    """The decided grant applications of a meeting's agenda (not those reported for information)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflows.meetings_models import AgendaItem
+
+    return AgendaItem.objects.filter(
+        meeting=meeting,
+        kind=AgendaItem.Kind.DECISION,
+        content_type=ContentType.objects.get_for_model(Application),
+        decision__isnull=False,
+    ).order_by("order", "pk")
+
+
+def letters_ready_count(meeting) -> int:
+    """How many of the meeting's decided applications have a letter of their standing decision."""
+    from .models import DecisionLetter
+
+    ids = list(meeting_grant_items(meeting).values_list("object_id", flat=True))
+    return (
+        DecisionLetter.objects.filter(application_id__in=ids, decision__item__meeting=meeting)
+        .values("application_id")
+        .distinct()
+        .count()
+    )
+
+
+LETTER_JOB_STALE_SECONDS = 120
+
+
+def letter_job_start(*, meeting, by):
+    """The secretary starts making the meeting's decision letters: one background job.
+
+    A second click while a job is running shows that job instead of starting another; a job
+    whose worker stopped reporting (it died) is left behind and a new one completes the rest.
+    """
+    from datetime import timedelta
+
+    from workflows.meetings_models import Meeting
+
+    from . import tasks
+    from .models import LetterJob
+
+    require(by, "workflows.manage_meeting", meeting)
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if not meeting.minutes_approved:
+            raise TransitionRefused([_("Decision letters are made once the minutes are approved.")])
+        total = meeting_grant_items(meeting).count()
+        if not total:
+            raise TransitionRefused([_("The meeting decided no grant applications.")])
+        stale = getattr(settings, "GRANTS_LETTER_JOB_STALE_SECONDS", LETTER_JOB_STALE_SECONDS)
+        running = (
+            LetterJob.objects.filter(
+                meeting=meeting,
+                state__in=[LetterJob.State.QUEUED, LetterJob.State.RUNNING],
+                heartbeat_at__gte=timezone.now() - timedelta(seconds=stale),
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if running is not None:
+            return running
+        job = LetterJob.objects.create(
+            meeting=meeting, total=total, done=letters_ready_count(meeting), started_by=by
+        )
+        tasks.letters_generate.delay_on_commit(job.pk)
+    return job
+
+
+def letter_job_run(*, job_id: int, pause: float = 0.0):
+    """Make every letter of the job's meeting that is missing, reporting progress as it goes."""
+    import time
+
+    from .models import LetterJob
+
+    job = LetterJob.objects.select_related("meeting", "started_by").get(pk=job_id)
+    if job.finished:
+        return job
+    LetterJob.objects.filter(pk=job.pk).update(state=LetterJob.State.RUNNING, heartbeat_at=timezone.now())
+    meeting = job.meeting
+    failed, errors = 0, []
+    for application_id in list(meeting_grant_items(meeting).values_list("object_id", flat=True)):
+        if pause:
+            time.sleep(pause)
+        try:
+            decision_letter_make(application=Application(pk=application_id), by=job.started_by)
+        except Exception as exc:  # noqa: BLE001 - one failing letter must not stop the others
+            failed += 1
+            errors.append(f"{application_id}: {exc}"[:300])
+        LetterJob.objects.filter(pk=job.pk).update(
+            done=letters_ready_count(meeting), failed=failed, heartbeat_at=timezone.now()
+        )
+    LetterJob.objects.filter(pk=job.pk).update(
+        state=LetterJob.State.FAILED if failed else LetterJob.State.DONE,
+        errors="\n".join(errors),
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+# ---- payments ----
+
+
+def _split(amount: Decimal, parts: int) -> list[Decimal]:
+    """Equal parts in whole kronor; the last part takes what is left."""
+    share = (amount / parts).quantize(Decimal("1"), rounding="ROUND_DOWN")
+    return [share] * (parts - 1) + [amount - share * (parts - 1)]
+
+
+def _due_dates(decision, parts: int) -> list[date]:
+    """The first part is due now (or when the grant period starts); the others spread over it."""
+    from datetime import timedelta
+
+    today = timezone.localdate()
+    start = max(today, decision.period_start) if decision.period_start else today
+    end = decision.period_end if decision.period_end and decision.period_end > start else None
+    span = (end - start) if end else timedelta(days=365)
+    return [start + span * i / parts for i in range(parts)]
+
+
+def payments_plan(*, application: Application, by) -> list:
+    """Plan the payments of a granted application, once its decision may be executed.
+
+    Only to the organisation's registered account (copied onto each payment); refused with
+    a clear message when there is none.  Planning twice plans once.
+    """
+    from workflows.meetings.services import decision_may_be_executed
+
+    from .models import Payment
+
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("round__program", "organisation", "decision__item__meeting")
+            .get(pk=application.pk)
+        )
+        decision = application.decision
+        if application.state not in Application.GRANTED_STATES or decision is None or not decision.amount:
+            raise ValidationError(_("Only a granted application is paid out."))
+        existing = list(Payment.objects.filter(decision=decision).order_by("instalment"))
+        if existing:
+            return existing
+        if not decision_may_be_executed(decision):
+            raise TransitionRefused(
+                [_("The decision may not be executed yet: the minutes of the meeting are not approved.")]
+            )
+        organisation = application.organisation
+        if not (organisation.account_type and organisation.account_number):
+            raise ValidationError(
+                _(
+                    "%(organisation)s has no registered bankgiro or plusgiro account. "
+                    "The grant is paid only to the account in the organisation register: "
+                    "the organisation registers one, then the payment is planned."
+                )
+                % {"organisation": organisation.name}
+            )
+        parts = application.round.program.instalments or 1
+        payments = []
+        for number, (amount, due) in enumerate(
+            zip(_split(decision.amount, parts), _due_dates(decision, parts), strict=True), start=1
+        ):
+            reference = (
+                f"{application.case_number} {number}/{parts}" if parts > 1 else application.case_number
+            )
+            payments.append(
+                Payment.objects.create(
+                    application=application,
+                    decision=decision,
+                    instalment=number,
+                    instalments=parts,
+                    amount=amount,
+                    due_on=due,
+                    organisation_name=organisation.name,
+                    org_number=organisation.org_number,
+                    account_type=organisation.account_type,
+                    account_number=organisation.account_number,
+                    reference=reference[:60],
+                )
+            )
+    return payments
+
+
+def payments_create_due() -> dict:
+    """Periodic (and after minutes are approved): plan the payments of every granted application
+    whose decision may now be executed.  Returns how many were planned and refused."""
+    from django.db.models import Q
+
+    from workflows.meetings_models import Meeting
+    from workflows.services import system_user
+
+    approved = (Meeting.State.MINUTES_APPROVED, Meeting.State.POSTED, Meeting.State.FINAL)
+    candidates = (
+        Application.objects.filter(
+            state__in=Application.GRANTED_STATES,
+            decision__isnull=False,
+            decision__annulled=False,
+            payments__isnull=True,
+        )
+        .filter(Q(decision__delegation__isnull=False) | Q(decision__item__meeting__state__in=approved))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    by = system_user()
+    result = {"planned": 0, "refused": 0}
+    for pk in list(candidates):
+        try:
+            payments_plan(application=Application(pk=pk), by=by)
+        except (ValidationError, TransitionRefused):
+            result["refused"] += 1
+        else:
+            result["planned"] += 1
+    return result
+
+
+def payments_export(*, by, due_until: date | None = None):
+    """Export the planned payments due by ``due_until`` as one batch for the finance system."""
+    from organizations.permissions import staff_municipality_ids
+
+    from .models import Payment, PaymentBatch
+    from .permissions import CASEWORKER, PROGRAM_ADMIN
+    from .selectors import payments_managed
+
+    require(by, "grants.use_payments")
+    due_until = due_until or timezone.localdate()
+    municipality_id = min(staff_municipality_ids(by, (CASEWORKER, PROGRAM_ADMIN)))
+    with transaction.atomic():
+        payments = list(
+            payments_managed(user=by)
+            .filter(
+                state=Payment.State.PLANNED,
+                due_on__lte=due_until,
+                application__round__program__municipality_id=municipality_id,
+            )
+            .select_for_update(of=("self",))
+            .order_by("due_on", "pk")
+        )
+        payments = [p for p in payments if by.has_perm("grants.manage_payment", p)]
+        if not payments:
+            raise ValidationError(_("There are no planned payments due by %(date)s.") % {"date": due_until})
+        batch = PaymentBatch.objects.create(municipality_id=municipality_id, created_by=by)
+        for payment in payments:
+            perform_transition(payment, "export", by=by, reason=_("Payment file %(no)s") % {"no": batch.pk})
+            payment.batch = batch
+            payment.save(update_fields=["batch"])
+        batch.count = len(payments)
+        batch.total = sum((p.amount for p in payments), Decimal(0))
+        batch.save(update_fields=["count", "total"])
+    return batch
+
+
+def payment_mark_paid(*, payment, by, paid_on: date | None = None):
+    from .models import Payment
+
+    paid_on = paid_on or timezone.localdate()
+    if paid_on > timezone.localdate():
+        raise ValidationError(_("A payment cannot be paid on a future date."))
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update()
+            .select_related("application__round__program")
+            .get(pk=payment.pk)
+        )
+        perform_transition(payment, "mark_paid", by=by, reason=_("Paid on %(date)s") % {"date": paid_on})
+        payment.paid_on = paid_on
+        payment.save(update_fields=["paid_on"])
+    return payment
+
+
+def payment_batch_mark_paid(*, batch, by, paid_on: date | None = None) -> int:
+    """The finance system has paid the whole file: every exported payment of it is paid."""
+    from .models import Payment
+
+    count = 0
+    with transaction.atomic():
+        for payment in batch.payments.filter(state=Payment.State.EXPORTED).order_by("pk"):
+            payment_mark_paid(payment=payment, by=by, paid_on=paid_on)
+            count += 1
+    if not count:
+        raise TransitionRefused([_("Every payment of this file is already paid or cancelled.")])
+    return count
+
+
+def payment_cancel(*, payment, by, reason: str):
+    from .models import Payment
+
+    if not reason.strip():
+        raise ValidationError(_("Write why the payment is cancelled."))
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update()
+            .select_related("application__round__program")
+            .get(pk=payment.pk)
+        )
+        perform_transition(payment, "cancel", by=by, reason=reason.strip()[:500])
+    return payment

@@ -20,3 +20,38 @@ def rounds_take_due_snapshots() -> int:
     from .services import rounds_take_due_snapshots as take
 
     return take()
+
+
+@shared_task
+def decision_letter_make(application_id: int, user_id: int) -> int | None:
+    """Make and e-mail the decision letter of one application (a delegated decision)."""
+    from django.contrib.auth import get_user_model
+
+    from .models import Application
+    from .services import decision_letter_make as make
+
+    letter = make(application=Application(pk=application_id), by=get_user_model().objects.get(pk=user_id))
+    return letter.pk if letter else None
+
+
+@shared_task(acks_late=True)
+def letters_generate(job_id: int) -> int:
+    """Make the decision letters of a meeting (one job); safe to run again or twice at once.
+
+    ``BIDRA_LETTER_TEST_DELAY`` (seconds, tests only) slows each letter down so that a test
+    can stop the worker in the middle of a job.
+    """
+    import os
+
+    from .services import letter_job_run
+
+    pause = float(os.environ.get("BIDRA_LETTER_TEST_DELAY", "0") or 0)
+    return letter_job_run(job_id=job_id, pause=pause).done
+
+
+@shared_task
+def payments_create_due() -> dict:
+    """Plan the payments of granted applications whose decisions may now be executed."""
+    from .services import payments_create_due as create
+
+    return create()

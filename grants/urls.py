@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import decision_views, views
 
 app_name = "grants"
 
@@ -31,4 +31,41 @@ urlpatterns = [
     path("handlaggning/", views.inbox, name="inbox"),
     path("handlaggning/uppgift/<int:pk>/ta/", views.task_claim, name="task_claim"),
     path("handlaggning/uppgift/<int:pk>/tilldela/", views.task_assign, name="task_assign"),
+    # after the decision
+    path(
+        "ansokningar/<int:pk>/delegationsbeslut/",
+        decision_views.application_decide,
+        name="application_decide",
+    ),
+    path("bidrag/sammantraden/<int:pk>/beslutsbrev/", decision_views.meeting_letters, name="meeting_letters"),
+    path(
+        "bidrag/sammantraden/<int:pk>/beslutsbrev/skapa/",
+        decision_views.meeting_letters_start,
+        name="meeting_letters_start",
+    ),
+    path("beslutsbrev/", decision_views.my_letters, name="my_letters"),
+    path("beslutsbrev/<int:pk>/", decision_views.letter_download, name="letter_download"),
+    path("bidrag/program/<int:pk>/brevmallar/", decision_views.letter_templates, name="letter_templates"),
+    path(
+        "bidrag/program/<int:pk>/brevmallar/<str:outcome>/",
+        decision_views.letter_template_edit,
+        name="letter_template_edit",
+    ),
+    path(
+        "bidrag/program/<int:pk>/brevmallar/<str:outcome>/forhandsvisning/",
+        decision_views.letter_template_preview,
+        name="letter_template_preview",
+    ),
+    path("utbetalningar/", decision_views.payments, name="payments"),
+    path("utbetalningar/exportera/", decision_views.payments_export, name="payments_export"),
+    path("utbetalningar/filer/<int:pk>/", decision_views.payment_batch, name="payment_batch"),
+    path("utbetalningar/filer/<int:pk>/csv/", decision_views.payment_batch_csv, name="payment_batch_csv"),
+    path(
+        "utbetalningar/filer/<int:pk>/utbetald/", decision_views.payment_batch_paid, name="payment_batch_paid"
+    ),
+    path(
+        "utbetalningar/<int:pk>/steg/<str:name>/",
+        decision_views.payment_transition,
+        name="payment_transition",
+    ),
 ]

@@ -25,7 +25,10 @@ from .graph import state_graph
 from .models import Application, ApplicationAttachment, Program, Round
 from .selectors import (
     application_answers_display,
+    application_decision,
     application_eligibility,
+    application_letters,
+    application_payments,
     application_timeline,
     applications_for_round,
     applications_of_applicant,
@@ -372,11 +375,29 @@ def application_detail(request, pk):
                 status__in=["NEW", "ASSIGNED", "STARTED"],
             ).select_related("owner")
         )
+    decision = application_decision(application=application)
+    payments = application_payments(application=application)
+    for payment in payments:
+        payment.options = [o for o in transitions_for(payment, by=user) if o.permitted and o.allowed]
+    organisation = application.organisation
     return render(
         request,
         "grants/application_detail.html",
         {
             "application": application,
+            "decision": decision,
+            "letters": application_letters(application=application),
+            "payments": payments,
+            "no_account": application.state in Application.GRANTED_STATES
+            and not payments
+            and not (organisation.account_type and organisation.account_number),
+            "can_decide_by_delegation": can_handle
+            and application.state == S.PROPOSED
+            and application.round.program.delegation_limit is not None,
+            "can_make_letters": decision is not None
+            and decision["meeting"] is not None
+            and user.has_perm("workflows.manage_meeting", decision["meeting"]),
+            "paid_form": forms.PaidForm(initial={"paid_on": timezone.localdate()}),
             "answers": application_answers_display(application=application),
             "files": application.files.select_related("register_document").order_by("key", "pk"),
             "timeline": application_timeline(application=application),

@@ -198,3 +198,102 @@ URLS += [
         label="api:application-assessment",
     ),
 ]
+
+# ---- after the decision: delegated decisions, decision letters, letter texts, payments ----
+
+PAYMENT_STAFF = frozenset({"caseworker", "program_admin"})
+PAYMENT_USERS = PAYMENT_STAFF | {"other_caseworker"}  # the list page: each sees their own municipality's
+SECRETARY_ONLY = frozenset({"secretary"})
+
+
+def _decided(key):
+    def kwargs(world):
+        from .decisions import decided_meeting
+
+        return {"pk": decided_meeting(world)[key].pk}
+
+    return kwargs
+
+
+def _decided_setup(world):
+    from .decisions import decided_meeting
+
+    decided_meeting(world)
+
+
+def _template(outcome):
+    return lambda w: {**_program(w), "outcome": outcome}
+
+
+URLS += [
+    Page("grants:application_decide", CASEWORKER_ONLY, kwargs=_app("proposed")),
+    Action(
+        "grants:application_decide",
+        CASEWORKER_ONLY,
+        kwargs=_app("proposed"),
+        data=lambda w: {"outcome": "rejected", "reasons": "Ryms inte i budgeten."},
+        label="grants:application_decide (post)",
+    ),
+    Page(
+        "grants:application_detail",
+        CASE_VIEWERS,
+        kwargs=_decided("application"),
+        label="grants:application_detail (decided, letters and payments)",
+        a11y_role="caseworker",
+    ),
+    Page(
+        "grants:application_detail",
+        CASE_VIEWERS,
+        kwargs=_decided("application"),
+        label="grants:application_detail (decided, as the applicant)",
+    ),
+    Page("grants:meeting_letters", STAFF_HERE, kwargs=_decided("meeting"), a11y_role="secretary"),
+    Action("grants:meeting_letters_start", SECRETARY_ONLY, kwargs=_decided("meeting")),
+    Page("grants:my_letters", SIGNED_IN, setup=_decided_setup),
+    Page("grants:letter_download", CASE_VIEWERS, kwargs=_decided("letter"), html=False),
+    Page("grants:letter_templates", ADMIN_ONLY, kwargs=_program),
+    Page("grants:letter_template_edit", ADMIN_ONLY, kwargs=_template("partly_granted")),
+    Action(
+        "grants:letter_template_edit",
+        ADMIN_ONLY,
+        kwargs=_template("granted"),
+        data=lambda w: {"subject": "Beslut för {organisation}", "body": "Ni beviljas {amount}."},
+        label="grants:letter_template_edit (save)",
+    ),
+    Page("grants:letter_template_preview", ADMIN_ONLY, kwargs=_template("rejected")),
+    Page("grants:payments", PAYMENT_USERS, setup=_decided_setup),
+    Page(
+        "grants:payments",
+        PAYMENT_USERS,
+        query="?state=exported&due_until=2030-01-01",
+        setup=_decided_setup,
+        label="grants:payments (filtered)",
+    ),
+    Action("grants:payments_export", PAYMENT_USERS, data=lambda w: {"due_until": "2030-01-01"}),
+    Page("grants:payment_batch", PAYMENT_STAFF, kwargs=_decided("batch")),
+    Page("grants:payment_batch_csv", PAYMENT_STAFF, kwargs=_decided("batch"), html=False),
+    Action(
+        "grants:payment_batch_paid",
+        PAYMENT_STAFF,
+        kwargs=_decided("batch"),
+        data=lambda w: {"paid_on": "2020-01-01"},
+    ),
+    Action(
+        "grants:payment_transition",
+        PAYMENT_STAFF,
+        kwargs=lambda w: {**_decided("payment")(w), "name": "mark_paid"},
+        label="grants:payment_transition (mark paid)",
+    ),
+]
+
+URLS += [
+    Page("api:application-letters", CASE_VIEWERS, kwargs=_decided("application"), html=False),
+    Page(
+        "api:application-letter-pdf",
+        CASE_VIEWERS,
+        kwargs=lambda w: {**_decided("application")(w), "letter_id": _decided("letter")(w)["pk"]},
+        html=False,
+    ),
+    Page("api:payment-list", SIGNED_IN, setup=_decided_setup, html=False),
+    Page("api:payment-detail", CASE_VIEWERS, kwargs=_decided("payment"), html=False),
+]

@@ -98,6 +98,6 @@ def test_the_demo_has_a_planned_and_a_posted_meeting_and_loads_twice():
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     states = sorted(Meeting.objects.values_list("state", flat=True))
-    assert states == ["planned", "posted"]
+    assert {"planned", "posted"} <= set(states)  # the case apps' demos add meetings that decided their cases
     planned = Meeting.objects.get(state="planned")
     assert (planned.starts_at.month, planned.committee.name) == (6, "Socialnämnden")

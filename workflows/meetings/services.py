@@ -357,6 +357,10 @@ def minutes_approve(*, meeting: Meeting, by: User) -> Meeting:
         if _transition_check(meeting, "approve_minutes", by=by).allowed:
             perform_transition(meeting, "approve_minutes", by=by, reason=_("Both adjusters have approved."))
             tasks.meeting_documents_make.delay_on_commit(meeting.pk, by.pk, ["minutes", "extracts"])
+            from .signals import minutes_approved
+
+            approved = meeting
+            transaction.on_commit(lambda: minutes_approved.send(sender=Meeting, meeting=approved, by=by))
     return meeting
 
 

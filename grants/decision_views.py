@@ -1,0 +1,417 @@
+"""Pages after the decision: delegated decisions, decision letters, letter templates, payments.
+
+Thin edges like ``grants.views``: find what the user may see (404 otherwise), refuse what they
+may not do (403), call one service, render.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workflows.agenda import BudgetExceeded
+from workflows.meetings.services import DecisionData
+from workflows.meetings_models import Meeting
+from workflows.services import TransitionRefused
+from workflows.shortcuts import get_permitted_or_404, paginate
+
+from . import forms, services
+from .letters import PLACEHOLDERS, example_values, letter_text, template_for
+from .models import Application, DecisionLetter, LetterJob, LetterTemplate, Payment, PaymentBatch, Program
+from .selectors import (
+    letters_of_applicant,
+    meeting_letter_rows,
+    payment_batches,
+    payments_list,
+)
+from .views import _application, _query_without_page, _refusal
+
+
+def _must(request, perm, obj=None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+# ---- a delegated decision ----
+
+
+@login_required
+def application_decide(request, pk):
+    """A caseworker holding the grant delegation decides a proposed application below the limits."""
+    application = _application(request, pk)
+    _must(request, "grants.handle_application", application)
+    if application.state != Application.State.PROPOSED:
+        raise PermissionDenied
+    initial = {
+        "outcome": "granted" if application.proposed_amount else "rejected",
+        "amount": application.proposed_amount or None,
+        "reasons": application.proposal_motivation,
+    }
+    form = forms.DelegatedDecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        grant = data["outcome"] != "rejected"
+        try:
+            services.application_decide_by_delegation(
+                application=application,
+                data=DecisionData(
+                    outcome=data["outcome"],
+                    amount=data["amount"] if grant else None,
+                    conditions=data["conditions"] if grant else "",
+                    period_start=data["period_start"] if grant else None,
+                    period_end=data["period_end"] if grant else None,
+                    report_due=data["report_due"] if grant else None,
+                    reasons=data["reasons"],
+                ),
+                by=request.user,
+            )
+        except (ValidationError, TransitionRefused, BudgetExceeded) as exc:
+            for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("The decision is recorded and will be reported to the committee's next meeting."),
+            )
+            return redirect("grants:application_detail", pk=application.pk)
+    return render(
+        request,
+        "grants/application_decide.html",
+        {"application": application, "form": form, "program": application.round.program},
+    )
+
+
+# ---- decision letters ----
+
+
+def _meeting(request, pk) -> Meeting:
+    return get_permitted_or_404(
+        Meeting.objects.select_related("committee__municipality"),
+        "workflows.view_meeting",
+        request.user,
+        pk=pk,
+    )
+
+
+@login_required
+def meeting_letters(request, pk):
+    """The meeting's decision letters and the progress of the job that makes them (polled by htmx)."""
+    meeting = _meeting(request, pk)
+    job = LetterJob.objects.filter(meeting=meeting).order_by("-created_at", "-pk").first()
+    context = {
+        "meeting": meeting,
+        "job": job,
+        "can_start": request.user.has_perm("workflows.manage_meeting", meeting) and meeting.minutes_approved,
+        "approved": meeting.minutes_approved,
+    }
+    if request.htmx:
+        return render(request, "grants/_letter_progress.html", context)
+    context["rows"] = meeting_letter_rows(meeting=meeting)
+    return render(request, "grants/meeting_letters.html", context)
+
+
+@login_required
+@require_POST
+def meeting_letters_start(request, pk):
+    meeting = _meeting(request, pk)
+    _must(request, "workflows.manage_meeting", meeting)
+    try:
+        services.letter_job_start(meeting=meeting, by=request.user)
+    except TransitionRefused as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("The decision letters are being made. Follow the progress below."))
+    return redirect("grants:meeting_letters", pk=meeting.pk)
+
+
+@login_required
+def my_letters(request):
+    page = paginate(request, letters_of_applicant(user=request.user))
+    return render(
+        request, "grants/my_letters.html", {"page": page, "query_string": _query_without_page(request)}
+    )
+
+
+@login_required
+def letter_download(request, pk):
+    letter = get_permitted_or_404(
+        DecisionLetter.objects.select_related(
+            "application__round__program", "application__organisation", "document"
+        ),
+        "grants.view_letter",
+        request.user,
+        pk=pk,
+    )
+    return _pdf_response(letter)
+
+
+def _pdf_response(letter: DecisionLetter):
+    number = letter.application.case_number.replace(" ", "-").replace("/", "-")
+    response = FileResponse(
+        letter.document.file.open("rb"),
+        as_attachment=True,
+        filename=f"beslutsbrev-{number}-v{letter.document.version}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---- letter templates ----
+
+
+def _program(request, pk) -> Program:
+    program = get_permitted_or_404(
+        Program.objects.select_related("municipality", "committee"),
+        "grants.view_program",
+        request.user,
+        pk=pk,
+    )
+    _must(request, "grants.manage_letter_templates", program)
+    return program
+
+
+def _outcome(outcome: str) -> str:
+    if outcome not in LetterTemplate.Outcome.values:
+        raise Http404
+    return outcome
+
+
+@login_required
+def letter_templates(request, pk):
+    program = _program(request, pk)
+    saved = {t.outcome: t for t in program.letter_templates.select_related("updated_by")}
+    rows = [
+        {"outcome": value, "label": label, "template": saved.get(value) or template_for(program, value)}
+        for value, label in LetterTemplate.Outcome.choices
+    ]
+    return render(request, "grants/letter_templates.html", {"program": program, "rows": rows})
+
+
+@login_required
+def letter_template_edit(request, pk, outcome):
+    program = _program(request, pk)
+    outcome = _outcome(outcome)
+    template = template_for(program, outcome)
+    form = forms.LetterTemplateForm(
+        request.POST or None, initial={"subject": template.subject, "body": template.body}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.letter_template_save(
+                program=program,
+                outcome=outcome,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The letter text is saved. New letters use it."))
+            return redirect("grants:letter_template_preview", pk=program.pk, outcome=outcome)
+    return render(
+        request,
+        "grants/letter_template_edit.html",
+        {
+            "program": program,
+            "outcome": outcome,
+            "label": LetterTemplate.Outcome(outcome).label,
+            "form": form,
+            "placeholders": PLACEHOLDERS,
+        },
+    )
+
+
+@login_required
+def letter_template_preview(request, pk, outcome):
+    program = _program(request, pk)
+    outcome = _outcome(outcome)
+    text = letter_text(template_for(program, outcome), example_values(program))
+    return render(
+        request,
+        "grants/letter_template_preview.html",
+        {
+            "program": program,
+            "outcome": outcome,
+            "label": LetterTemplate.Outcome(outcome).label,
+            "text": text,
+            "values": example_values(program),
+        },
+    )
+
+
+# ---- payments ----
+
+
+@login_required
+def payments(request):
+    _must(request, "grants.use_payments")
+    form = forms.PaymentFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    page = paginate(
+        request,
+        payments_list(user=request.user, state=data.get("state", ""), due_until=data.get("due_until")),
+    )
+    return render(
+        request,
+        "grants/payments.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": _query_without_page(request),
+            "export_form": forms.PaymentExportForm(initial={"due_until": timezone.localdate()}),
+            "batches": payment_batches(user=request.user)[:10],
+        },
+    )
+
+
+@login_required
+@require_POST
+def payments_export(request):
+    _must(request, "grants.use_payments")
+    form = forms.PaymentExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the last due date to export, like 2026-06-15."))
+        return redirect("grants:payments")
+    try:
+        batch = services.payments_export(by=request.user, due_until=form.cleaned_data["due_until"])
+    except ValidationError as exc:
+        _refusal(request, exc)
+        return redirect("grants:payments")
+    messages.success(
+        request,
+        _("%(n)s payment(s) are in the file. Download it for the finance system.") % {"n": batch.count},
+    )
+    return redirect("grants:payment_batch", pk=batch.pk)
+
+
+def _batch(request, pk) -> PaymentBatch:
+    _must(request, "grants.use_payments")
+    return get_object_or_404(payment_batches(user=request.user), pk=pk)
+
+
+@login_required
+def payment_batch(request, pk):
+    batch = _batch(request, pk)
+    rows = list(
+        batch.payments.select_related("application__organisation", "application__round__program").order_by(
+            "due_on", "pk"
+        )
+    )
+    return render(
+        request,
+        "grants/payment_batch.html",
+        {
+            "batch": batch,
+            "payments": rows,
+            "paid_form": forms.PaidForm(initial={"paid_on": timezone.localdate()}),
+            "unpaid": any(p.state == Payment.State.EXPORTED for p in rows),
+        },
+    )
+
+
+CSV_COLUMNS = [
+    "Diarienummer",
+    "Organisation",
+    "Organisationsnummer",
+    "Kontotyp",
+    "Kontonummer",
+    "Belopp",
+    "Förfallodag",
+    "Referens",
+]
+
+
+ACCOUNT_TYPES = {"bankgiro": "Bankgiro", "plusgiro": "Plusgiro"}
+
+
+def _csv_safe(value) -> str:
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@login_required
+def payment_batch_csv(request, pk):
+    """The file for the finance system: one row per payment, to the registered account only."""
+    batch = _batch(request, pk)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(CSV_COLUMNS)
+    for p in batch.payments.select_related("application").order_by("due_on", "pk"):
+        writer.writerow(
+            [
+                _csv_safe(v)
+                for v in (
+                    p.application.case_number,
+                    p.organisation_name,
+                    p.org_number,
+                    ACCOUNT_TYPES.get(p.account_type, p.account_type),
+                    p.account_number,
+                    p.amount,
+                    p.due_on.isoformat(),
+                    p.reference,
+                )
+            ]
+        )
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="utbetalningar-{batch.pk}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def payment_batch_paid(request, pk):
+    batch = _batch(request, pk)
+    form = forms.PaidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the date the payments were made, like 2026-06-15."))
+        return redirect("grants:payment_batch", pk=batch.pk)
+    try:
+        count = services.payment_batch_mark_paid(
+            batch=batch, by=request.user, paid_on=form.cleaned_data["paid_on"]
+        )
+    except (ValidationError, TransitionRefused) as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("%(n)s payment(s) are marked as paid.") % {"n": count})
+    return redirect("grants:payment_batch", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def payment_transition(request, pk, name):
+    payment = get_permitted_or_404(
+        Payment.objects.select_related("application__round__program", "application__organisation"),
+        "grants.view_payment",
+        request.user,
+        pk=pk,
+    )
+    _must(request, "grants.manage_payment", payment)
+    try:
+        if name == "mark_paid":
+            form = forms.PaidForm(request.POST)
+            paid_on = form.cleaned_data["paid_on"] if form.is_valid() else None
+            services.payment_mark_paid(payment=payment, by=request.user, paid_on=paid_on)
+        elif name == "cancel":
+            services.payment_cancel(payment=payment, by=request.user, reason=request.POST.get("reason", ""))
+        else:
+            raise Http404
+    except (ValidationError, TransitionRefused) as exc:
+        _refusal(request, exc)
+    else:
+        payment.refresh_from_db()
+        messages.success(
+            request, _("The payment is now “%(state)s”.") % {"state": payment.get_state_display()}
+        )
+    return redirect("grants:application_detail", pk=payment.application_id)
