@@ -40,6 +40,7 @@ def test_generated_api_requests_find_no_server_error(world, role):
             max_examples=25,
             deadline=None,
             database=None,
+            derandomize=True,  # the same examples every run: CI is reproducible
             suppress_health_check=list(HealthCheck),
         )
         @given(case=operation.as_strategy())
