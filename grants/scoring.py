@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 
 def _q(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -81,3 +84,46 @@ def weighted_mean(criteria: list[dict], assessments: list[dict]) -> Decimal | No
 def application_score(application) -> Decimal | None:
     criteria = (application.snapshot or {}).get("criteria", [])
     return weighted_mean(criteria, [a.scores for a in counting_assessments(application)])
+
+
+def scores_clean(criteria: list[dict], scores: dict, complete: bool) -> dict[str, dict]:
+    """Check one assessor's scores against the criteria; raise ValidationError listing every problem.
+
+    ``complete`` requires every criterion scored or marked not applicable.
+    """
+    cleaned: dict[str, dict] = {}
+    errors = []
+    for criterion in criteria:
+        key = str(criterion["id"])
+        entry = scores.get(key) or scores.get(criterion["id"]) or {}
+        na = bool(entry.get("na"))
+        score = entry.get("score")
+        if na and not criterion["allow_na"]:
+            errors.append(_("%(name)s: “not applicable” is not allowed.") % {"name": criterion["name"]})
+            na = False
+        if score in (None, "") or na:
+            score = None
+        else:
+            try:
+                score = int(score)
+            except (TypeError, ValueError):
+                errors.append(_("%(name)s: the score must be a whole number.") % {"name": criterion["name"]})
+                continue
+            if not criterion["scale_min"] <= score <= criterion["scale_max"]:
+                errors.append(
+                    _("%(name)s: the score must be between %(min)s and %(max)s.")
+                    % {
+                        "name": criterion["name"],
+                        "min": criterion["scale_min"],
+                        "max": criterion["scale_max"],
+                    }
+                )
+                continue
+        if complete and score is None and not na:
+            errors.append(
+                _("%(name)s: give a score or mark it not applicable.") % {"name": criterion["name"]}
+            )
+        cleaned[key] = {"score": score, "na": na, "comment": str(entry.get("comment", ""))[:2000]}
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

@@ -43,7 +43,7 @@ from .models import (
     Program,
     Round,
 )
-from .scoring import application_score, assessment_weighted
+from .scoring import application_score, assessment_weighted, scores_clean
 
 S = Application.State
 DEFAULT_COMPLETION_DAYS = 10
@@ -602,41 +602,7 @@ def assessment_save(
     """Save one assessor's scores; ``complete`` requires every criterion scored or not applicable."""
     require(by, "grants.handle_application", application)
     criteria = application.snapshot.get("criteria", [])
-    cleaned: dict[str, dict] = {}
-    errors = []
-    for criterion in criteria:
-        key = str(criterion["id"])
-        entry = scores.get(key) or scores.get(criterion["id"]) or {}
-        na = bool(entry.get("na"))
-        score = entry.get("score")
-        if na and not criterion["allow_na"]:
-            errors.append(_("%(name)s: “not applicable” is not allowed.") % {"name": criterion["name"]})
-            na = False
-        if score in (None, "") or na:
-            score = None
-        else:
-            try:
-                score = int(score)
-            except (TypeError, ValueError):
-                errors.append(_("%(name)s: the score must be a whole number.") % {"name": criterion["name"]})
-                continue
-            if not criterion["scale_min"] <= score <= criterion["scale_max"]:
-                errors.append(
-                    _("%(name)s: the score must be between %(min)s and %(max)s.")
-                    % {
-                        "name": criterion["name"],
-                        "min": criterion["scale_min"],
-                        "max": criterion["scale_max"],
-                    }
-                )
-                continue
-        if complete and score is None and not na:
-            errors.append(
-                _("%(name)s: give a score or mark it not applicable.") % {"name": criterion["name"]}
-            )
-        cleaned[key] = {"score": score, "na": na, "comment": str(entry.get("comment", ""))[:2000]}
-    if errors:
-        raise ValidationError(errors)
+    cleaned = scores_clean(criteria, scores, complete)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.state != S.IN_ASSESSMENT:

@@ -29,7 +29,7 @@ from workflows.services import (
 )
 
 from ..models import Application, Program, Round
-from ..scoring import assessment_weighted
+from ..scoring import assessment_weighted, scores_clean
 from ..services import round_snapshot
 from .models import AwardSettings, Candidate, CandidateAssessment, CandidateConflict, Nomination, NomineeKind
 from .scoring import candidate_score
@@ -284,45 +284,6 @@ def _notify_ineligible(candidate: Candidate, nominations: list[Nomination], incl
 # ---- the jury ----
 
 
-def _clean_scores(criteria: list[dict], scores: dict, complete: bool) -> dict[str, dict]:
-    cleaned: dict[str, dict] = {}
-    errors = []
-    for criterion in criteria:
-        key = str(criterion["id"])
-        entry = scores.get(key) or scores.get(criterion["id"]) or {}
-        na = bool(entry.get("na"))
-        score = entry.get("score")
-        if na and not criterion["allow_na"]:
-            errors.append(_("%(name)s: “not applicable” is not allowed.") % {"name": criterion["name"]})
-            na = False
-        if score in (None, "") or na:
-            score = None
-        else:
-            try:
-                score = int(score)
-            except (TypeError, ValueError):
-                errors.append(_("%(name)s: the score must be a whole number.") % {"name": criterion["name"]})
-                continue
-            if not criterion["scale_min"] <= score <= criterion["scale_max"]:
-                errors.append(
-                    _("%(name)s: the score must be between %(min)s and %(max)s.")
-                    % {
-                        "name": criterion["name"],
-                        "min": criterion["scale_min"],
-                        "max": criterion["scale_max"],
-                    }
-                )
-                continue
-        if complete and score is None and not na:
-            errors.append(
-                _("%(name)s: give a score or mark it not applicable.") % {"name": criterion["name"]}
-            )
-        cleaned[key] = {"score": score, "na": na, "comment": str(entry.get("comment", ""))[:2000]}
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
-
-
 def _update_score(candidate: Candidate) -> None:
     candidate._conflicted_ids = None
     candidate.score = candidate_score(candidate)
@@ -335,7 +296,7 @@ def candidate_assess(
     """A jury member scores the candidate with the round's criteria."""
     require(by, "grants.assess_award_candidate", candidate)
     criteria = (candidate.snapshot or {}).get("criteria", [])
-    cleaned = _clean_scores(criteria, scores, complete)
+    cleaned = scores_clean(criteria, scores, complete)
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
         if candidate.state not in (C.ELIGIBLE, C.SHORTLISTED):
