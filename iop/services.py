@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.models import OrganisationRole
+from organizations.selectors import organisation_user_emails
 from workflows.models import StoredDocument
 from workflows.services import (
     TransitionRefused,
@@ -94,11 +94,7 @@ def _link(name: str, **kwargs) -> str:
 
 
 def _org_emails(organisation) -> list[str]:
-    emails = list(
-        OrganisationRole.objects.filter(organisation=organisation, state=OrganisationRole.State.ACTIVE)
-        .select_related("user")
-        .values_list("user__email", flat=True)
-    )
+    emails = organisation_user_emails(organisation)
     return emails or ([organisation.email] if organisation.email else [])
 
 
