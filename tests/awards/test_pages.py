@@ -84,8 +84,8 @@ def test_the_recipient_is_told_once_and_finds_its_award_letter_and_diploma(
     world.organisation.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
         candidate = candidate_in(world, "awarded")
-    with django_capture_on_commit_callbacks(execute=True):
-        services.award_documents_make(candidate=candidate, by=world.users["caseworker"])  # unchanged: kept once
+    with django_capture_on_commit_callbacks(execute=True):  # made again unchanged: kept once, told once
+        services.award_documents_make(candidate=candidate, by=world.users["caseworker"])
     told = [m for m in mailoutbox if m.to == ["styrelsen@trygg.example.se"] and "går till" in m.subject]
     assert len(told) == 1
     assert reverse("grants:my_letters") in told[0].body
