@@ -265,6 +265,16 @@ class FollowUpReport(CaseModel):
 
     @transition(
         field=state,
+        source=[State.UPCOMING, State.DUE, State.OVERDUE, State.COMPLETION_REQUESTED],
+        target=State.NOT_APPROVED,
+        permission="grants.decide_reclaim",
+        custom={"label": _("Close: the grant is reclaimed"), "hidden": True},
+    )
+    def close_by_reclaim(self):
+        pass
+
+    @transition(
+        field=state,
         source=State.SUBMITTED,
         target=State.NOT_APPROVED,
         permission="grants.handle_report",

@@ -656,6 +656,14 @@ def reclaim_decide(*, reclaim: Reclaim, decision, by) -> Reclaim:
     perform_transition(reclaim, name, by=by, reason=(decision.reasons or "")[:500])
     reclaim.decision = decision
     reclaim.save(update_fields=["decided_amount", "decision"])
+    if name == "decide" and reclaim.report_id:
+        # The reclaim settles the report the grantee still owes: it no longer blocks, the reclaim does.
+        report = FollowUpReport.objects.select_for_update().get(pk=reclaim.report_id)
+        if report.state in FollowUpReport.OWED_STATES:
+            reason = _("Not approved: the grant is reclaimed (%(case)s).") % {"case": reclaim.case_number}
+            perform_transition(report, "close_by_reclaim", by=by, reason=reason)
+            report.outcome_reasons = reason
+            report.save(update_fields=["outcome_reasons", "updated_at"])
     return reclaim
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organizations.permissions import active_org_roles
 from workflows.models import StoredDocument
 from workflows.services import TransitionRefused, transitions_for
 from workflows.shortcuts import get_permitted_or_404, paginate
@@ -114,7 +115,7 @@ def statistics(request):
 
 @login_required
 def my_reports(request):
-    if not request.user.has_perm("grants.apply"):
+    if not active_org_roles(request.user):
         raise PermissionDenied
     return render(
         request,
