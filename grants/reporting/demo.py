@@ -114,6 +114,7 @@ def seed(context: dict) -> None:
             ),
             by=caseworker,
         )
+        application.refresh_from_db()
         report = services.report_create(application=application, by=caseworker)
         if state in ("submitted", "completion_requested", "approved", "not_approved"):
             commitment = report.commitments.get()

@@ -61,8 +61,10 @@ def reporting_program(world):
     return world.objects["reporting"]
 
 
-def granted_by_delegation(world, *, report_due: dt.date | None = None, key="granted", period_end=None):
-    """The world organisation's application granted 25 000 kr by the caseworker's delegation."""
+def granted_by_delegation(
+    world, *, report_due: dt.date | None = None, key="granted", period_end=None, amount=25000
+):
+    """The world organisation's application granted (25 000 kr) by the caseworker's delegation."""
     if key in world.objects:
         return world.objects[key]
     reporting_program(world)
@@ -72,7 +74,7 @@ def granted_by_delegation(world, *, report_due: dt.date | None = None, key="gran
         case=application,
         decision=meetings.DecisionData(
             outcome="granted",
-            amount=Decimal(25000),
+            amount=Decimal(amount),
             period_start=dt.date(today.year, 1, 1),
             period_end=period_end or dt.date(today.year, 12, 31),
             report_due=report_due,
@@ -100,7 +102,7 @@ def fill_in(world, report: FollowUpReport, *, achieved=10) -> FollowUpReport:
     )
 
 
-def report_in(world, state: str, *, key: str = "report") -> FollowUpReport:
+def report_in(world, state: str, *, key: str = "report", amount=25000) -> FollowUpReport:
     """The world organisation's report walked through the services to ``state`` (memoised)."""
     if key in world.objects:
         return world.objects[key]
@@ -109,7 +111,7 @@ def report_in(world, state: str, *, key: str = "report") -> FollowUpReport:
         "upcoming": None,
         "overdue": today - dt.timedelta(days=10),
     }.get(state, today + dt.timedelta(days=20))
-    application = granted_by_delegation(world, report_due=due, key=f"{key}-granted")
+    application = granted_by_delegation(world, report_due=due, key=f"{key}-granted", amount=amount)
     services.reports_create_due()
     report = FollowUpReport.objects.get(application=application)
     if state == "overdue":
