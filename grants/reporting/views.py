@@ -19,6 +19,7 @@ from workflows.models import StoredDocument
 from workflows.services import TransitionRefused, transitions_for
 from workflows.shortcuts import get_permitted_or_404, paginate
 
+from ..forms import SECTIONS
 from ..models import Program, Round
 from . import forms, selectors, services
 from .models import FollowUpReport, Reclaim
@@ -445,5 +446,12 @@ def requirement(request, pk):
     return render(
         request,
         "grants/reporting/requirement.html",
-        {"program": program, "form": form, "fields_formset": fields, "commitments_formset": commitments},
+        {
+            "program": program,
+            "form": form,
+            "fields_formset": fields,
+            "commitments_formset": commitments,
+            "sections": SECTIONS,
+            "section": "reporting",
+        },
     )
