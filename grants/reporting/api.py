@@ -20,7 +20,7 @@ from . import selectors, services
 from .models import FollowUpReport, Reclaim, ReportCommitment
 
 
-class CommitmentSerializer(serializers.ModelSerializer):
+class ReportCommitmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportCommitment
         fields = ["id", "label", "unit", "planned", "achieved", "comment"]
@@ -30,7 +30,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
 class ReportSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     program_name = serializers.CharField(source="program.name", read_only=True)
-    commitments = CommitmentSerializer(many=True, read_only=True)
+    commitments = ReportCommitmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = FollowUpReport
