@@ -13,6 +13,7 @@ class GrantsConfig(AppConfig):
         from . import attention, permissions  # noqa: F401 - registers rules and start-page panels
         from .agenda import ApplicationAgendaAdapter
         from .awards import setup  # noqa: F401 - awards: rules, agenda adapter, signals, panel, admin
+        from .reporting import setup as reporting_setup  # noqa: F401 - follow-up reports and reclaims
 
         register_agenda_adapter(ApplicationAgendaAdapter())
         minutes_approved.connect(_plan_payments, dispatch_uid="grants-plan-payments")
