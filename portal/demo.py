@@ -31,7 +31,11 @@ GUIDES = {
     },
 }
 LISTED = {
-    "Exempelö Idrottsförening": ([Purpose.SPORT, Purpose.CHILDREN_YOUTH], "kansli@idrott.example", "0123-456 70"),
+    "Exempelö Idrottsförening": (
+        [Purpose.SPORT, Purpose.CHILDREN_YOUTH],
+        "kansli@idrott.example",
+        "0123-456 70",
+    ),
     "Föreningen Trygg Vardag": ([Purpose.ELDERLY, Purpose.HEALTH], "info@tryggvardag.example", ""),
     "Exempelö Pensionärsförening": ([Purpose.ELDERLY], "styrelsen@pension.example", "0123-456 80"),
     "Stadsmissionen Exempelö": ([Purpose.HEALTH, Purpose.INCLUSION], "exemplo@stadsmissionen.example", ""),

@@ -65,6 +65,7 @@ class ProgramGuideForm(forms.ModelForm):
 
 
 class ListingForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     purposes = forms.MultipleChoiceField(
         label=_("What the organisation works with"),
         required=False,
@@ -174,6 +175,10 @@ class BoardFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Show"),
         required=False,
-        choices=[("", _("Needs and initiatives")), (BoardPost.Kind.NEED, _("Needs")), (BoardPost.Kind.INITIATIVE, _("Initiatives"))],
+        choices=[
+            ("", _("Needs and initiatives")),
+            (BoardPost.Kind.NEED, _("Needs")),
+            (BoardPost.Kind.INITIATIVE, _("Initiatives")),
+        ],
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=100)

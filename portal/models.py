@@ -165,7 +165,9 @@ class BoardPost(StatefulModel):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("headline"), max_length=200)
     body = models.TextField(_("description"))
-    area = models.CharField(_("area"), max_length=200, help_text=_("Where: a district, a village or the whole municipality."))
+    area = models.CharField(
+        _("area"), max_length=200, help_text=_("Where: a district, a village or the whole municipality.")
+    )
     target_group = models.CharField(_("target group"), max_length=200)
     contact = models.TextField(
         _("public contact"),

@@ -42,7 +42,11 @@ def is_post_author(user, post) -> bool:
 
 @rules.predicate
 def acts_for_post_organisation(user, post) -> bool:
-    return post is not None and post.organisation_id is not None and post.organisation_id in active_org_roles(user)
+    return (
+        post is not None
+        and post.organisation_id is not None
+        and post.organisation_id in active_org_roles(user)
+    )
 
 
 @rules.predicate
@@ -64,9 +68,11 @@ def is_system(user, obj=None) -> bool:
 def may_post_for_some_organisation(user, municipality) -> bool:
     from .selectors import organisations_for_board
 
-    return municipality is not None and bool(active_org_roles(user)) and organisations_for_board(
-        user=user, municipality=municipality
-    ).exists()
+    return (
+        municipality is not None
+        and bool(active_org_roles(user))
+        and organisations_for_board(user=user, municipality=municipality).exists()
+    )
 
 
 moderates = staff_of(*MODERATORS)

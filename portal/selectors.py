@@ -115,7 +115,9 @@ def _program_entry(program: Program, now, today: date) -> Entry:
     award = getattr(program, "award", None) if program.kind == Program.Kind.AWARD else None
     if award is not None:
         if not kinds:
-            kinds = [k for k in Organisation.Kind.values if k != Organisation.Kind.INFORMAL or award.allow_informal]
+            kinds = [
+                k for k in Organisation.Kind.values if k != Organisation.Kind.INFORMAL or award.allow_informal
+            ]
         elif award.allow_informal and Organisation.Kind.INFORMAL not in kinds:
             kinds.append(Organisation.Kind.INFORMAL)
     guide = getattr(program, "guide", None)
@@ -181,13 +183,17 @@ def catalogue(*, municipality: Municipality, answers: Answers | None = None) -> 
         Program.objects.filter(municipality=municipality, is_active=True)
         .select_related("guide", "award")
         .prefetch_related(
-            Prefetch("rounds", queryset=Round.objects.filter(closes_at__gt=now).only(
-                "pk", "program_id", "name", "opens_at", "closes_at", "decision_date"
-            )),
+            Prefetch(
+                "rounds",
+                queryset=Round.objects.filter(closes_at__gt=now).only(
+                    "pk", "program_id", "name", "opens_at", "closes_at", "decision_date"
+                ),
+            ),
             Prefetch("eligibility_rules", queryset=EligibilityRule.objects.filter(enabled=True)),
         )
-        .order_by("kind", "name")
     )
+    order = {Program.Kind.OPERATING: 0, Program.Kind.PROJECT: 1, Program.Kind.OTHER: 2, Program.Kind.AWARD: 3}
+    programs = sorted(programs, key=lambda p: (order.get(p.kind, 9), p.name))
     entries = [_program_entry(p, now, today) for p in programs]
     entries.append(partnership_entry(municipality=municipality))
     if answers is not None and answers.given:

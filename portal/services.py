@@ -33,7 +33,9 @@ def _link(name: str, **kwargs) -> str:
 # -- the guiding function and the programs' guide data ---------------------------------------------
 
 
-def guiding_contact_save(*, municipality, data: dict, by, contact: GuidingContact | None = None) -> GuidingContact:
+def guiding_contact_save(
+    *, municipality, data: dict, by, contact: GuidingContact | None = None
+) -> GuidingContact:
     require(by, "portal.manage_guidance", municipality)
     contact = contact or GuidingContact(municipality=municipality)
     if contact.municipality_id != municipality.pk:
@@ -169,10 +171,14 @@ def board_post_refer(*, post: BoardPost, committee, data: dict, by):
     if committee.municipality_id != post.municipality_id:
         raise PermissionDenied
     with transaction.atomic():
-        post = BoardPost.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=post.pk)
+        post = (
+            BoardPost.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=post.pk)
+        )
         if post.partnership_id:
             raise ValidationError(_("This post is already a partnership initiative."))
-        partnership = partnership_initiate(organisation=post.organisation, committee=committee, data=data, by=by)
+        partnership = partnership_initiate(
+            organisation=post.organisation, committee=committee, data=data, by=by
+        )
         post.partnership = partnership
         perform_transition(
             post, "refer", by=by, reason=_("Registered as %(number)s") % {"number": partnership.case_number}

@@ -60,7 +60,9 @@ def _common(request, municipality, active: str) -> dict:
 
 
 def municipalities(request):
-    return render(request, "portal/municipalities.html", {"municipalities": selectors.municipalities_public()})
+    return render(
+        request, "portal/municipalities.html", {"municipalities": selectors.municipalities_public()}
+    )
 
 
 def start(request, slug):
@@ -74,7 +76,9 @@ def start(request, slug):
     user = request.user
     apply_organisations = []
     if user.is_authenticated and active_org_roles(user):
-        apply_organisations = list(Organisation.objects.filter(pk__in=list(active_org_roles(user))).order_by("name"))
+        apply_organisations = list(
+            Organisation.objects.filter(pk__in=list(active_org_roles(user))).order_by("name")
+        )
     return render(
         request,
         "portal/start.html",
@@ -104,7 +108,9 @@ def directory(request, slug):
             "page": page,
             "query": query,
             "query_string": _query_without_page(request),
-            "my_listings": selectors.listable_organisations(user=request.user) if request.user.is_authenticated else [],
+            "my_listings": selectors.listable_organisations(user=request.user)
+            if request.user.is_authenticated
+            else [],
         },
     )
 
@@ -133,7 +139,9 @@ def board(request, slug):
     kind = query = ""
     if form.is_valid():
         kind, query = form.cleaned_data["kind"], form.cleaned_data["q"]
-    page = paginate(request, selectors.board_public(municipality=municipality, kind=kind, query=query), PAGE_SIZE)
+    page = paginate(
+        request, selectors.board_public(municipality=municipality, kind=kind, query=query), PAGE_SIZE
+    )
     return render(
         request,
         "portal/board.html",
@@ -152,7 +160,10 @@ def board(request, slug):
 def _post(request, slug, pk) -> BoardPost:
     municipality = _municipality(slug)
     return get_permitted_or_404(
-        selectors.post_detail_queryset().filter(municipality=municipality), "portal.view_post", request.user, pk=pk
+        selectors.post_detail_queryset().filter(municipality=municipality),
+        "portal.view_post",
+        request.user,
+        pk=pk,
     )
 
 
@@ -163,7 +174,8 @@ def post_detail(request, slug, pk):
         **_common(request, post.municipality, "board"),
         "post": post,
         "can_see_responses": user.has_perm("portal.view_responses", post),
-        "is_staff_here": user.has_perm("portal.moderate_post", post) or user.has_perm("portal.refer_post", post),
+        "is_staff_here": user.has_perm("portal.moderate_post", post)
+        or user.has_perm("portal.refer_post", post),
     }
     if context["can_see_responses"]:
         context["responses"] = selectors.post_responses(post=post)
@@ -173,7 +185,8 @@ def post_detail(request, slug, pk):
     options = [o for o in transitions_for(post, by=user) if o.permitted] if user.is_authenticated else []
     for option in options:
         option.url = reverse(
-            "portal:post_transition", kwargs={"slug": post.municipality.slug, "pk": post.pk, "name": option.name}
+            "portal:post_transition",
+            kwargs={"slug": post.municipality.slug, "pk": post.pk, "name": option.name},
         )
     context["options"] = options
     context["reason_form"] = forms.ReasonForm()
@@ -203,7 +216,9 @@ def post_new(request, slug):
         contact = municipality.guiding_contacts.order_by("order", "pk").first()
         if contact:
             initial["contact"] = "\n".join(x for x in (contact.title, contact.email, contact.phone) if x)
-    form = forms.PostForm(request.POST or None, organisations=organisations, as_staff=as_staff, initial=initial)
+    form = forms.PostForm(
+        request.POST or None, organisations=organisations, as_staff=as_staff, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             post = services.board_post_create(
@@ -218,10 +233,14 @@ def post_new(request, slug):
             if post.state == BoardPost.State.PUBLISHED:
                 messages.success(request, _("The post is published."))
             else:
-                messages.success(request, _("Thank you. The post is shown when the municipality has approved it."))
+                messages.success(
+                    request, _("Thank you. The post is shown when the municipality has approved it.")
+                )
             return redirect("portal:post", slug=slug, pk=post.pk)
     return render(
-        request, "portal/post_form.html", {**_common(request, municipality, "board"), "form": form, "as_staff": as_staff}
+        request,
+        "portal/post_form.html",
+        {**_common(request, municipality, "board"), "form": form, "as_staff": as_staff},
     )
 
 
@@ -255,7 +274,9 @@ def post_transition(request, slug, pk, name):
     except (TransitionRefused, ValidationError) as exc:
         _refused(request, exc)
     else:
-        messages.success(request, _("Done: the post is now “%(state)s”.") % {"state": post.get_state_display()})
+        messages.success(
+            request, _("Done: the post is now “%(state)s”.") % {"state": post.get_state_display()}
+        )
     return redirect("portal:post", slug=slug, pk=post.pk)
 
 
@@ -275,7 +296,9 @@ def post_refer(request, slug, pk):
         data = dict(form.cleaned_data)
         committee = data.pop("committee")
         try:
-            partnership = services.board_post_refer(post=post, committee=committee, data=data, by=request.user)
+            partnership = services.board_post_refer(
+                post=post, committee=committee, data=data, by=request.user
+            )
         except (TransitionRefused, ValidationError) as exc:
             _refused(request, exc)
         else:
@@ -284,7 +307,11 @@ def post_refer(request, slug, pk):
                 _("The initiative is registered as %(number)s.") % {"number": partnership.case_number},
             )
             return redirect("portal:post", slug=slug, pk=post.pk)
-    return render(request, "portal/post_refer.html", {**_common(request, post.municipality, "board"), "post": post, "form": form})
+    return render(
+        request,
+        "portal/post_refer.html",
+        {**_common(request, post.municipality, "board"), "post": post, "form": form},
+    )
 
 
 @login_required
@@ -292,7 +319,9 @@ def post_refer(request, slug, pk):
 def post_program(request, slug, pk):
     post = _post(request, slug, pk)
     _require(request, "portal.point_post", post)
-    form = forms.PointForm(request.POST, programs=selectors.programs_for_pointing(municipality=post.municipality))
+    form = forms.PointForm(
+        request.POST, programs=selectors.programs_for_pointing(municipality=post.municipality)
+    )
     if form.is_valid():
         services.board_post_point_to_program(post=post, program=form.cleaned_data["program"], by=request.user)
         messages.success(request, _("The suggestion is saved."))
@@ -407,5 +436,3 @@ def listing_edit(request, pk):
         "portal/listing_form.html",
         {"form": form, "organisation": organisation, "listing": listing, "municipalities": municipalities},
     )
-
-
