@@ -22,3 +22,28 @@ def one_way_in(request):
         "municipalities": municipalities,
         "listings": list(listable_organisations(user=user)),
     }
+
+
+@panel(order=45)
+def board_to_moderate(request):
+    """Staff who moderate the board see how many posts wait, and reach the guidance settings."""
+    from django.db.models import Count, Q
+
+    from organizations.permissions import staff_municipality_ids
+
+    from .models import BoardPost
+    from .permissions import MODERATORS, PROGRAM_ADMIN
+
+    ids = staff_municipality_ids(request.user, MODERATORS)
+    if not ids:
+        return None
+    admin_ids = staff_municipality_ids(request.user, (PROGRAM_ADMIN,))
+    rows = (
+        Municipality.objects.filter(pk__in=ids)
+        .annotate(pending=Count("board_posts", filter=Q(board_posts__state=BoardPost.State.PENDING)))
+        .order_by("name")
+    )
+    return {
+        "template": "portal/panels/board_to_moderate.html",
+        "rows": [{"municipality": m, "pending": m.pending, "guidance": m.pk in admin_ids} for m in rows],
+    }

@@ -264,3 +264,13 @@ def test_the_board_costs_the_same_queries_with_many_posts(client, world):
     with CaptureQueriesContext(connection) as many:
         client.get(BOARD)
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_moderators_see_on_their_start_page_how_many_posts_wait(client, world):
+    org_post(world, state="pending")
+    client.force_login(world.users["caseworker"])
+    html = client.get(reverse("home")).content.decode()
+    assert "1 inlägg väntar på granskning" in html
+    assert reverse("portal:moderation", kwargs={"slug": "exemplo"}) in html
+    client.force_login(world.users["other_caseworker"])
+    assert "0 inlägg väntar på granskning" in client.get(reverse("home")).content.decode()
