@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from iop.services import partnership_initiate
-from workflows.services import outbox_enqueue, perform_transition, require, system_user
+from workflows.services import (
+    TransitionRefused,
+    outbox_enqueue,
+    perform_transition,
+    require,
+    system_user,
+    transition_check,
+)
 
 from .models import BoardPost, BoardResponse, GuidingContact, Listing, ProgramGuide
 
@@ -112,7 +119,6 @@ def board_post_create(*, municipality, organisation, data: dict, by) -> BoardPos
                 _("%(org)s is not active in %(municipality)s.")
                 % {"org": organisation.name, "municipality": municipality.name}
             )
-        require(by, "organizations.change_organisation", organisation)
         from organizations.permissions import active_org_roles
 
         if organisation.pk not in active_org_roles(by):
@@ -176,6 +182,9 @@ def board_post_refer(*, post: BoardPost, committee, data: dict, by):
         )
         if post.partnership_id:
             raise ValidationError(_("This post is already a partnership initiative."))
+        option = transition_check(post, "refer", by=by)
+        if not option.allowed:
+            raise TransitionRefused(option.reasons)
         partnership = partnership_initiate(
             organisation=post.organisation, committee=committee, data=data, by=by
         )

@@ -5,5 +5,5 @@ from . import services
 
 @shared_task
 def board_expire_due() -> int:
-    """Nightly: posts whose last day has passed leave the board."""
+    """Every few hours: posts whose last day has passed leave the board (each with its log row)."""
     return services.board_posts_expire()

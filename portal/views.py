@@ -76,9 +76,7 @@ def start(request, slug):
     user = request.user
     apply_organisations = []
     if user.is_authenticated and active_org_roles(user):
-        apply_organisations = list(
-            Organisation.objects.filter(pk__in=list(active_org_roles(user))).order_by("name")
-        )
+        apply_organisations = list(selectors.organisations_for_board(user=user, municipality=municipality))
     return render(
         request,
         "portal/start.html",
