@@ -220,6 +220,7 @@ def page_scenarios(s: dict) -> list[tuple[str, str, str]]:
     from grants.selectors import inbox_tasks
 
     inbox_last = max(1, math.ceil(inbox_tasks(user=s["caseworker"]).count() / 25))
+    slug = s["committee"].municipality.slug
     return [
         ("Caseworker's inbox", "caseworker", inbox),
         ("Caseworker's inbox, last page", "caseworker", f"{inbox}?page={inbox_last}"),
@@ -243,6 +244,10 @@ def page_scenarios(s: dict) -> list[tuple[str, str, str]]:
         ("Meeting agenda (planned meeting)", "secretary", reverse("workflows:meeting_agenda", args=[s["planned"].pk])),
         ("Meeting list of the committee", "secretary", reverse("workflows:meeting_list", args=[s["committee"].pk])),
         ("Meetings start page", "secretary", reverse("workflows:meetings")),
+        ("Public start page of the municipality", "applicant", reverse("portal:start", args=[slug])),
+        ("Public start page, guide answered", "applicant", reverse("portal:start", args=[slug]) + "?kind=nonprofit&size=small&amount=20000"),
+        ("Public directory of organisations", "applicant", reverse("portal:directory", args=[slug])),
+        ("Board of needs and initiatives", "applicant", reverse("portal:board", args=[slug])),
     ]  # fmt: skip
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "grants",
     "iop",
     "accounts",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +184,7 @@ CELERY_BEAT_SCHEDULE = {
     "iop-run-due": {"task": "iop.tasks.iop_run_due", "schedule": 3600.0},
     "grant-payments": {"task": "grants.tasks.payments_create_due", "schedule": 3600.0},
     "grant-reports": {"task": "grants.reporting.tasks.reports_run_due", "schedule": 3600.0},
+    "board-expire": {"task": "portal.tasks.board_expire_due", "schedule": 3600.0 * 6},
 }
 
 REST_FRAMEWORK = {

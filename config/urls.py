@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("iop.urls")),
     path("", include("grants.awards.urls")),
     path("", include("grants.reporting.urls")),
+    path("", include("portal.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("kommun/", views.municipalities, name="municipalities"),
+    path("kommun/<slug:slug>/", views.start, name="start"),
+    path("kommun/<slug:slug>/foreningar/", views.directory, name="directory"),
+    path("kommun/<slug:slug>/foreningar/<int:pk>/", views.organisation, name="organisation"),
+    path("kommun/<slug:slug>/behov-och-initiativ/", views.board, name="board"),
+    path("kommun/<slug:slug>/behov-och-initiativ/nytt/", views.post_new, name="post_new"),
+    path("kommun/<slug:slug>/behov-och-initiativ/granskning/", views.moderation, name="moderation"),
+    path("kommun/<slug:slug>/behov-och-initiativ/<int:pk>/", views.post_detail, name="post"),
+    path("kommun/<slug:slug>/behov-och-initiativ/<int:pk>/svara/", views.post_respond, name="post_respond"),
+    path(
+        "kommun/<slug:slug>/behov-och-initiativ/<int:pk>/steg/<str:name>/",
+        views.post_transition,
+        name="post_transition",
+    ),
+    path("kommun/<slug:slug>/behov-och-initiativ/<int:pk>/partnerskap/", views.post_refer, name="post_refer"),
+    path("kommun/<slug:slug>/behov-och-initiativ/<int:pk>/program/", views.post_program, name="post_program"),
+    path("kommun/<slug:slug>/vagledning/", views.guidance, name="guidance"),
+    path("kommun/<slug:slug>/vagledning/kontakt/ny/", views.contact_edit, name="contact_new"),
+    path("kommun/<slug:slug>/vagledning/kontakt/<int:pk>/", views.contact_edit, name="contact_edit"),
+    path("kommun/<slug:slug>/vagledning/program/<int:pk>/", views.program_guide, name="program_guide"),
+    path("organisationer/<int:pk>/katalog/", views.listing_edit, name="listing_edit"),
+]
