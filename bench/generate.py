@@ -344,8 +344,12 @@ def _decided_state(outcome: str) -> str:
     "proposed" (the proposal the committee decided on).
     """
     values = set(S.values)
-    wanted = {"granted": "granted", "partly_granted": "granted", "rejected": "rejected"}[outcome]
+    wanted = {"granted": "granted", "partly_granted": "partly_granted", "rejected": "rejected"}[outcome]
     return wanted if wanted in values else S.PROPOSED
+
+
+#: the application's transition for each outcome of the committee's decision
+DECIDE_TRANSITIONS = {"granted": "grant", "partly_granted": "grant_partly", "rejected": "reject"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -484,6 +488,7 @@ class Generator:
                         f"municipality {index + 1}/{len(counts)}: {self.applications.count} applications"
                     )
             rows = self.w.finish()
+            rows.update(complete_decisions())
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -893,8 +898,8 @@ class Generator:
                 )  # fmt: skip
                 final_state = _decided_state(outcome)
                 if final_state != S.PROPOSED:
-                    self._log(meeting["starts"], committee["secretary"], S.PROPOSED, final_state, "decide",
-                              self.ct_application, app_id)  # fmt: skip
+                    self._log(meeting["starts"], committee["secretary"], S.PROPOSED, final_state,
+                              DECIDE_TRANSITIONS[str(outcome)], self.ct_application, app_id)  # fmt: skip
                 granted = proposed_amount if outcome != Decision.Outcome.REJECTED else None
             self.applications.add(
                 app_id, round_id, organisation["id"], final_state, title, requested, answers, snapshot_json, True,
@@ -998,6 +1003,70 @@ class Generator:
                 "", date(year, 7, 1) if amount else None, date(year + 1, 6, 30) if amount else None,
                 date(year + 1, 9, 30) if amount else None, starts, committee["secretary"], meeting["final_at"],
             )  # fmt: skip
+
+
+def complete_decisions() -> dict[str, int]:
+    """What the services leave after a committee's decision, written in set-based SQL.
+
+    Each decided application points at its decision; every decision of a meeting whose minutes
+    are approved has its decision letter (a stored PDF) and, when it grants money, its payment
+    (paid once the meeting is final, planned before).  Safe to run again: only what is missing
+    is added, so it also completes a data set generated before letters and payments existed.
+    """
+    from grants.models import DecisionLetter, Payment
+    from workflows.models import StoredDocument
+
+    qn = connection.ops.quote_name
+    app, dec, item, meeting, org = (
+        qn(m._meta.db_table) for m in (Application, Decision, AgendaItem, Meeting, Organisation)
+    )
+    doc, letter, payment = (qn(m._meta.db_table) for m in (StoredDocument, DecisionLetter, Payment))
+    ct = ContentType.objects.get_for_model(Application).pk
+    approved = "('minutes_approved', 'posted', 'final')"
+    counts = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {app} SET decision_id = d.id FROM {dec} d "  # noqa: S608 - names from models
+            f"WHERE d.content_type_id = %s AND d.object_id = {app}.id AND {app}.decision_id IS NULL",
+            [ct],
+        )
+        counts["applications linked to their decision"] = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {doc} (content_type_id, object_id, kind, version, title, file, sha256, "  # noqa: S608
+            "source_sha256, size, created_at, created_by_id) "
+            f"SELECT d.content_type_id, d.object_id, 'decision_letter', 1, 'Beslut ' || a.case_number, "
+            f"'generated/bench/letter-' || d.id || '.pdf', '{'0' * 64}', '{'0' * 64}', 31873, "
+            f"d.decided_at, d.decided_by_id FROM {dec} d JOIN {app} a ON a.id = d.object_id "
+            f"JOIN {item} i ON i.id = d.item_id JOIN {meeting} m ON m.id = i.meeting_id "
+            f"WHERE d.content_type_id = %s AND m.state IN {approved} AND NOT EXISTS ("
+            f"SELECT 1 FROM {doc} x WHERE x.content_type_id = d.content_type_id "
+            "AND x.object_id = d.object_id AND x.kind = 'decision_letter')",
+            [ct],
+        )
+        cursor.execute(
+            f"INSERT INTO {letter} (application_id, decision_id, document_id, subject, created_at) "  # noqa: S608
+            f"SELECT d.object_id, d.id, x.id, x.title, x.created_at FROM {doc} x "
+            f"JOIN {dec} d ON d.content_type_id = x.content_type_id AND d.object_id = x.object_id "
+            f"WHERE x.kind = 'decision_letter' AND x.content_type_id = %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {letter} l WHERE l.document_id = x.id)",
+            [ct],
+        )
+        counts["decision letters"] = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {payment} (application_id, decision_id, instalment, instalments, amount, due_on, "  # noqa: S608
+            "state, organisation_name, org_number, account_type, account_number, reference, paid_on, "
+            "created_at) "
+            "SELECT a.id, d.id, 1, 1, d.amount, d.period_start, "
+            "CASE WHEN m.state = 'final' THEN 'paid' ELSE 'planned' END, o.name, o.org_number, "
+            "o.account_type, o.account_number, a.case_number, "
+            "CASE WHEN m.state = 'final' THEN d.period_start END, d.decided_at "
+            f"FROM {app} a JOIN {dec} d ON d.id = a.decision_id JOIN {item} i ON i.id = d.item_id "
+            f"JOIN {meeting} m ON m.id = i.meeting_id JOIN {org} o ON o.id = a.organisation_id "
+            f"WHERE d.amount IS NOT NULL AND m.state IN {approved} "
+            f"AND NOT EXISTS (SELECT 1 FROM {payment} p WHERE p.decision_id = d.id)"
+        )
+        counts["payments"] = cursor.rowcount
+    return counts
 
 
 def generate(scale: int, seed: int = 2026, progress=None) -> Result:
