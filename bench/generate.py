@@ -1027,8 +1027,10 @@ def complete_decisions() -> dict[str, int]:
 
     Each decided application points at its decision; every decision of a meeting whose minutes
     are approved has its decision letter (a stored PDF) and, when it grants money, its payment
-    (paid once the meeting is final, planned before).  Safe to run again: only what is missing
-    is added, so it also completes a data set generated before letters and payments existed.
+    (paid once the meeting is final, planned before).  Letters and payments are written only
+    into a data set that has none yet (one generated before they existed is completed by
+    ``bench.run --reuse``): a statement that inserts into a table while checking that same
+    table row by row reads every page it has just written, again for each row.
     """
     from grants.models import DecisionLetter, Payment
     from workflows.models import StoredDocument
@@ -1040,53 +1042,56 @@ def complete_decisions() -> dict[str, int]:
     doc, letter, payment = (qn(m._meta.db_table) for m in (StoredDocument, DecisionLetter, Payment))
     ct = ContentType.objects.get_for_model(Application).pk
     approved = "('minutes_approved', 'posted', 'final')"
+    decided = (
+        f"FROM {dec} d JOIN {app} a ON a.id = d.object_id JOIN {item} i ON i.id = d.item_id "
+        f"JOIN {meeting} m ON m.id = i.meeting_id WHERE d.content_type_id = %s AND m.state IN {approved}"
+    )
     counts = {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Rows written in this transaction have no statistics yet: without them the planner
             # joins a million rows by nested loops.
-            cursor.execute(f"ANALYZE {app}, {dec}, {item}, {meeting}, {org}, {doc}, {letter}, {payment}")
+            cursor.execute(f"ANALYZE {app}, {dec}, {item}, {meeting}, {org}")
         cursor.execute(
             f"UPDATE {app} SET decision_id = d.id FROM {dec} d "  # noqa: S608 - names from models
             f"WHERE d.content_type_id = %s AND d.object_id = {app}.id AND {app}.decision_id IS NULL",
             [ct],
         )
         counts["applications linked to their decision"] = cursor.rowcount
-        cursor.execute(
-            f"INSERT INTO {doc} (content_type_id, object_id, kind, version, title, file, sha256, "  # noqa: S608
-            "source_sha256, size, created_at, created_by_id) "
-            f"SELECT d.content_type_id, d.object_id, 'decision_letter', 1, 'Beslut ' || a.case_number, "
-            f"'generated/bench/letter-' || d.id || '.pdf', '{'0' * 64}', '{'0' * 64}', 31873, "
-            f"d.decided_at, d.decided_by_id FROM {dec} d JOIN {app} a ON a.id = d.object_id "
-            f"JOIN {item} i ON i.id = d.item_id JOIN {meeting} m ON m.id = i.meeting_id "
-            f"WHERE d.content_type_id = %s AND m.state IN {approved} AND NOT EXISTS ("
-            f"SELECT 1 FROM {doc} x WHERE x.content_type_id = d.content_type_id "
-            "AND x.object_id = d.object_id AND x.kind = 'decision_letter')",
-            [ct],
-        )
-        cursor.execute(
-            f"INSERT INTO {letter} (application_id, decision_id, document_id, subject, created_at) "  # noqa: S608
-            f"SELECT d.object_id, d.id, x.id, x.title, x.created_at FROM {doc} x "
-            f"JOIN {dec} d ON d.content_type_id = x.content_type_id AND d.object_id = x.object_id "
-            f"WHERE x.kind = 'decision_letter' AND x.content_type_id = %s "
-            f"AND NOT EXISTS (SELECT 1 FROM {letter} l WHERE l.document_id = x.id)",
-            [ct],
-        )
-        counts["decision letters"] = cursor.rowcount
-        cursor.execute(
-            f"INSERT INTO {payment} (application_id, decision_id, instalment, instalments, amount, due_on, "  # noqa: S608
-            "state, organisation_name, org_number, account_type, account_number, reference, paid_on, "
-            "created_at) "
-            "SELECT a.id, d.id, 1, 1, d.amount, d.period_start, "
-            "CASE WHEN m.state = 'final' THEN 'paid' ELSE 'planned' END, o.name, o.org_number, "
-            "o.account_type, o.account_number, a.case_number, "
-            "CASE WHEN m.state = 'final' THEN d.period_start END, d.decided_at "
-            f"FROM {app} a JOIN {dec} d ON d.id = a.decision_id JOIN {item} i ON i.id = d.item_id "
-            f"JOIN {meeting} m ON m.id = i.meeting_id JOIN {org} o ON o.id = a.organisation_id "
-            f"WHERE d.amount IS NOT NULL AND m.state IN {approved} "
-            f"AND NOT EXISTS (SELECT 1 FROM {payment} p WHERE p.decision_id = d.id)"
-        )
-        counts["payments"] = cursor.rowcount
+        if not DecisionLetter.objects.exists():
+            cursor.execute(
+                f"INSERT INTO {doc} (content_type_id, object_id, kind, version, title, file, sha256, "  # noqa: S608
+                "source_sha256, size, created_at, created_by_id) "
+                f"SELECT d.content_type_id, d.object_id, 'decision_letter', 1, 'Beslut ' || a.case_number, "
+                f"'generated/bench/letter-' || d.id || '.pdf', '{'0' * 64}', '{'0' * 64}', 31873, "
+                f"d.decided_at, d.decided_by_id {decided}",
+                [ct],
+            )
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {doc}")
+            cursor.execute(
+                f"INSERT INTO {letter} (application_id, decision_id, document_id, subject, created_at) "  # noqa: S608
+                f"SELECT d.object_id, d.id, x.id, x.title, x.created_at FROM {doc} x "
+                f"JOIN {dec} d ON d.content_type_id = x.content_type_id AND d.object_id = x.object_id "
+                f"WHERE x.kind = 'decision_letter' AND x.content_type_id = %s",
+                [ct],
+            )
+            counts["decision letters"] = cursor.rowcount
+        if not Payment.objects.exists():
+            cursor.execute(
+                f"INSERT INTO {payment} (application_id, decision_id, instalment, instalments, amount, "  # noqa: S608
+                "due_on, state, organisation_name, org_number, account_type, account_number, reference, "
+                "paid_on, created_at) "
+                "SELECT a.id, d.id, 1, 1, d.amount, d.period_start, "
+                "CASE WHEN m.state = 'final' THEN 'paid' ELSE 'planned' END, o.name, o.org_number, "
+                "o.account_type, o.account_number, a.case_number, "
+                "CASE WHEN m.state = 'final' THEN d.period_start END, d.decided_at "
+                f"FROM {dec} d JOIN {app} a ON a.id = d.object_id JOIN {item} i ON i.id = d.item_id "
+                f"JOIN {meeting} m ON m.id = i.meeting_id JOIN {org} o ON o.id = a.organisation_id "
+                f"WHERE d.content_type_id = %s AND m.state IN {approved} AND d.amount IS NOT NULL",
+                [ct],
+            )
+            counts["payments"] = cursor.rowcount
     return counts
 
 
