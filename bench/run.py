@@ -953,7 +953,13 @@ def main(argv=None) -> int:
         from grants.models import DecisionLetter
 
         if not DecisionLetter.objects.exists():  # generated before letters and payments existed
-            log(f"  completing the decided rounds: {complete_decisions()}")
+            from django.db import connection, transaction
+
+            with transaction.atomic():
+                log(f"  completing the decided rounds: {complete_decisions()}")
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
     only = set(filter(None, args.only.split(","))) or {"pages", "scans", "june", "submissions"}
     s = subjects()
     from organizations.models import Municipality
