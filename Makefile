@@ -51,8 +51,9 @@ worker: setup
 beat: setup
 	$(BIN)/celery -A config beat -l info
 
+# make bench SCALE=100000 [BENCH_ARGS="--reuse --database-url postgres://…/name"]
 bench: setup
-	$(BIN)/python -m bench.run --scale $(or $(SCALE),10000)
+	$(BIN)/python -m bench.run --scale $(or $(SCALE),10000) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -32,11 +32,16 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 
+#: the Celery queue of the benchmark's tasks (on Redis database 14)
+QUEUE = "bidra-bench"
 #: targets (ms) for pages, submissions and scans
 PAGE_P95_MS = 100.0
 SUBMIT_RATE = 100.0
 SUBMIT_P95_MS = 200.0
 SCAN_S = 2.0
+DECISIONS_S = 5.0
+LETTERS_S = 60.0
+WORKER_MB = 500.0
 
 
 def _database_url(args) -> str:
@@ -105,6 +110,24 @@ def measure_page(client, url: str, *, repetitions: int, warmup: int) -> dict:
         "repetitions": repetitions,
         "bytes": len(response.content),
     }
+
+
+def signed_in(client, user):
+    """``client`` signed in as ``user``, staff with their second factor passed (as in the tests)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.twofactor import requires_second_factor
+
+    client.force_login(user)
+    if requires_second_factor(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="Bidra", confirmed=True
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
 
 
 def subjects() -> dict:
@@ -257,9 +280,7 @@ def run_pages(s: dict, *, repetitions: int, warmup: int, log) -> tuple[list[dict
 
     clients = {}
     for who in ("caseworker", "secretary", "applicant", "superuser"):
-        client = Client()
-        client.force_login(s[who])
-        clients[who] = client
+        clients[who] = signed_in(Client(), s[who])
     results = []
     for name, who, url in page_scenarios(s):
         result = measure_page(clients[who], url, repetitions=repetitions, warmup=warmup)
@@ -297,7 +318,7 @@ def _broker_url() -> str:
         with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
             sock.sendall(b"PING\r\n")
             if sock.recv(16).startswith(b"+PONG"):
-                return "redis://127.0.0.1:6379/13"
+                return "redis://127.0.0.1:6379/14"
     except OSError:
         pass
     return "memory://"
@@ -388,7 +409,7 @@ def run_submissions(drafts: list[dict], *, database_url: str, clients: int, log)
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "false",
         "CELERY_BROKER_URL": broker,
-        "CELERY_TASK_DEFAULT_QUEUE": "bidra-bench",
+        "CELERY_TASK_DEFAULT_QUEUE": QUEUE,
         "EMAIL_URL": "dummymail://",
         "LOG_LEVEL": "ERROR",
     }
@@ -484,7 +505,7 @@ def _purge_queue(broker: str) -> None:
         from kombu import Connection
 
         with Connection(broker) as conn:
-            conn.default_channel.queue_purge("bidra-bench")
+            conn.default_channel.queue_purge(QUEUE)
     except Exception:  # noqa: BLE001, S110 - a leftover queue is harmless
         pass
 
@@ -508,6 +529,37 @@ def check_submitted(drafts: list[dict]) -> dict:
         "log_rows": StateLog.objects.filter(content_type=ct, object_id__in=ids, transition="submit").count(),
         "receipts": OutboxMessage.objects.filter(key__in=[f"grant-receipt:{i}" for i in ids]).count(),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The June meeting: 1 000 decisions at once, then 1 000 letters with two real workers
+# ---------------------------------------------------------------------------------------------
+
+
+def run_june(*, size: int, database_url: str, workers: int, log) -> dict:
+    from bench import june
+
+    broker = _broker_url()
+    started = time.perf_counter()
+    data = june.build(size=size)
+    log(f"  built a held meeting of {size} proposed applications in {time.perf_counter() - started:.0f} s")
+    result = {"size": size, "decisions": june.record_decisions(data)}
+    log(f"  decisions: {result['decisions']}")
+    if broker.startswith("redis://"):
+        _purge_queue(broker)  # the minutes PDF the decisions queued is not part of the letters' figure
+        result["letters"] = june.make_letters(
+            data,
+            database_url=f"{database_url}{'&' if '?' in database_url else '?'}conn_max_age=60",
+            broker=broker,
+            queue=QUEUE,
+            workers=workers,
+        )
+        _purge_queue(broker)
+        log(f"  letters: {result['letters']}")
+    else:
+        result["letters"] = None
+        log("  letters not measured: no Redis on 127.0.0.1:6379")
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -563,7 +615,62 @@ def run_scans(*, due_timers: int, repetitions: int, log) -> dict:
         log(
             f"  finality: idle {result['finality_idle_p50_ms']} ms, {finalised} meetings made final in {ms:.0f} ms"
         )
+    result["periodic"] = run_periodic(repetitions=repetitions, log=log)
     return result
+
+
+#: The periodic tasks of the beat schedule that scan the whole installation: (name, task path).
+#: Each runs as Celery beat runs it, over the whole data set, rolled back afterwards.  A task
+#: that does not exist yet is left out, so the follow-up reports' reminders are measured as soon
+#: as ``grants/reporting/tasks.py`` has ``send_due_reminders``.
+PERIODIC = [
+    ("Viewflow timers (`workflows.tasks.timers_fire_due`)", "workflows.tasks.timers_fire_due"),
+    ("Meetings made final (`workflows.tasks.meetings_finalise_due`)", "workflows.tasks.meetings_finalise_due"),
+    ("Partnerships: terms, follow-ups, compacts (`iop.tasks.iop_run_due`)", "iop.tasks.iop_run_due"),
+    ("Payments planned (`grants.tasks.payments_create_due`)", "grants.tasks.payments_create_due"),
+    ("Outbox retries (`workflows.tasks.outbox_send_pending`)", "workflows.tasks.outbox_send_pending"),
+    ("Follow-up report reminders (`grants.reporting.tasks.send_due_reminders`)",
+     "grants.reporting.tasks.send_due_reminders"),
+]  # fmt: skip
+
+
+def run_periodic(*, repetitions: int, log) -> list[dict]:
+    """Each periodic scan as the beat runs it: milliseconds per run (median and worst) and queries."""
+    import importlib
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    results = []
+    for name, path in PERIODIC:
+        module, _dot, attr = path.rpartition(".")
+        try:
+            task = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            results.append({"name": name, "task": path, "missing": True})
+            log(f"  {name}: not there yet")
+            continue
+        times, queries, value = [], 0, None
+        for _ in range(repetitions + 1):
+            with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                value = task()
+                times.append((time.perf_counter() - started) * 1000)
+                transaction.set_rollback(True)
+            queries = len(ctx.captured_queries)
+        times = times[1:]  # the first run imports and warms up
+        results.append(
+            {
+                "name": name,
+                "task": path,
+                "p50_ms": round(statistics.median(times), 1),
+                "max_ms": round(max(times), 1),
+                "queries": queries,
+                "result": str(value)[:200],
+            }
+        )
+        log(f"  {name}: p50 {results[-1]['p50_ms']} ms, max {results[-1]['max_ms']} ms, {queries} queries")
+    return results
 
 
 # ---------------------------------------------------------------------------------------------
@@ -639,8 +746,9 @@ def write_report(report: dict, scale: int) -> Path:
         f"# Bidra benchmark at {scale:,} applications".replace(",", " "),
         "",
         f"Run {report['finished']} on {m['cores']} cores, {m['memory']} memory, {m['database']}, "
-        f"Python {m['python']}; load average {report.get('load_average_end', m['load_average'])} at the end "
-        "(the machine is shared: other work ran at the same time).",
+        f"Python {m['python']}; load average (1, 5, 15 min) {m['load_average']} at the start and "
+        f"{report.get('load_average_end', m['load_average'])} at the end "
+        "(the machine is shared: other work ran at the same time, so times are pessimistic).",
         f"Data: {report['municipalities']} municipalities; "
         + ", ".join(
             f"{k.split('.')[-1]} {v:,}".replace(",", " ")
@@ -728,14 +836,61 @@ def write_report(report: dict, scale: int) -> Path:
                 f"| Finality, every posted meeting's appeal period passed | {scans['finality_due']} | "
                 f"{scans['finality_due_ms']} | {_verdict(scans['finality_due_ms'] <= SCAN_S * 1000)} |"
             )
+        periodic = scans.get("periodic") or []
+        if periodic:
+            lines += [
+                "",
+                "Every periodic scan of the beat schedule, run as the beat runs it over the whole data set "
+                "(in a transaction rolled back afterwards; median of the runs after a warm-up):",
+                "",
+                "| Periodic task | p50 ms | max ms | SQL queries | ≤ 2 s |",
+                "|---|---:|---:|---:|:---:|",
+            ]
+            for p in periodic:
+                if p.get("missing"):
+                    lines.append(f"| {p['name']} | – | – | – | not there yet |")
+                else:
+                    lines.append(
+                        f"| {p['name']} | {p['p50_ms']} | {p['max_ms']} | {p['queries']} | "
+                        f"{_verdict(p['max_ms'] <= SCAN_S * 1000)} |"
+                    )
     else:
         lines.append("Not measured in this run.")
-    lines += [
-        "",
-        "Not measured yet (they come with the grant-decision code): recording 1 000 decisions; generating 1 000 "
-        "decision letters.",
-        "",
-    ]
+    june = report.get("june")
+    lines += ["", "The June meeting (a round decided at once, then its decision letters):", ""]
+    if june:
+        d = june["decisions"]
+        lines += [
+            "| Step | Count | Seconds | SQL queries | Target | Met |",
+            "|---|---:|---:|---:|---|:---:|",
+            f"| Recording the decisions of one agenda group (`decisions_record`: one transaction, budget check, "
+            f"each application's transition and log row) | {d['decisions']} | {d['seconds']} | {d['queries']} | "
+            f"≤ {DECISIONS_S:.0f} s | {_verdict(d['seconds'] <= DECISIONS_S)} |",
+        ]
+        letters = june.get("letters")
+        if letters:
+            peak = max(letters["worker_peak_rss_mb"] or [0])
+            lines += [
+                f"| Making and storing the decision letters (PDF/A) with {letters['workers']} Celery worker processes "
+                f"on Redis (job {letters['job_state']}, {letters['job_failed']} failed) | {letters['letters']} | "
+                f"{letters['seconds']} | – | ≤ {LETTERS_S:.0f} s | {_verdict(letters['seconds'] <= LETTERS_S)} |",
+                "",
+                f"Median time per letter in a worker: {letters['median_per_letter_s']} s; peak memory per worker: "
+                f"{', '.join(f'{m:.0f} MB' for m in letters['worker_peak_rss_mb'])} (target ≤ {WORKER_MB:.0f} MB: "
+                f"{_verdict(peak <= WORKER_MB)}).",
+            ]
+        else:
+            lines.append("Letters not measured in this run (no Redis).")
+        lines += [
+            "",
+            f"The meeting is built for the run in a municipality of its own ({june['size']} proposed applications, "
+            "case numbers, transition logs, a held meeting with all of them in one agenda group). The minutes are "
+            "marked approved directly before the letters; the minutes PDF the decisions queue is not part of the "
+            "letters' figure.",
+        ]
+    else:
+        lines.append("Not measured in this run.")
+    lines.append("")
     path = RESULTS / f"{scale}.md"
     path.write_text("\n".join(lines))
     return path
@@ -758,7 +913,9 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients submitting")
     parser.add_argument("--due-timers", type=int, default=50)
-    parser.add_argument("--only", default="", help="comma-separated: pages,submissions,scans")
+    parser.add_argument("--june", type=int, default=1000, help="applications decided at the June meeting")
+    parser.add_argument("--workers", type=int, default=2, help="Celery worker processes making the letters")
+    parser.add_argument("--only", default="", help="comma-separated: pages,scans,june,submissions")
     args = parser.parse_args(argv)
 
     url = _database_url(args)
@@ -771,6 +928,10 @@ def main(argv=None) -> int:
         print(message, flush=True)
 
     _prepare_database(url, fresh=not args.reuse)
+    # Tasks go to the benchmark's own queue on Redis (never run inside the measured process).
+    os.environ["CELERY_BROKER_URL"] = _broker_url()
+    os.environ["CELERY_TASK_DEFAULT_QUEUE"] = QUEUE
+    os.environ["EMAIL_URL"] = "dummymail://"  # the benchmark never sends e-mail
     import django
 
     django.setup()
@@ -792,7 +953,19 @@ def main(argv=None) -> int:
         result = generate(args.scale, seed=args.seed, progress=lambda m: log(f"  {m}"))
         report["generated_seconds"] = round(result.seconds, 1)
         log(f"  generated in {result.seconds:.0f} s")
-    only = set(filter(None, args.only.split(","))) or {"pages", "submissions", "scans"}
+    else:
+        from bench.generate import complete_decisions
+        from grants.models import DecisionLetter
+
+        if not DecisionLetter.objects.exists():  # generated before letters and payments existed
+            from django.db import connection, transaction
+
+            with transaction.atomic():
+                log(f"  completing the decided rounds: {complete_decisions()}")
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+    only = set(filter(None, args.only.split(","))) or {"pages", "scans", "june", "submissions"}
     s = subjects()
     from organizations.models import Municipality
 
@@ -813,6 +986,9 @@ def main(argv=None) -> int:
     if "scans" in only:
         log("scans")
         report["scans"] = run_scans(due_timers=args.due_timers, repetitions=5, log=log)
+    if "june" in only and args.june:
+        log("the June meeting")
+        report["june"] = run_june(size=args.june, database_url=url, workers=args.workers, log=log)
     if "submissions" in only and args.submissions:
         log("submissions")
         drafts = prepare_drafts(args.submissions, s)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -143,6 +143,7 @@ class ApplicationAgendaAdapter(AgendaAdapter):
         """
         totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
         labels = {}
+        prefetch_related_objects([d.case for d in decisions], "round__program")
         for decision in decisions:
             if decision.outcome not in Application.GRANTED_STATES or not decision.amount:
                 continue
@@ -187,3 +188,36 @@ class ApplicationAgendaAdapter(AgendaAdapter):
         from . import services
 
         services.application_decide(application=case, decision=decision, by=by)
+
+    def apply_decisions(self, decisions: list, by) -> None:
+        """The applications of the group locked and loaded at once, with what their scores need."""
+        from workflows.meetings_models import Recusal
+
+        from . import services
+        from .models import ConflictOfInterest
+
+        ids = [d.object_id for d in decisions]
+        applications = {
+            a.pk: a
+            for a in Application.objects.select_for_update(of=("self",))
+            .select_related("round__program", "organisation")
+            .prefetch_related("assessments")
+            .filter(pk__in=ids)
+            .order_by("pk")
+        }
+        conflicted = defaultdict(set)
+        for organisation_id, user_id in ConflictOfInterest.objects.filter(
+            organisation_id__in={a.organisation_id for a in applications.values()}
+        ).values_list("organisation_id", "user_id"):
+            conflicted[organisation_id].add(user_id)
+        recused = defaultdict(set)
+        for object_id, user_id in Recusal.objects.filter(
+            item__content_type=ContentType.objects.get_for_model(Application), item__object_id__in=ids
+        ).values_list("item__object_id", "user_id"):
+            recused[object_id].add(user_id)
+        for application in applications.values():
+            application._conflicted_ids = conflicted[application.organisation_id] | recused[application.pk]
+        for decision in decisions:
+            services.application_decide(
+                application=applications[decision.object_id], decision=decision, by=by, locked=True
+            )

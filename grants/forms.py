@@ -189,7 +189,9 @@ class InboxFilterForm(forms.Form):
     def __init__(self, *args, programs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs
-        self.fields["round"].queryset = Round.objects.filter(program__in=programs).select_related("program")
+        from .selectors import inbox_rounds
+
+        self.fields["round"].queryset = inbox_rounds(programs=programs)
 
 
 class RoundFilterForm(forms.Form):

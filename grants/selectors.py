@@ -6,7 +6,7 @@ from datetime import datetime, time
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow import STATUS
@@ -292,7 +292,46 @@ def inbox_tasks(
     ).select_related("owner", "process")
     if mine:
         qs = qs.filter(owner=user)
-    return qs.order_by("created", "pk")
+    # Only the columns the inbox shows: a task row with its owner and process in full is some
+    # forty columns, a dozen of them timestamps parsed one by one.
+    return qs.only(*INBOX_TASK_FIELDS).order_by("created", "pk")
+
+
+INBOX_TASK_FIELDS = (
+    "flow_task",
+    "flow_task_type",
+    "status",
+    "created",
+    "owner_id",
+    "process_id",
+    "owner__full_name",
+    "process__artifact_object_id",
+)
+#: what a list row of an application shows (the inbox, with its round and organisation)
+INBOX_APPLICATION_FIELDS = (
+    "case_number",
+    "state",
+    "completion_deadline",
+    "round_id",
+    "organisation_id",
+    "round__decision_date",
+    "round__program_id",
+    "round__program__name",
+    "organisation__name",
+)
+
+
+def inbox_rounds(*, programs) -> QuerySet[Round]:
+    """The rounds the inbox can be filtered by: those with applications that can wait for a caseworker."""
+    from .flows import WAITING_STATES
+
+    waiting = Application.objects.filter(round=OuterRef("pk"), state__in=WAITING_STATES)
+    return (
+        Round.objects.filter(program__in=programs)
+        .filter(Exists(waiting))
+        .select_related("program")
+        .only("name", "program_id", "opens_at", "program__name")
+    )
 
 
 def attach_applications(tasks) -> list[dict]:
@@ -303,7 +342,7 @@ def attach_applications(tasks) -> list[dict]:
         a.pk: a
         for a in Application.objects.filter(pk__in=ids)
         .select_related("organisation", "round__program")
-        .defer(*LIST_DEFERRED)
+        .only(*INBOX_APPLICATION_FIELDS)
     }
     return [{"task": t, "application": applications.get(t.process.artifact_object_id)} for t in tasks]
 

@@ -173,18 +173,39 @@ def _current_register_documents(organisation: Organisation) -> dict[str, Organis
     return {s.doc_type: s.current for s in document_status(organisation=organisation) if s.current}
 
 
+class _AttachmentFacts:
+    """The keys of an application's files and its organisation's current register documents.
+
+    Read once while a submission holds the application's row lock: the submission's own
+    checks, the transition's conditions (checked twice by the state machine) and the linking
+    of register documents all ask the same question.
+    """
+
+    def __init__(self, application: Application):
+        self.application = application
+        self.uploaded = set(application.files.values_list("key", flat=True))
+        self._register = None
+
+    @property
+    def register(self) -> dict[str, OrganisationDocument]:
+        if self._register is None:
+            self._register = _current_register_documents(self.application.organisation)
+        return self._register
+
+
+def _attachment_facts(application: Application) -> _AttachmentFacts:
+    return getattr(application, "_attachment_facts", None) or _AttachmentFacts(application)
+
+
 def missing_attachments(application: Application) -> list[str]:
-    uploaded = set(application.files.values_list("key", flat=True))
-    register = None
+    facts = _attachment_facts(application)
+    uploaded = facts.uploaded
     missing = []
     for item in application.snapshot.get("attachments", []):
         if not item["required"] or item["key"] in uploaded:
             continue
-        if item["doc_type"]:
-            if register is None:
-                register = _current_register_documents(application.organisation)
-            if item["doc_type"] in register:
-                continue
+        if item["doc_type"] and item["doc_type"] in facts.register:
+            continue
         missing.append(item["label"])
     for field in application.snapshot.get("fields", []):
         if field["kind"] == FormField.Kind.FILE and field["required"] and field["key"] not in uploaded:
@@ -370,6 +391,7 @@ def application_submit(*, application: Application, by) -> Application:
         require(by, "grants.act_for_application", application)
         if application.state != S.DRAFT:
             raise TransitionRefused([_("The application has already been submitted.")])
+        application._attachment_facts = _AttachmentFacts(application)
         round = application.round
         late = lateness(round)
         reasons = []
@@ -404,6 +426,7 @@ def application_submit(*, application: Application, by) -> Application:
         ]
         perform_transition(application, "submit", by=by, reason="")
         _link_register_documents(application, by)
+        del application._attachment_facts
         program = round.program
         case_number_register(
             committee=program.committee,
@@ -431,14 +454,11 @@ def _link(application: Application) -> str:
 
 def _link_register_documents(application: Application, by) -> None:
     """Attachments the register has a current document for are taken from the register."""
-    uploaded = set(application.files.values_list("key", flat=True))
-    register = None
+    facts = _attachment_facts(application)
     for item in application.snapshot.get("attachments", []):
-        if not item["doc_type"] or item["key"] in uploaded:
+        if not item["doc_type"] or item["key"] in facts.uploaded:
             continue
-        if register is None:
-            register = _current_register_documents(application.organisation)
-        document = register.get(item["doc_type"])
+        document = facts.register.get(item["doc_type"])
         if document is not None:
             ApplicationAttachment.objects.create(
                 application=application,
@@ -705,12 +725,13 @@ def program_save(*, program: Program, by) -> Program:
 # ---- the decision (called by the meeting engine through grants.agenda) ----
 
 
-def application_decide(*, application: Application, decision, by) -> Application:
+def application_decide(*, application: Application, decision, by, locked: bool = False) -> Application:
     """Perform the application's own transition for a recorded decision (committee or delegated).
 
     Runs inside the transaction that records the decision.  The Decision is the one source
     of truth for amount, conditions, grant period, report due date and reasons; the
-    application points at it and keeps the granted amount for the budget sums.
+    application points at it and keeps the granted amount for the budget sums.  ``locked``:
+    the caller has locked and loaded the application (with its round, program and organisation).
     """
     from workflows.meetings.services import DelegationRefused
 
@@ -719,11 +740,13 @@ def application_decide(*, application: Application, decision, by) -> Application
     name = TRANSITIONS.get(decision.outcome)
     if name is None:
         raise ValidationError(_("A grant application is granted, partly granted or rejected."))
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("round__program", "organisation")
-        .get(pk=application.pk)
-    )
+    if not locked:
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("round__program", "organisation")
+            .get(pk=application.pk)
+        )
+        application._conflicted_ids = None
     program = application.round.program
     if decision.delegated:
         limit = program.delegation_limit
@@ -740,12 +763,11 @@ def application_decide(*, application: Application, decision, by) -> Application
                 ]
             )
     reason = decision.reasons or str(decision.get_outcome_display())
-    perform_transition(application, name, by=by, reason=reason[:500])
+    # Written by the transition's own save (one UPDATE with the new state).
     application.decision = decision
     application.granted_amount = decision.amount if decision.outcome in Application.GRANTED_STATES else None
-    application._conflicted_ids = None
     application.score = application_score(application)
-    application.save(update_fields=["decision", "granted_amount", "score", "updated_at"])
+    perform_transition(application, name, by=by, reason=reason[:500])
     if decision.delegated:
         # A delegated decision may be executed at once: plan the payments and send the letter.
         if application.state in Application.GRANTED_STATES:
@@ -852,12 +874,14 @@ def letter_context(*, application: Application, decision) -> dict:
     }
 
 
-def decision_letter_make(*, application: Application, by):
+def decision_letter_make(*, application: Application, by, missing_only: bool = False):
     """Make (or find) the decision letter of the application's decision and e-mail it once.
 
     Safe to run any number of times and at the same time: the application row is locked,
     the same content is the same stored version, and the e-mail's key is the application and
-    the letter's version.
+    the letter's version.  With ``missing_only`` (the meeting's letter job) an application
+    another process is making the letter of right now is skipped, and one whose decision has
+    its letter already is left as it is (None is returned for both).
     """
     from django.utils import translation
 
@@ -865,7 +889,7 @@ def decision_letter_make(*, application: Application, by):
 
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update(of=("self",))
+            Application.objects.select_for_update(of=("self",), skip_locked=missing_only)
             .select_related(
                 "round__program__committee__municipality",
                 "organisation",
@@ -874,10 +898,20 @@ def decision_letter_make(*, application: Application, by):
                 "decision__decided_by",
                 "decision__item__meeting",
             )
-            .get(pk=application.pk)
+            .filter(pk=application.pk)
+            .first()
         )
+        if application is None:
+            if missing_only:
+                return None
+            raise Application.DoesNotExist
         decision = application.decision
         if decision is None or decision.annulled:
+            return None
+        if (
+            missing_only
+            and DecisionLetter.objects.filter(application=application, decision=decision).exists()
+        ):
             return None
         with translation.override("sv"):
             context = letter_context(application=application, decision=decision)
@@ -983,9 +1017,26 @@ def letter_job_start(*, meeting, by):
     return job
 
 
-def letter_job_run(*, job_id: int, pause: float = 0.0):
-    """Make every letter of the job's meeting that is missing, reporting progress as it goes."""
+#: how many worker processes make a meeting's letters side by side (each its share of them)
+LETTER_RUNNERS = 2
+
+
+def letter_runners() -> int:
+    return max(1, int(getattr(settings, "GRANTS_LETTER_RUNNERS", LETTER_RUNNERS)))
+
+
+def letter_job_run(*, job_id: int, pause: float = 0.0, runner: int = 0, runners: int = 1):
+    """Make every letter of the job's meeting that is missing, reporting progress as it goes.
+
+    ``runners`` processes may run the same job at once (``runner`` is this one's number): each
+    starts at its own share of the list and goes round it, skipping letters another process is
+    making or has made, so together they make each letter once.  The process that sees every
+    letter made (or failed) marks the job finished.
+    """
     import time
+
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat
 
     from .models import LetterJob
 
@@ -994,25 +1045,37 @@ def letter_job_run(*, job_id: int, pause: float = 0.0):
         return job
     LetterJob.objects.filter(pk=job.pk).update(state=LetterJob.State.RUNNING, heartbeat_at=timezone.now())
     meeting = job.meeting
-    failed, errors = 0, []
-    for application_id in list(meeting_grant_items(meeting).values_list("object_id", flat=True)):
+    ids = list(meeting_grant_items(meeting).values_list("object_id", flat=True))
+    start = len(ids) * (runner % runners) // runners
+    failed = 0
+    for application_id in ids[start:] + ids[:start]:
         if pause:
             time.sleep(pause)
         try:
-            decision_letter_make(application=Application(pk=application_id), by=job.started_by)
+            letter = decision_letter_make(
+                application=Application(pk=application_id), by=job.started_by, missing_only=True
+            )
         except Exception as exc:  # noqa: BLE001 - one failing letter must not stop the others
             failed += 1
-            errors.append(f"{application_id}: {exc}"[:300])
-        LetterJob.objects.filter(pk=job.pk).update(
-            done=letters_ready_count(meeting), failed=failed, heartbeat_at=timezone.now()
-        )
-    LetterJob.objects.filter(pk=job.pk).update(
-        state=LetterJob.State.FAILED if failed else LetterJob.State.DONE,
-        errors="\n".join(errors),
-        finished_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-    )
+            LetterJob.objects.filter(pk=job.pk).update(
+                failed=F("failed") + 1,
+                errors=Concat(F("errors"), Value(f"{application_id}: {exc}"[:300] + "\n")),
+                heartbeat_at=timezone.now(),
+            )
+            continue
+        if letter is not None:
+            LetterJob.objects.filter(pk=job.pk).update(done=F("done") + 1, heartbeat_at=timezone.now())
+    done = letters_ready_count(meeting)
     job.refresh_from_db()
+    if done + job.failed >= job.total and not job.finished:
+        LetterJob.objects.filter(pk=job.pk, finished_at__isnull=True).update(
+            state=LetterJob.State.FAILED if job.failed else LetterJob.State.DONE,
+            done=done,
+            errors=job.errors.strip(),
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+        )
+        job.refresh_from_db()
     return job
 
 

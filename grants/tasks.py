@@ -41,12 +41,27 @@ def letters_generate(job_id: int) -> int:
     ``BIDRA_LETTER_TEST_DELAY`` (seconds, tests only) slows each letter down so that a test
     can stop the worker in the middle of a job.
     """
+    from .services import letter_runners
+
+    runners = letter_runners()
+    for runner in range(1, runners):  # the other worker processes each take their share
+        letters_generate_share.delay(job_id, runner, runners)
+    return _run_share(job_id, 0, runners)
+
+
+@shared_task(acks_late=True)
+def letters_generate_share(job_id: int, runner: int, runners: int) -> int:
+    """One more process making a meeting's letters next to ``letters_generate`` (its share first)."""
+    return _run_share(job_id, runner, runners)
+
+
+def _run_share(job_id: int, runner: int, runners: int) -> int:
     import os
 
     from .services import letter_job_run
 
     pause = float(os.environ.get("BIDRA_LETTER_TEST_DELAY", "0") or 0)
-    return letter_job_run(job_id=job_id, pause=pause).done
+    return letter_job_run(job_id=job_id, pause=pause, runner=runner, runners=runners).done
 
 
 @shared_task

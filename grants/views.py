@@ -8,6 +8,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -224,26 +225,37 @@ def application_edit(request, pk):
     form = forms.ApplicationForm(request.POST or None, application=application)
     upload_form = forms.AttachmentForm(keys=services.attachment_keys(application))
     if request.method == "POST" and form.is_valid():
-        try:
-            application = services.application_save(
-                application=application,
-                by=request.user,
-                title=form.cleaned_data["title"],
-                requested_amount=form.cleaned_data["requested_amount"],
-                answers=form.answers(),
-                democracy_declaration=form.cleaned_data.get("democracy_declaration"),
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
+        # Saving the draft and submitting it is one transaction (one commit); a refused
+        # submission rolls back only its own part, and the draft stays saved.
+        with transaction.atomic():
+            try:
+                application = services.application_save(
+                    application=application,
+                    by=request.user,
+                    title=form.cleaned_data["title"],
+                    requested_amount=form.cleaned_data["requested_amount"],
+                    answers=form.answers(),
+                    democracy_declaration=form.cleaned_data.get("democracy_declaration"),
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+                saved = False
+            else:
+                saved = True
+                submitted = refused = None
+                if "submit" in request.POST:
+                    try:
+                        submitted = services.application_submit(application=application, by=request.user)
+                    except TransitionRefused as exc:
+                        refused = exc
+        if saved:
             if "submit" in request.POST:
-                try:
-                    application = services.application_submit(application=application, by=request.user)
-                except TransitionRefused as exc:
-                    for reason in exc.reasons:
+                if refused is not None:
+                    for reason in refused.reasons:
                         form.add_error(None, reason)
                 else:
+                    application = submitted
                     messages.success(
                         request,
                         _(

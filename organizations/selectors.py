@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from .models import Organisation, OrganisationDocument, OrganisationRole
@@ -47,6 +48,11 @@ def organisations_search(
         qs = qs.filter(activities__municipality_id=municipality_id)
     if kind:
         qs = qs.filter(kind=kind)
+    if query:
+        # Sorted on the same expression as the trigram index (upper(name)), not on the column's
+        # btree: otherwise PostgreSQL walks every organisation of the country in name order,
+        # hoping to find the first page's matches early, instead of using the trigram index.
+        return qs.order_by(Upper("name"), "pk")
     return qs.order_by("name", "pk")
 
 

@@ -144,6 +144,14 @@ class AgendaAdapter:
         """
         raise NotImplementedError
 
+    def apply_decisions(self, decisions: list[Decision], by) -> None:
+        """``apply_decision`` for every decision of a group recorded at once (in agenda order).
+
+        A case type with many cases per meeting loads (and locks) its cases here in one query.
+        """
+        for decision in decisions:
+            self.apply_decision(decision.case, decision, by)
+
 
 _adapters: dict[type[models.Model], AgendaAdapter] = {}
 

@@ -10,8 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,7 +129,8 @@ def perform_transition(case, name: str, *, by, reason: str = "", **kwargs):
         with FSMLogDescriptor(case, "by", by), FSMLogDescriptor(case, "description", reason or ""):
             result = method(**kwargs)
         try:
-            with transaction.atomic():
+            # no savepoint of its own: the enclosing block is rolled back as a whole anyway
+            with transaction.atomic(savepoint=False):
                 case.save()
         except ConcurrentTransition as exc:
             raise CaseChangedMeanwhile(
@@ -148,9 +148,10 @@ def case_number_register(*, committee, title: str, case=None, by, year: int | No
     """
     year = year or timezone.localdate().year
     with transaction.atomic():
-        sequence = _sequence(committee, year)
-        CaseNumberSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
-        number = CaseNumberSequence.objects.values_list("last_number", flat=True).get(pk=sequence.pk)
+        number = _next_number(committee, year)
+        if number is None:  # the committee's first case of the year
+            _sequence(committee, year)
+            number = _next_number(committee, year)
         formatted = committee.municipality.case_number_format.format(
             committee=committee.code, year=year, number=number
         )
@@ -171,6 +172,19 @@ def case_number_register(*, committee, title: str, case=None, by, year: int | No
             case.case_number = formatted
             case.registered_at = entry.registered_at
     return entry
+
+
+def _next_number(committee, year: int) -> int | None:
+    """Increment the sequence and read the new number in one statement (None: no sequence yet)."""
+    table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 - the model's table
+            "WHERE committee_id = %s AND year = %s RETURNING last_number",
+            [committee.pk, year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _sequence(committee, year: int) -> CaseNumberSequence:

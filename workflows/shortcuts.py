@@ -2,6 +2,9 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+_PLACEHOLDER = 2_147_483_647
 
 
 def get_permitted_or_404(queryset_or_model, perm: str, user, **lookup):
@@ -20,3 +23,10 @@ def paginate(request, queryset, per_page: int = 25):
 
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+def url_of_pk(name: str):
+    """A function pk -> URL of the route ``name``, reversed once for a list of hundreds of rows."""
+    pattern = reverse(name, kwargs={"pk": _PLACEHOLDER})
+    before, after = pattern.split(str(_PLACEHOLDER), 1)
+    return lambda pk: f"{before}{int(pk)}{after}"

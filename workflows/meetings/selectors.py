@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.text import capfirst
 
 from organizations.models import Committee
 from organizations.permissions import staff_roles
@@ -14,6 +15,7 @@ from organizations.permissions import staff_roles
 from ..agenda import registered_adapters
 from ..meetings_models import AgendaItem, Appeal, Attendance, Decision, Meeting, Recusal
 from ..models import StoredDocument
+from ..templatetags.bidra import kr
 
 
 def committees_visible(*, user) -> QuerySet[Committee]:
@@ -80,6 +82,23 @@ def agenda_items(*, meeting: Meeting) -> list[AgendaItem]:
             item.decision_or_none = item.decision
         except Decision.DoesNotExist:
             item.decision_or_none = None
+        # What the agenda's row shows, worked out once here: a meeting in June has hundreds of
+        # items, and looking these up in the template costs a related manager per item and row.
+        item.recusal_names = ", ".join(r.user.full_name for r in item.recusals.all())
+        decision = item.decision_or_none
+        item.decision_text = ""
+        item.decision_badge = ""
+        if decision is not None:
+            outcome = capfirst(decision.get_outcome_display())
+            item.decision_text = f"{outcome} {kr(decision.amount)}" if decision.amount else outcome
+            if decision.annulled:
+                item.decision_badge = "annulled"
+            elif decision.final_at is not None:
+                item.decision_badge = "final"
+            elif any(a.pending for a in decision.appeals.all()):
+                item.decision_badge = "appealed"
+        item.requested_kr = kr(item.requested_amount)
+        item.proposed_kr = kr(item.proposed_amount)
     return items
 
 

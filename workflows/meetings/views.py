@@ -20,7 +20,7 @@ from ..agenda import BudgetExceeded
 from ..meetings_models import AgendaItem, Appeal, Meeting
 from ..models import StoredDocument
 from ..services import TransitionRefused, transitions_for
-from ..shortcuts import get_permitted_or_404, paginate
+from ..shortcuts import get_permitted_or_404, paginate, url_of_pk
 from . import forms, selectors, services
 from .documents import meeting_documents_make
 
@@ -129,6 +129,12 @@ def meeting_detail(request, pk):
         options.append(option)
     mine = next((a for a in people if a.user_id == user.pk), None)
     can_manage = user.has_perm("workflows.manage_meeting", meeting)
+    is_open = meeting.state in services.OPEN_STATES
+    recusal_url = url_of_pk("workflows:item_recusal") if is_open else None
+    appeal_url = url_of_pk("workflows:appeal_register") if can_manage and meeting.posted_on else None
+    for item in items:
+        item.recusal_url = recusal_url(item.pk) if recusal_url else ""
+        item.appeal_url = appeal_url(item.pk) if appeal_url and item.decision_or_none else ""
     return render(
         request,
         "workflows/meetings/detail.html",
@@ -143,7 +149,7 @@ def meeting_detail(request, pk):
             "can_manage": can_manage,
             "can_decide": can_manage and meeting.state == Meeting.State.HELD,
             "can_appeal": can_manage and meeting.posted_on is not None,
-            "open": meeting.state in services.OPEN_STATES,
+            "open": is_open,
             "approval_due": mine is not None
             and mine.adjuster
             and mine.approved_at is None
