@@ -22,7 +22,7 @@ from organizations.models import Committee, Municipality
 from organizations.permissions import staff_municipality_ids
 from workflows.pdf import html_to_pdfa
 
-from . import opendata, selectors, statistics
+from . import figures, opendata, selectors
 from .forms import DashboardForm, RegisterFilterForm
 
 PAGE_SIZE = 25
@@ -155,7 +155,7 @@ def _staff_context(request):
 @login_required
 def dashboard(request):
     municipality, municipalities, year, form = _staff_context(request)
-    tables = statistics.dashboard(municipality=municipality, year=year)
+    tables = figures.dashboard(municipality=municipality, year=year)
     committees = list(municipality.committees.order_by("name"))
     return render(
         request,
@@ -176,7 +176,7 @@ def dashboard_export(request, key, fmt):
     municipality, _municipalities, year, _form = _staff_context(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    table = statistics.section(municipality=municipality, year=year, key=key)
+    table = figures.section(municipality=municipality, year=year, key=key)
     if table is None:
         raise Http404
     filename = f"statistik-{municipality.slug}-{year}-{key}"
@@ -218,7 +218,7 @@ def committee_summary(request, pk, year):
     if not request.user.has_perm("insight.view_committee_summary", committee):
         raise Http404
     with translation.override("sv"):
-        context = statistics.committee_year_summary(committee=committee, year=year)
+        context = figures.committee_year_summary(committee=committee, year=year)
         context["made_on"] = timezone.localdate()
         html = render_to_string("documents/insight/committee_year.html", context)
     pdf = html_to_pdfa(html)
