@@ -59,7 +59,9 @@ def _legend(names: list[str], y: int) -> tuple[list[str], int]:
         width = 24 + 7.2 * len(_short(name, 28))
         if x + width > WIDTH:
             x, y = 0, y + 20
-        parts.append(f'<rect x="{x}" y="{y - 11}" width="14" height="14" fill="{PALETTE[i % len(PALETTE)]}"/>')
+        parts.append(
+            f'<rect x="{x}" y="{y - 11}" width="14" height="14" fill="{PALETTE[i % len(PALETTE)]}"/>'
+        )
         parts.append(f'<text x="{x + 19}" y="{y}" fill="{INK}">{escape(_short(name, 28))}</text>')
         x += width + 12
     return parts, y + 14
@@ -83,14 +85,18 @@ def bars(*, title: str, labels: list[str], values: list, money: bool = False) ->
         y = i * ROW + 4
         w = max(0.0, _num(value) / top * span)
         body.append(f'<text x="0" y="{y + 15}" fill="{INK}">{escape(_short(label))}</text>')
-        body.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{w:.1f}" height="{ROW - 8}" fill="{PALETTE[0]}"/>')
+        body.append(
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{w:.1f}" height="{ROW - 8}" fill="{PALETTE[0]}"/>'
+        )
         body.append(
             f'<text x="{LABEL_WIDTH + w + 6:.1f}" y="{y + 15}" fill="{INK}">{escape(_fmt(value, money))}</text>'
         )
     return _svg(title, len(labels) * ROW + 8, body, _summary(labels, values, money))
 
 
-def grouped_bars(*, title: str, labels: list[str], series: list[tuple[str, list]], money: bool = False) -> SafeString:
+def grouped_bars(
+    *, title: str, labels: list[str], series: list[tuple[str, list]], money: bool = False
+) -> SafeString:
     """For each label one bar per series (e.g. budget, granted, paid), side by side."""
     if not labels:
         return _empty(title)
@@ -113,10 +119,17 @@ def grouped_bars(*, title: str, labels: list[str], series: list[tuple[str, list]
             )
         y += group
     legend, height = _legend([n for n, _v in series], y + 14)
-    return _svg(title, height + 4, body + legend, _("Compared: %(names)s.") % {"names": ", ".join(n for n, _v in series)})
+    return _svg(
+        title,
+        height + 4,
+        body + legend,
+        _("Compared: %(names)s.") % {"names": ", ".join(n for n, _v in series)},
+    )
 
 
-def stacked_bars(*, title: str, labels: list[str], series: list[tuple[str, list]], money: bool = False) -> SafeString:
+def stacked_bars(
+    *, title: str, labels: list[str], series: list[tuple[str, list]], money: bool = False
+) -> SafeString:
     """One bar per label, made of one segment per series (e.g. applications by state)."""
     if not labels or not series:
         return _empty(title)
@@ -135,7 +148,9 @@ def stacked_bars(*, title: str, labels: list[str], series: list[tuple[str, list]
                     f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{ROW - 8}" fill="{PALETTE[j % len(PALETTE)]}"/>'
                 )
             x += w
-        body.append(f'<text x="{x + 6:.1f}" y="{y + 15}" fill="{INK}">{escape(_fmt(_total(totals[i], money), money))}</text>')
+        body.append(
+            f'<text x="{x + 6:.1f}" y="{y + 15}" fill="{INK}">{escape(_fmt(_total(totals[i], money), money))}</text>'
+        )
     legend, height = _legend([n for n, _v in series], len(labels) * ROW + 24)
     return _svg(title, height + 4, body + legend, _summary(labels, totals, money))
 

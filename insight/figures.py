@@ -71,7 +71,9 @@ def reporting_statistics(*, program_ids: list[int], year: int) -> dict[int, dict
 def budget_table(municipality: Municipality, year: int, *, programs=None, reporting=None) -> Table:
     programs = programs if programs is not None else _programs(municipality)
     ids = [p.pk for p in programs]
-    budgets = dict(ProgramBudget.objects.filter(program_id__in=ids, year=year).values_list("program_id", "amount"))
+    budgets = dict(
+        ProgramBudget.objects.filter(program_id__in=ids, year=year).values_list("program_id", "amount")
+    )
     granted = dict(
         Application.objects.filter(
             round__program_id__in=ids, round__year=year, state__in=Application.GRANTED_STATES
@@ -82,7 +84,9 @@ def budget_table(municipality: Municipality, year: int, *, programs=None, report
         .values_list("round__program_id", "s")
     )
     awarded = dict(
-        Candidate.objects.filter(round__program_id__in=ids, round__year=year, state__in=Candidate.AWARDED_STATES)
+        Candidate.objects.filter(
+            round__program_id__in=ids, round__year=year, state__in=Candidate.AWARDED_STATES
+        )
         .order_by()
         .values("round__program_id")
         .annotate(s=Sum("awarded_amount"))
@@ -186,7 +190,9 @@ def decision_time_table(municipality: Municipality, year: int, *, programs=None,
         table.rows.append(
             [program.name, len(values), round(pystats.median(values)), min(values), max(values)]
         )
-    table.chart = charts.bars(title=table.title, labels=[r[0] for r in table.rows], values=[r[2] for r in table.rows])
+    table.chart = charts.bars(
+        title=table.title, labels=[r[0] for r in table.rows], values=[r[2] for r in table.rows]
+    )
     return table
 
 
@@ -273,7 +279,9 @@ def target_group_table(municipality: Municipality, year: int, **_kw) -> Table:
         q |= Q(label__icontains=word)
     fields = list(
         FormField.objects.filter(
-            q, program__municipality=municipality, kind__in=[FormField.Kind.CHOICE, FormField.Kind.MULTIPLE_CHOICE]
+            q,
+            program__municipality=municipality,
+            kind__in=[FormField.Kind.CHOICE, FormField.Kind.MULTIPLE_CHOICE],
         )
         .order_by("program_id", "order", "pk")
         .values_list("program_id", "pk")
@@ -292,7 +300,10 @@ def target_group_table(municipality: Municipality, year: int, **_kw) -> Table:
         from django.db.models import Case, CharField, When
 
         answer = Case(
-            *[When(round__program_id=pid, then=KeyTextTransform(key, "answers")) for pid, key in keys.items()],
+            *[
+                When(round__program_id=pid, then=KeyTextTransform(key, "answers"))
+                for pid, key in keys.items()
+            ],
             default=None,
             output_field=CharField(),
         )
@@ -421,7 +432,9 @@ def committee_year_summary(*, committee, year: int) -> dict:
         .annotate(n=Count("pk"), s=Sum("granted_amount"), orgs=Count("organisation_id", distinct=True))
     }
     decided = dict(
-        Application.objects.filter(round__program_id__in=ids, round__year=year, state__in=Application.DECIDED_STATES)
+        Application.objects.filter(
+            round__program_id__in=ids, round__year=year, state__in=Application.DECIDED_STATES
+        )
         .order_by()
         .values("round__program_id")
         .annotate(n=Count("pk"))
@@ -436,9 +449,13 @@ def committee_year_summary(*, committee, year: int) -> dict:
         .values("round__program_id")
         .annotate(n=Count("pk"), s=Sum("awarded_amount"))
     }
-    budgets = dict(ProgramBudget.objects.filter(program_id__in=ids, year=year).values_list("program_id", "amount"))
+    budgets = dict(
+        ProgramBudget.objects.filter(program_id__in=ids, year=year).values_list("program_id", "amount")
+    )
     organisations = (
-        Application.objects.filter(round__program_id__in=ids, round__year=year, state__in=Application.GRANTED_STATES)
+        Application.objects.filter(
+            round__program_id__in=ids, round__year=year, state__in=Application.GRANTED_STATES
+        )
         .values("organisation_id")
         .distinct()
         .count()
@@ -480,7 +497,16 @@ def committee_year_summary(*, committee, year: int) -> dict:
 
 
 def _sum_reporting(reporting: dict, ids: list[int]) -> dict:
-    keys = ("total", "on_time", "late", "missing", "approved", "not_approved", "reclaimed_amount", "reclaim_paid_amount")
+    keys = (
+        "total",
+        "on_time",
+        "late",
+        "missing",
+        "approved",
+        "not_approved",
+        "reclaimed_amount",
+        "reclaim_paid_amount",
+    )
     totals = {k: 0 for k in keys}
     for pid in ids:
         for k in keys:

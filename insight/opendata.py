@@ -19,7 +19,15 @@ from django.utils.translation import gettext_lazy
 
 from organizations.models import Municipality
 
-from .selectors import RegisterFilter, grant_id, org_id, org_number_display, recipient_id, register_rows, row_dict
+from .selectors import (
+    RegisterFilter,
+    grant_id,
+    org_id,
+    org_number_display,
+    recipient_id,
+    register_rows,
+    row_dict,
+)
 
 #: open data is always in Swedish, whatever language the visitor uses
 DATA_LANGUAGE = "sv"
@@ -42,7 +50,9 @@ CSV_COLUMNS = [
 def year_rows(*, municipality: Municipality, year: int) -> list[dict]:
     """Every public row of ``municipality`` for ``year`` (one query)."""
     with translation.override(DATA_LANGUAGE):
-        return [row_dict(r) for r in register_rows(municipality=municipality, filters=RegisterFilter(year=year))]
+        return [
+            row_dict(r) for r in register_rows(municipality=municipality, filters=RegisterFilter(year=year))
+        ]
 
 
 def _description(row: dict) -> str:
@@ -78,13 +88,16 @@ def _package(*, municipality: Municipality, year: int, url: str) -> dict:
             "recipientOrganization": [{"id": recipient_id(municipality, row), "name": row["recipient"]}],
         }
         if row["program"]:
-            grant["grantProgramme"] = [{"code": f"{municipality.slug}-{row['program_id']}", "title": row["program"]}]
+            grant["grantProgramme"] = [
+                {"code": f"{municipality.slug}-{row['program_id']}", "title": row["program"]}
+            ]
         if url:
             grant["dataSource"] = url
         grants.append(grant)
     package = {
         "version": "1.0",
-        "title": _("Grants from %(municipality)s %(year)s") % {"municipality": municipality.name, "year": year},
+        "title": _("Grants from %(municipality)s %(year)s")
+        % {"municipality": municipality.name, "year": year},
         "issued": timezone.now().isoformat(timespec="seconds"),
         "publisher": {"identifier": funder["id"], "name": municipality.name},
         "license": "https://creativecommons.org/publicdomain/zero/1.0/",

@@ -298,7 +298,9 @@ def row_dict(row: dict) -> dict:
     }
 
 
-def received_by_organisation(organisation: Organisation, *, municipality: Municipality | None = None) -> list[dict]:
+def received_by_organisation(
+    organisation: Organisation, *, municipality: Municipality | None = None
+) -> list[dict]:
     """What ``organisation`` received, as the public register shows it (newest first).
 
     Keys: kind, program, year, amount, decided_on, case_number (and municipality, title).
@@ -338,7 +340,7 @@ def received_by_organisation(organisation: Organisation, *, municipality: Munici
                     "municipality": m.slug,
                 }
             )
-    result.sort(key=lambda r: (r["decided_on"] or date.min), reverse=True)
+    result.sort(key=lambda r: r["decided_on"] or date.min, reverse=True)
     return result
 
 

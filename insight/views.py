@@ -135,15 +135,21 @@ def open_data_file(request, slug, year, fmt):
 def _staff_context(request):
     if not request.user.has_perm("insight.view_statistics"):
         raise PermissionDenied
-    municipalities = list(Municipality.objects.filter(pk__in=staff_municipality_ids(request.user)).order_by("name"))
+    municipalities = list(
+        Municipality.objects.filter(pk__in=staff_municipality_ids(request.user)).order_by("name")
+    )
     if not municipalities:
         raise PermissionDenied
     wanted = request.GET.get("kommun")
     municipality = next((m for m in municipalities if m.slug == wanted), municipalities[0])
     this_year = timezone.localdate().year
-    years = set(Round.objects.filter(program__municipality=municipality).values_list("year", flat=True).distinct())
+    years = set(
+        Round.objects.filter(program__municipality=municipality).values_list("year", flat=True).distinct()
+    )
     years |= set(
-        ProgramBudget.objects.filter(program__municipality=municipality).values_list("year", flat=True).distinct()
+        ProgramBudget.objects.filter(program__municipality=municipality)
+        .values_list("year", flat=True)
+        .distinct()
     )
     years.add(this_year)
     years = sorted(years, reverse=True)
@@ -200,7 +206,8 @@ def dashboard_export(request, key, fmt):
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

@@ -94,7 +94,9 @@ def scenario(world) -> dict:
 
     world.caseworker_delegation = Delegation.objects.filter(user=world.users["caseworker"]).first()
     year = timezone.localdate().year
-    program = ProgramFactory(committee=world.committee, municipality=world.municipality, name="Verksamhetsstöd")
+    program = ProgramFactory(
+        committee=world.committee, municipality=world.municipality, name="Verksamhetsstöd"
+    )
     focus = FormField.objects.create(
         program=program, kind=FormField.Kind.CHOICE, label="Målgrupp", order=1, choices="Barn\nÄldre"
     )
@@ -141,7 +143,9 @@ def scenario(world) -> dict:
                 decision=decision, submitted_at=decision.decided_at - dt.timedelta(days=days)
             )
         else:
-            Application.objects.filter(pk=app.pk).update(submitted_at=timezone.now() - dt.timedelta(days=days))
+            Application.objects.filter(pk=app.pk).update(
+                submitted_at=timezone.now() - dt.timedelta(days=days)
+            )
         return Application.objects.get(pk=app.pk)
 
     g, pg, rj = "granted", "partly_granted", "rejected"
@@ -173,7 +177,10 @@ def scenario(world) -> dict:
         )
 
     award_program = ProgramFactory(
-        committee=world.committee, municipality=world.municipality, name="Årets eldsjäl", kind=Program.Kind.AWARD
+        committee=world.committee,
+        municipality=world.municipality,
+        name="Årets eldsjäl",
+        kind=Program.Kind.AWARD,
     )
     award_round = RoundFactory(program=award_program, year=year, name="Eldsjäl")
     award = Candidate.objects.create(

@@ -20,7 +20,9 @@ from .factories import CONTACT_EMAIL, CONTACT_NAME, ORG_EMAIL, ORG_PHONE, PERSON
 pytestmark = pytest.mark.django_db
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
-GRANT_SCHEMA_URL = "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/master/schema/360-giving-schema.json"
+GRANT_SCHEMA_URL = (
+    "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/master/schema/360-giving-schema.json"
+)
 PRIVATE = [CONTACT_NAME, CONTACT_EMAIL, ORG_EMAIL, ORG_PHONE, PERSON_AWARDED, "Siv Sökande"]
 
 
@@ -42,12 +44,16 @@ def _format_checker() -> FormatChecker:
 def _validator() -> Draft4Validator:
     package = json.loads((SCHEMA_DIR / "360-giving-package-schema.json").read_text())
     grant = json.loads((SCHEMA_DIR / "360-giving-schema.json").read_text())
-    registry = Registry().with_resource(GRANT_SCHEMA_URL, Resource.from_contents(grant, default_specification=DRAFT4))
+    registry = Registry().with_resource(
+        GRANT_SCHEMA_URL, Resource.from_contents(grant, default_specification=DRAFT4)
+    )
     return Draft4Validator(package, registry=registry, format_checker=_format_checker())
 
 
 def _file(world, year, fmt):
-    url = reverse("insight:open_data_file", kwargs={"slug": world.municipality.slug, "year": year, "fmt": fmt})
+    url = reverse(
+        "insight:open_data_file", kwargs={"slug": world.municipality.slug, "year": year, "fmt": fmt}
+    )
     return Client().get(url)
 
 
@@ -108,7 +114,9 @@ def test_the_csv_has_the_same_public_rows(world):
 
 def test_the_page_lists_a_file_per_year(world):
     s = scenario(world)
-    html = Client().get(reverse("insight:open_data", kwargs={"slug": world.municipality.slug})).content.decode()
+    html = (
+        Client().get(reverse("insight:open_data", kwargs={"slug": world.municipality.slug})).content.decode()
+    )
     assert f"/kommun/{world.municipality.slug}/oppna-data/{s['year']}.json" in html
     assert f"/kommun/{world.municipality.slug}/oppna-data/{s['year']}.csv" in html
 

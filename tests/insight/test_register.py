@@ -10,7 +10,15 @@ from .factories import CONTACT_EMAIL, CONTACT_NAME, ORG_EMAIL, ORG_PHONE, PERSON
 
 pytestmark = pytest.mark.django_db
 
-PRIVATE = [CONTACT_NAME, CONTACT_EMAIL, ORG_EMAIL, ORG_PHONE, PERSON_AWARDED, "Siv Sökande", "Ordförande Olsson"]
+PRIVATE = [
+    CONTACT_NAME,
+    CONTACT_EMAIL,
+    ORG_EMAIL,
+    ORG_PHONE,
+    PERSON_AWARDED,
+    "Siv Sökande",
+    "Ordförande Olsson",
+]
 
 
 def _register(world, query=""):
@@ -71,7 +79,9 @@ def test_the_organisation_page_lists_what_it_received(world):
 
 def test_an_organisation_of_another_municipality_is_not_found(world):
     scenario(world)
-    url = reverse("insight:organisation", kwargs={"slug": world.municipality.slug, "pk": world.other_organisation.pk})
+    url = reverse(
+        "insight:organisation", kwargs={"slug": world.municipality.slug, "pk": world.other_organisation.pk}
+    )
     assert Client().get(url).status_code == 404
 
 
