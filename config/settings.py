@@ -183,6 +183,7 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-final": {"task": "workflows.tasks.meetings_finalise_due", "schedule": 3600.0},
     "iop-run-due": {"task": "iop.tasks.iop_run_due", "schedule": 3600.0},
     "grant-payments": {"task": "grants.tasks.payments_create_due", "schedule": 3600.0},
+    "grant-reports": {"task": "grants.reporting.tasks.reports_run_due", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("grants.urls")),
     path("", include("iop.urls")),
     path("", include("grants.awards.urls")),
+    path("", include("grants.reporting.urls")),
     path("", include("insight.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),

@@ -8,14 +8,16 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         from workflows.agenda import register_agenda_adapter
-        from workflows.meetings.signals import minutes_approved
+        from workflows.meetings.signals import decision_annulled, minutes_approved
 
         from . import attention, permissions  # noqa: F401 - registers rules and start-page panels
         from .agenda import ApplicationAgendaAdapter
         from .awards import setup  # noqa: F401 - awards: rules, agenda adapter, signals, panel, admin
+        from .reporting import setup as reporting_setup  # noqa: F401 - follow-up reports and reclaims
 
         register_agenda_adapter(ApplicationAgendaAdapter())
         minutes_approved.connect(_plan_payments, dispatch_uid="grants-plan-payments")
+        decision_annulled.connect(_cancel_payments, dispatch_uid="grants-cancel-payments")
 
 
 def _plan_payments(sender, meeting, by, **kwargs):
@@ -24,3 +26,10 @@ def _plan_payments(sender, meeting, by, **kwargs):
     from . import tasks
 
     tasks.payments_create_due.delay()
+
+
+def _cancel_payments(sender, decision, by, **kwargs):
+    """A court annulled the decision: what is not paid yet is not paid (in the same transaction)."""
+    from .services import payments_cancel_for_annulled_decision
+
+    payments_cancel_for_annulled_decision(decision=decision, by=by)

@@ -135,9 +135,17 @@ def meeting_letters_start(request, pk):
 
 @login_required
 def my_letters(request):
+    from .awards.selectors import award_documents_of_applicant
+
     page = paginate(request, letters_of_applicant(user=request.user))
     return render(
-        request, "grants/my_letters.html", {"page": page, "query_string": _query_without_page(request)}
+        request,
+        "grants/my_letters.html",
+        {
+            "page": page,
+            "query_string": _query_without_page(request),
+            "awards": award_documents_of_applicant(user=request.user),
+        },
     )
 
 

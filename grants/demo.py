@@ -280,6 +280,9 @@ def seed(context: dict) -> None:
     from .awards.demo import seed as seed_awards  # awards live in their own package
 
     seed_awards(context)
+    from .reporting.demo import seed as seed_reporting  # follow-up reports and reclaims, too
+
+    seed_reporting(context)
 
 
 # ---- decisions: the June meeting of this year, and the coming meeting's agenda ----

@@ -661,3 +661,4 @@ def budget_free(budget: ProgramBudget) -> dict:
 
 from .awards.models import *  # noqa: E402, F403 - awards and nominations live in their own module
 from .decision_models import *  # noqa: E402, F403 - letters and payments live in their own module
+from .reporting.models import *  # noqa: E402, F403 - follow-up reports and reclaims live in their own package

@@ -16,6 +16,7 @@ from organizations.permissions import (
     staff_committee_ids,
     staff_municipality_ids,
 )
+from workflows.meetings.permissions import is_system_user
 
 CASEWORKER = StaffRole.Role.CASEWORKER
 PROGRAM_ADMIN = StaffRole.Role.PROGRAM_ADMIN
@@ -158,5 +159,5 @@ rules.add_perm("grants.decide_application", committee_decides)
 rules.add_perm("grants.view_letter", of_visible_application)
 rules.add_perm("grants.manage_letter_templates", program_admin)
 rules.add_perm("grants.view_payment", of_visible_application)
-rules.add_perm("grants.manage_payment", program_caseworker | program_admin)
+rules.add_perm("grants.manage_payment", program_caseworker | program_admin | is_system_user)
 rules.add_perm("grants.use_payments", handles_payments)

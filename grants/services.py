@@ -1211,3 +1211,19 @@ def payment_cancel(*, payment, by, reason: str):
         )
         perform_transition(payment, "cancel", by=by, reason=reason.strip()[:500])
     return payment
+
+
+def payments_cancel_for_annulled_decision(*, decision, by) -> list:
+    """Cancel the unpaid parts of a decision annulled on appeal; paid parts stay paid (a reclaim
+    is its own decision).  Runs inside the transaction that records the appeal's outcome."""
+    from workflows.services import system_user
+
+    from .models import Payment
+
+    reason = _("The decision was annulled on appeal (recorded by %(name)s).") % {
+        "name": by.get_full_name() or by.email
+    }
+    unpaid = Payment.objects.filter(
+        decision=decision, state__in=[Payment.State.PLANNED, Payment.State.EXPORTED]
+    )
+    return [payment_cancel(payment=p, by=system_user(), reason=reason) for p in unpaid.order_by("instalment")]

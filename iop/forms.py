@@ -11,6 +11,7 @@ from .models import (
     GroupMember,
     Partnership,
     Party,
+    Principle,
     Screening,
 )
 from .services import INITIATIVE_FIELDS
@@ -228,6 +229,37 @@ class FilterForm(forms.Form):
 
 
 # -- the compact -----------------------------------------------------------------------------------------
+
+
+class CompactForm(forms.Form):
+    """The compact's text and the local wording of its six principles (while it is a draft)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(label=_("Text of the compact"), widget=forms.Textarea(attrs={"rows": 8}))
+    term_years = forms.IntegerField(label=_("Term (years)"), min_value=1, max_value=10, initial=4)
+    renewal_rule = forms.ChoiceField(
+        label=_("Renewal"), choices=Compact.RenewalRule.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in Principle.Key.choices:
+            self.fields[f"principle_{key}"] = forms.CharField(
+                label=_("Principle: %(name)s") % {"name": label},
+                help_text=_("How your municipality and its organisations word this principle."),
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    @property
+    def principle_fields(self):
+        return [self[f"principle_{key}"] for key in Principle.Key.values]
+
+    @property
+    def compact_fields(self):
+        return [self[name] for name in ("title", "text", "term_years", "renewal_rule")]
+
+    def principles(self) -> dict[str, str]:
+        return {key: self.cleaned_data[f"principle_{key}"] for key in Principle.Key.values}
 
 
 class AdoptForm(forms.Form):

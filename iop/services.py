@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.models import OrganisationRole
+from organizations.selectors import organisation_user_emails
 from workflows.models import StoredDocument
 from workflows.services import (
     TransitionRefused,
@@ -94,11 +94,7 @@ def _link(name: str, **kwargs) -> str:
 
 
 def _org_emails(organisation) -> list[str]:
-    emails = list(
-        OrganisationRole.objects.filter(organisation=organisation, state=OrganisationRole.State.ACTIVE)
-        .select_related("user")
-        .values_list("user__email", flat=True)
-    )
+    emails = organisation_user_emails(organisation)
     return emails or ([organisation.email] if organisation.email else [])
 
 
@@ -602,17 +598,62 @@ def follow_up_reminder(*, partnership: Partnership, year: int, kind: str, due_on
 
 
 def compact_create(
-    *, municipality, title: str, text: str, principles: dict[str, str], by, term_years: int = 4
+    *,
+    municipality,
+    title: str,
+    text: str,
+    principles: dict[str, str],
+    by,
+    term_years: int = 4,
+    renewal_rule: str = Compact.RenewalRule.AUTOMATIC,
 ) -> Compact:
     """A draft compact for the municipality, with the six principles in their local wording."""
-    draft = Compact(municipality=municipality, title=title, text=text, term_years=term_years)
+    draft = Compact(
+        municipality=municipality, title=title, text=text, term_years=term_years, renewal_rule=renewal_rule
+    )
     require(by, "iop.manage_compact", draft)
     with transaction.atomic():
+        if Compact.objects.select_for_update().filter(municipality=municipality).exists():
+            raise ValidationError(_("%(m)s already has a compact.") % {"m": municipality.name})
         draft.save()
         Principle.objects.bulk_create(
             Principle(compact=draft, key=key, wording=principles.get(key, "")) for key in Principle.Key.values
         )
     return draft
+
+
+def compact_update(
+    *,
+    compact: Compact,
+    title: str,
+    text: str,
+    principles: dict[str, str],
+    term_years: int,
+    renewal_rule: str,
+    by,
+) -> Compact:
+    """Change a draft compact's text, the local wording of its principles, its term and renewal rule.
+
+    Once adopted, the text is what the council decided: a change is a new decision, not an edit.
+    """
+    require(by, "iop.manage_compact", compact)
+    with transaction.atomic():
+        compact = Compact.objects.select_for_update().get(pk=compact.pk)
+        if compact.state != Compact.State.DRAFT:
+            raise ValidationError(
+                _("The compact is adopted: its text changes only by a new decision, not by editing.")
+            )
+        compact.title = title
+        compact.text = text
+        compact.term_years = term_years
+        compact.renewal_rule = renewal_rule
+        compact.save(update_fields=["title", "text", "term_years", "renewal_rule"])
+        for principle in compact.principles.all():
+            wording = principles.get(principle.key, "")
+            if wording != principle.wording:
+                principle.wording = wording
+                principle.save(update_fields=["wording"])
+    return compact
 
 
 def compact_adopt(

@@ -33,5 +33,6 @@ urlpatterns = [
         name="compact_membership",
     ),
     path("overenskommelse/<slug:slug>/hantera/", views.compact_manage, name="compact_manage"),
+    path("overenskommelse/<slug:slug>/redigera/", views.compact_edit, name="compact_edit"),
     path("overenskommelse/atagande/<int:pk>/status/", views.commitment_status, name="commitment_status"),
 ]

@@ -693,9 +693,12 @@ def compact_membership(request, slug, action):
 @login_required
 def compact_manage(request, slug):
     municipality = get_object_or_404(Municipality, slug=slug)
-    compact = get_object_or_404(Compact.objects.select_related("municipality"), municipality=municipality)
-    if not request.user.has_perm("iop.manage_compact", compact):
+    compact = Compact.objects.select_related("municipality").filter(municipality=municipality).first()
+    if not request.user.has_perm("iop.manage_compact", compact or Compact(municipality=municipality)):
         raise Http404
+    if compact is None:
+        # No compact yet: the staff who may write one start from the empty form.
+        return redirect("iop:compact_edit", slug=slug)
     post = request.POST if request.method == "POST" else None
     which = request.POST.get("form") if post else None
     bound = {
@@ -738,6 +741,53 @@ def compact_manage(request, slug):
             "signatories": compact.signatories.select_related("organisation").order_by("-joined_on"),
             "can_decide": request.user.has_perm("iop.decide_compact", compact),
         },
+    )
+
+
+@login_required
+def compact_edit(request, slug):
+    """Write the municipality's compact, or change it while it is a draft; adopted, it is read-only."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    compact = Compact.objects.filter(municipality=municipality).first()
+    if not request.user.has_perm("iop.manage_compact", compact or Compact(municipality=municipality)):
+        raise Http404
+    if compact is not None and compact.state != Compact.State.DRAFT:
+        messages.info(
+            request, _("The compact is adopted: its text changes only by a new decision, not by editing.")
+        )
+        return redirect("iop:compact_manage", slug=slug)
+    initial = {"renewal_rule": Compact.RenewalRule.AUTOMATIC, "term_years": 4}
+    if compact is not None:
+        initial = {
+            "title": compact.title,
+            "text": compact.text,
+            "term_years": compact.term_years,
+            "renewal_rule": compact.renewal_rule,
+            **{f"principle_{p.key}": p.wording for p in compact.principles.all()},
+        }
+    form = forms.CompactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {
+            "title": form.cleaned_data["title"],
+            "text": form.cleaned_data["text"],
+            "term_years": form.cleaned_data["term_years"],
+            "renewal_rule": form.cleaned_data["renewal_rule"],
+            "principles": form.principles(),
+        }
+        try:
+            if compact is None:
+                services.compact_create(municipality=municipality, by=request.user, **data)
+            else:
+                services.compact_update(compact=compact, by=request.user, **data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("The compact is saved as a draft."))
+            return redirect("iop:compact_manage", slug=slug)
+    return render(
+        request,
+        "iop/compact_edit.html",
+        {"form": form, "compact": compact, "municipality": municipality},
     )
 
 

@@ -114,3 +114,12 @@ def role_requests_pending(*, user) -> QuerySet[OrganisationRole]:
         .exclude(user=user)
         .select_related("user", "organisation")
     )
+
+
+def organisation_user_emails(organisation) -> list[str]:
+    """The e-mail addresses of the organisation's users with an active role, signatories first."""
+    return list(
+        OrganisationRole.objects.filter(organisation=organisation, state=OrganisationRole.State.ACTIVE)
+        .order_by("-kind", "pk")
+        .values_list("user__email", flat=True)
+    )

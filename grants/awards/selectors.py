@@ -230,3 +230,35 @@ def nominator_addresses(*, round: Round) -> list[str]:
         )
     }
     return sorted(e for e in emails if e)
+
+
+def award_documents_of_applicant(*, user, limit: int = 50) -> list[dict]:
+    """The award letters and diplomas of the user's organisations, newest award first (two queries)."""
+    from organizations.permissions import active_org_roles
+    from workflows.models import StoredDocument
+
+    candidates = list(
+        Candidate.objects.filter(
+            organisation_id__in=list(active_org_roles(user)), state__in=Candidate.AWARDED_STATES
+        )
+        .select_related("round__program", "organisation")
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+    if not candidates:
+        return []
+    latest: dict[tuple[int, str], StoredDocument] = {}
+    for document in StoredDocument.objects.filter(
+        content_type=ContentType.objects.get_for_model(Candidate),
+        object_id__in=[c.pk for c in candidates],
+        kind__in=("award_letter", "award_diploma"),
+    ).order_by("object_id", "kind", "-version"):
+        latest.setdefault((document.object_id, document.kind), document)
+    return [
+        {
+            "candidate": c,
+            "documents": [
+                latest[(c.pk, kind)] for kind in ("award_letter", "award_diploma") if (c.pk, kind) in latest
+            ],
+        }
+        for c in candidates
+    ]

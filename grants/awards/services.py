@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from organizations.models import Organisation
+from organizations.selectors import organisation_user_emails
 from organizations.validators import org_number_compact
 from workflows.services import (
     TransitionRefused,
@@ -429,7 +430,28 @@ def award_documents_make(*, candidate: Candidate, by) -> dict:
             context=context,
             by=by,
         )
+        _award_letter_notify(candidate=candidate, letter=letter, context=context)
     return {"award_letter": letter, "award_diploma": diploma}
+
+
+def _award_letter_notify(*, candidate: Candidate, letter, context: dict) -> None:
+    """Tell the recipient organisation once per letter version where its letter and diploma are."""
+    from django.urls import reverse
+
+    organisation = candidate.organisation
+    if organisation is None:
+        return
+    program = context["program"]
+    addresses = [organisation.email] if organisation.email else organisation_user_emails(organisation)
+    for address in addresses:
+        outbox_enqueue(
+            key=f"award-letter:{candidate.pk}:v{letter.version}:{address}",
+            to=address,
+            subject=_("%(award)s %(year)s goes to %(organisation)s")
+            % {"award": program.name, "year": context["year"], "organisation": candidate.name},
+            template="grants/awards/email/award_letter.txt",
+            context={**context, "link": django_settings.SITE_URL + reverse("grants:my_letters")},
+        )
 
 
 # ---- announcement ----

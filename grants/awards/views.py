@@ -352,7 +352,9 @@ def candidate_propose(request, pk):
 
 @login_required
 def candidate_document(request, pk, kind):
-    candidate = _candidate(request, pk)
+    candidate = get_permitted_or_404(
+        selectors.candidate_detail_queryset(), "grants.view_award_documents", request.user, pk=pk
+    )
     if kind not in DOCUMENT_KINDS:
         raise Http404
     document = (

@@ -114,7 +114,7 @@ URLS = [
         kwargs=_candidate("shortlisted"),
         data=lambda w: {"proposal": "awarded", "motivation": "Förtjänt."},
     ),
-    Page("awards:candidate_document", STAFF_HERE, kwargs=_document, html=False),
+    Page("awards:candidate_document", STAFF_HERE | {"applicant"}, kwargs=_document, html=False),
     Page("awards:settings", ADMIN_ONLY, kwargs=lambda w: {"pk": award_round(w).program_id}),
     # the API
     Page("api:nomination-list", SIGNED_IN, html=False, setup=lambda w: candidate_in(w, "received")),

@@ -238,3 +238,29 @@ def test_a_round_goes_through_the_meeting_to_letters_payments_and_final_decision
     page = client.get(reverse("grants:application_detail", kwargs={"pk": trygg.pk})).content.decode()
     assert "Ja, sedan 2027-04-03." in page and "Beslutet har vunnit laga kraft" in page
     assert "Utbetalning 1 av 2 gjord: 15\u00a0000\u00a0kr" in page
+
+
+def test_a_decision_annulled_on_appeal_cancels_what_is_not_paid_and_keeps_what_is(world):
+    from django_fsm_log.models import StateLog
+
+    from grants.models import Payment
+
+    from .decisions import decided_meeting
+
+    decided = decided_meeting(world)
+    application, secretary = decided["application"], world.users["secretary"]
+    first, second = Payment.objects.filter(application=application).order_by("instalment")
+    services.payment_mark_paid(payment=first, by=world.users["caseworker"])
+    assert Payment.objects.get(pk=second.pk).state in ("planned", "exported")
+
+    item = decided["meeting"].items.get(object_id=application.pk)
+    appeal = meetings.appeal_register(
+        item=item, appellant="Kim Kommuninvånare", lodged_on=dt.date.today(), by=secretary
+    )
+    meetings.appeal_resolve(appeal=appeal, outcome="annulled", resolved_on=dt.date.today(), by=secretary)
+
+    assert Payment.objects.get(pk=first.pk).state == "paid"
+    second = Payment.objects.get(pk=second.pk)
+    assert second.state == "cancelled"
+    (log,) = StateLog.objects.for_(second).filter(transition="cancel")
+    assert log.by.is_system and "upphävdes" in log.description

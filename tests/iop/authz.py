@@ -131,6 +131,25 @@ URLS = [
         data=lambda w: {"join-organisation": w.organisation.pk},
     ),
     Page("iop:compact_manage", COMPACT_MANAGERS, kwargs=_slug, setup=_commitment),
+    Page(
+        "iop:compact_edit",
+        COMPACT_MANAGERS,
+        kwargs=lambda w: {"slug": w.municipality.slug},
+        label="iop:compact_edit (no compact yet)",
+    ),
+    Page(
+        "iop:compact_edit",
+        COMPACT_MANAGERS,
+        kwargs=lambda w: {"slug": w.municipality.slug},
+        setup=lambda w: w.objects.setdefault("compact", compact(w)),
+        label="iop:compact_edit (draft)",
+    ),
+    Action(
+        "iop:compact_edit",
+        COMPACT_MANAGERS,
+        kwargs=lambda w: {"slug": w.municipality.slug},
+        data=lambda w: {"title": ""},
+    ),
     Action("iop:commitment_status", COMPACT_MANAGERS, kwargs=_commitment, data=lambda w: {"status": "done"}),
     Page(
         "workflows:history",

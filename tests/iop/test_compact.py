@@ -3,13 +3,13 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 from django_fsm_log.models import StateLog
 
 from iop import services
-from iop.models import Compact
+from iop.models import Compact, Principle
 from workflows.services import TransitionRefused, system_user
 
 from .. import factories as f
@@ -119,3 +119,72 @@ def test_the_signatory_joins_through_the_page(world):
     client.force_login(world.users["other_applicant"])
     response = client.post(url, {"join-organisation": world.organisation.pk})
     assert response.status_code == 403
+
+
+def _compact_form(**changes):
+    data = {
+        "title": "Överenskommelsen i Exempelö",
+        "text": "Kommunen och föreningarna samverkar för ett rikt föreningsliv.",
+        "term_years": "4",
+        "renewal_rule": "decision",
+        **{f"principle_{key}": f"Vi formulerar {label} så här." for key, label in Principle.Key.choices},
+    }
+    data.update(changes)
+    return data
+
+
+def test_staff_write_a_draft_compact_edit_it_and_after_adoption_it_is_read_only(world):
+    staff = Client()
+    staff.force_login(world.users["program_admin"])
+    url = reverse("iop:compact_edit", kwargs={"slug": world.municipality.slug})
+    # No compact yet: the manage page leads to the empty form.
+    assert staff.get(reverse("iop:compact_manage", kwargs={"slug": world.municipality.slug})).url == url
+
+    response = staff.post(url, _compact_form(principle_dialogue="", title=""))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Något behöver rättas" in page and "Principen: dialog" in page
+    assert not Compact.objects.exists()  # nothing saved on bad input
+
+    staff.post(url, _compact_form())
+    c = Compact.objects.get(municipality=world.municipality)
+    assert (c.state, c.renewal_rule, c.term_years) == ("draft", "decision", 4)
+    assert c.principles.get(key="dialogue").wording == "Vi formulerar dialog så här."
+    # A draft is not public yet.
+    assert Client().get(reverse("iop:compact", kwargs={"slug": world.municipality.slug})).status_code == 404
+
+    staff.post(
+        url, _compact_form(principle_quality="Kvalitet betyder uppföljning tillsammans.", term_years="3")
+    )
+    c.refresh_from_db()
+    assert c.term_years == 3
+    assert c.principles.get(key="quality").wording == "Kvalitet betyder uppföljning tillsammans."
+
+    services.compact_adopt(
+        compact=c, by=world.users["secretary"], adopted_on=date(2026, 2, 20), reference="KF 2026-02-20 § 12"
+    )
+    response = staff.post(url, _compact_form(title="Ändrad i efterhand"), follow=True)
+    assert "ändras bara genom ett nytt beslut" in response.content.decode()
+    c.refresh_from_db()
+    assert c.title == "Överenskommelsen i Exempelö"
+    with pytest.raises(ValidationError):
+        services.compact_update(
+            compact=c,
+            title="x",
+            text="y",
+            principles={},
+            term_years=4,
+            renewal_rule="automatic",
+            by=world.users["program_admin"],
+        )
+
+
+def test_a_municipality_has_one_compact_and_only_its_own_staff_write_it(world):
+    compact(world)
+    with pytest.raises(ValidationError):
+        compact(world)
+    other = f.MunicipalityFactory()
+    with pytest.raises(PermissionDenied):
+        services.compact_create(
+            municipality=other, title="x", text="y", principles={}, by=world.users["program_admin"]
+        )

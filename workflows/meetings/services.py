@@ -464,6 +464,9 @@ def appeal_resolve(*, appeal: Appeal, outcome: str, resolved_on: dt.date, note: 
             decision.annulled = True
             decision.final_at = None
             decision.save(update_fields=["annulled", "final_at"])
+            from .signals import decision_annulled
+
+            decision_annulled.send(sender=Decision, decision=decision, by=by)
         elif (
             item.meeting.state == Meeting.State.FINAL
             and not decision.annulled

@@ -2,8 +2,13 @@
 
 ``minutes_approved`` (sender ``Meeting``, ``meeting=``, ``by=``): both adjusters have approved
 the minutes, so the meeting's decisions may now be executed (e.g. paid out).
+
+``decision_annulled`` (sender ``Decision``, ``decision=``, ``by=``): a court annulled the decision on
+appeal.  Sent *inside* the transaction that records it, so what a case app undoes (planned payments)
+is logged with it or not at all.
 """
 
 from django.dispatch import Signal
 
 minutes_approved = Signal()
+decision_annulled = Signal()

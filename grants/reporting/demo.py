@@ -1,0 +1,168 @@
+"""Demo data of follow-up reports: a program of small activity grants whose reports are in
+every state, one overdue (it blocks its organisation) and a reclaim that has been invoiced.
+
+Idempotent; every state change goes through the services.  Called from ``grants.demo.seed``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from organizations.models import Delegation
+from workflows.meetings import services as meetings
+
+from ..models import Application, FormField, Program
+from . import services
+from .models import CommitmentTemplate, FollowUpReport, Reclaim, ReportField, ReportingRequirement
+
+PROGRAM = "Aktivitetsstöd för mötesplatser"
+#: (organisation index, the report's state)
+PLAN = [
+    (0, "upcoming"),
+    (1, "due"),
+    (2, "submitted"),
+    (4, "completion_requested"),
+    (5, "approved"),
+    (8, "not_approved"),
+    (10, "overdue"),
+]
+
+
+def seed(context: dict) -> None:
+    from ..demo import _applicant, _program, _round, _walk
+
+    committee = context["committees"]["SN"]
+    caseworker = context["users"]["caseworker"]
+    organisations = context["organisations"]
+    now = timezone.now()
+    today = timezone.localdate()
+    program = _program(
+        committee,
+        name=PROGRAM,
+        kind=Program.Kind.PROJECT,
+        description="Bidrag till öppna mötesplatser: träffar, studiecirklar och besöksverksamhet.",
+        budget=Decimal("200000"),
+    )
+    if FollowUpReport.objects.filter(program=program).exists():
+        return
+    requirement, _created = ReportingRequirement.objects.get_or_create(
+        program=program,
+        defaults={
+            "instructions": "Berätta vad ni har gjort, hur många som deltog och hur pengarna användes.",
+            "reminder_days": "30,7",
+        },
+    )
+    fields = {
+        "activities": ReportField.objects.create(
+            program=program,
+            kind=FormField.Kind.LONG_TEXT,
+            label="Vilka aktiviteter har ni genomfört?",
+            required=True,
+            order=1,
+        ),
+        "participants": ReportField.objects.create(
+            program=program, kind=FormField.Kind.NUMBER, label="Antal deltagare", required=True, order=2
+        ),
+        "money": ReportField.objects.create(
+            program=program,
+            kind=FormField.Kind.AMOUNT,
+            label="Hur mycket av bidraget har använts (kr)?",
+            required=True,
+            order=3,
+        ),
+        "results": ReportField.objects.create(
+            program=program,
+            kind=FormField.Kind.LONG_TEXT,
+            label="Vad uppnådde ni jämfört med vad ni lovade?",
+            order=4,
+        ),
+        "statement": ReportField.objects.create(
+            program=program, kind=FormField.Kind.FILE, label="Ekonomisk redovisning", order=5
+        ),
+    }
+    CommitmentTemplate.objects.create(
+        program=program, label="Hålla öppna träffar", unit="träffar", planned=10, order=1
+    )
+    round = _round(
+        program,
+        f"Aktivitetsstöd {today.year}",
+        opens=now - timedelta(days=30),
+        closes=now + timedelta(days=30),
+    )
+    due = {
+        "upcoming": None,
+        "overdue": today - timedelta(days=20),
+    }
+    for index, state in PLAN:
+        organisation = organisations[index]
+        user = _applicant(organisation, f"rapport{index + 1}@forening.example", f"Kassör {organisation.name}")
+        _walk(round, organisation, user, "proposed", caseworker, amount=20000)
+        application = Application.objects.get(round=round, organisation=organisation)
+        meetings.delegated_decision_record(
+            case=application,
+            decision=meetings.DecisionData(
+                outcome="granted",
+                amount=application.proposed_amount,
+                conditions="Föreningen ska hålla minst tio öppna träffar under året.",
+                period_start=today.replace(month=1, day=1),
+                period_end=today.replace(month=12, day=31),
+                report_due=due.get(state, today + timedelta(days=20)),
+                reasons="Verksamheten uppfyller programmets syfte.",
+            ),
+            by=caseworker,
+        )
+        application.refresh_from_db()
+        report = services.report_create(application=application, by=caseworker)
+        if state in ("submitted", "completion_requested", "approved", "not_approved"):
+            commitment = report.commitments.get()
+            services.report_save(
+                report=report,
+                by=user,
+                answers={
+                    f"field:{fields['activities'].pk}": "Öppna träffar varje tisdag och en studiecirkel.",
+                    f"field:{fields['participants'].pk}": "85",
+                    f"field:{fields['money'].pk}": str(application.granted_amount),
+                    f"field:{fields['results'].pk}": "Vi höll fler träffar än planerat.",
+                },
+                achieved={commitment.pk: (12 if state != "not_approved" else 3, "")},
+            )
+            services.report_submit(report=report, by=user)
+        if state == "completion_requested":
+            services.report_request_completion(
+                report=report, by=caseworker, message="Bifoga den ekonomiska redovisningen."
+            )
+        elif state == "approved":
+            services.report_approve(report=report, by=caseworker, reason="Tydlig redovisning.")
+        elif state == "not_approved":
+            services.report_reject(
+                report=report,
+                by=caseworker,
+                reason="Bara tre av tio träffar hölls; bidraget användes till annat.",
+            )
+            reclaim = services.reclaim_propose(
+                application=application,
+                report=report,
+                by=caseworker,
+                amount=Decimal("8000"),
+                grounds=Reclaim.Grounds.OTHER_PURPOSE,
+                motivation="Bara tre av de tio utlovade träffarna hölls.",
+            )
+            Delegation.objects.get_or_create(
+                user=caseworker,
+                committee=committee,
+                matter=Delegation.Matter.RECLAIM,
+                defaults={"max_amount": Decimal("30000")},
+            )
+            meetings.delegated_decision_record(
+                case=reclaim,
+                decision=meetings.DecisionData(
+                    outcome="granted", amount=Decimal("8000"), reasons=reclaim.motivation
+                ),
+                by=caseworker,
+            )
+            services.reclaim_invoice(reclaim=reclaim, by=caseworker)
+    services.reports_advance()
+    services.reports_create_due()
