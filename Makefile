@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.bidra-installed
-APPS := organizations workflows grants iop portal
+APPS := organizations workflows grants iop portal insight
 PYTEST_ARGS ?=
 
 .PHONY: setup run test test-postgres lint format messages translations migrate demo worker beat bench clean

@@ -271,6 +271,31 @@ def page_scenarios(s: dict) -> list[tuple[str, str, str]]:
         ("Public start page, guide answered", "applicant", reverse("portal:start", args=[slug]) + "?kind=nonprofit&size=small&amount=20000"),
         ("Public directory of organisations", "applicant", reverse("portal:directory", args=[slug])),
         ("Board of needs and initiatives", "applicant", reverse("portal:board", args=[slug])),
+        *insight_scenarios(s),
+    ]  # fmt: skip
+
+
+def insight_scenarios(s: dict) -> list[tuple[str, str, str]]:
+    """The public register, its open-data page and the staff dashboard of the largest municipality."""
+    from django.urls import reverse
+
+    from insight.selectors import register_rows
+    from organizations.models import Municipality
+
+    municipality = Municipality.objects.get(pk=s["municipality_id"])
+    slug = municipality.slug
+    register = reverse("insight:register", kwargs={"slug": slug})
+    register_last = max(1, math.ceil(register_rows(municipality=municipality).count() / 25))
+    organisation = s["decided"].organisation_id
+    year = s["largest_round"].year
+    return [
+        ("Public register", "applicant", register),
+        ("Public register, last page", "applicant", f"{register}?page={register_last}"),
+        ("Public register, search organisation name", "applicant", f"{register}?q={s['org_word']}"),
+        ("Public register, one program and year", "applicant", f"{register}?program={s['largest_round'].program_id}&year={year}"),
+        ("Public register of an organisation", "applicant", reverse("insight:organisation", kwargs={"slug": slug, "pk": organisation})),
+        ("Open data files", "applicant", reverse("insight:open_data", kwargs={"slug": slug})),
+        ("Staff dashboard", "caseworker", f"{reverse('insight:dashboard')}?ar={year}"),
     ]  # fmt: skip
 
 

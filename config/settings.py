@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "workflows",
     "grants",
     "iop",
+    "insight",
     "accounts",
     "portal",
 ]

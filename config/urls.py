@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("grants.awards.urls")),
     path("", include("grants.reporting.urls")),
     path("", include("portal.urls")),
+    path("", include("insight.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,137 @@
+"""Demo data for the register and the dashboards: last year's operating grants, decided and posted.
+
+This year's cases (grants/demo.py, iop/demo.py) give only a few public decisions; a full year
+before it makes the public register, the open-data files and the trend worth looking at.
+Everything goes through the services, like a real year: applications submitted, assessed and
+proposed, decided at a meeting whose minutes were approved and posted, payments made.
+Idempotent: nothing is added when last year's round already has applications.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from grants import services
+from grants.demo import _applicant, _at, _round, _walk
+from grants.models import Application, Payment, Program, ProgramBudget, Round
+
+#: (organisation index, amount applied for, target group)
+LAST_YEAR = [
+    (0, 45000, "Äldre"),
+    (1, 30000, "Barn och unga"),
+    (2, 25000, "Alla"),
+    (4, 20000, "Personer med funktionsnedsättning"),
+    (5, 35000, "Barn och unga"),
+    (9, 28000, "Äldre"),
+    (12, 22000, "Alla"),
+    (16, 40000, "Barn och unga"),
+]
+
+
+def seed(context: dict) -> None:
+    from workflows.demo import _second_member
+    from workflows.meetings import services as meetings
+    from workflows.models import Decision
+
+    committee = context["committees"]["SN"]
+    users = context["users"]
+    secretary, caseworker, lars = users["secretary"], users["caseworker"], users["member"]
+    organisations = context["organisations"]
+    operating = (
+        Program.objects.filter(committee=committee, kind=Program.Kind.OPERATING).order_by("pk").first()
+    )
+    if operating is None:
+        return
+    today = timezone.localdate()
+    year = today.year - 1
+    name = f"Verksamhetsstöd {year}"
+    if Application.objects.filter(round__program=operating, round__name=name).exists():
+        return
+    ProgramBudget.objects.get_or_create(program=operating, year=year, defaults={"amount": Decimal("300000")})
+    now = timezone.now()
+    round = _round(operating, name, opens=now - timedelta(days=1), closes=now + timedelta(days=1))
+    Round.objects.filter(pk=round.pk).update(year=year)
+    round.refresh_from_db()
+    applications = []
+    for index, amount, target in LAST_YEAR:
+        organisation = organisations[index]
+        user = _applicant(organisation, f"ansokan{index + 1}@forening.example", f"Kassör {organisation.name}")
+        _walk(round, organisation, user, "draft", caseworker, amount=amount)
+        application = Application.objects.get(round=round, organisation=organisation)
+        keys = {f["label"]: f["key"] for f in application.snapshot["fields"]}
+        services.application_save(
+            application=application,
+            by=user,
+            answers={**application.answers, keys["Huvudsaklig målgrupp"]: target},
+        )
+        _continue(application, user, caseworker, amount)
+        applications.append(Application.objects.get(pk=application.pk))
+    # The round ran in the spring of last year (its dates are configuration, not a state change).
+    Round.objects.filter(pk=round.pk).update(
+        opens_at=_at(date(year, 2, 1), 8), closes_at=_at(date(year, 3, 31), 23)
+    )
+    day = date(year, 5, 20)
+    meeting = meetings.meeting_create(
+        committee=committee, starts_at=_at(day), place="Kommunhuset, sammanträdesrum Ön", by=secretary
+    )
+    items = meetings.agenda_add(meeting=meeting, cases=applications, by=secretary)
+    meetings.meeting_transition(
+        meeting=meeting, name="publish_agenda", by=secretary, reason="Kallelse skickad"
+    )
+    asa = _second_member(context["municipality"])
+    meetings.attendance_set(
+        meeting=meeting,
+        rows=[
+            meetings.AttendanceRow(user=lars, party="S", adjuster=True),
+            meetings.AttendanceRow(user=asa, party="M", adjuster=True),
+        ],
+        by=secretary,
+    )
+    meetings.meeting_transition(meeting=meeting, name="hold", by=secretary)
+    meetings.decisions_record(meeting=meeting, group_no=items[0].group_no, by=secretary)
+    # The demo records last year's decisions today; date them to the meeting where they were made.
+    Decision.objects.filter(item__meeting=meeting).update(decided_at=meeting.starts_at)
+    for offset, application in enumerate(applications):
+        Application.objects.filter(pk=application.pk).update(
+            submitted_at=_at(date(year, 3, 1) + timedelta(days=3 * offset), 10)
+        )
+    meetings.minutes_approve(meeting=meeting, by=lars)
+    meetings.minutes_approve(meeting=meeting, by=asa)
+    meetings.meeting_post(meeting=meeting, posted_on=day + timedelta(days=2), by=secretary)
+    meetings.meetings_finalise_due()
+    services.payments_create_due()
+    if Payment.objects.filter(state=Payment.State.PLANNED, due_on__lte=today).exists():
+        batch = services.payments_export(by=caseworker, due_until=today)
+        services.payment_batch_mark_paid(batch=batch, by=caseworker, paid_on=today)
+
+
+def _continue(application: Application, user, caseworker, amount: int) -> None:
+    """Submit, assess and propose a filled-in draft (as grants.demo walks its cases)."""
+    application = services.application_submit(application=application, by=user)
+    for rule in application.eligibility:
+        if not rule["ok"]:
+            services.eligibility_override(
+                application=application,
+                by=caseworker,
+                rule=rule["kind"],
+                reason="Undantag enligt nämndens beslut.",
+            )
+    services.application_accept(application=application, by=caseworker)
+    criteria = application.snapshot["criteria"]
+    services.assessment_save(
+        application=application,
+        by=caseworker,
+        scores={str(c["id"]): {"score": 4 if i == 0 else 3} for i, c in enumerate(criteria)},
+        comment="Etablerad verksamhet med bred förankring.",
+        complete=True,
+    )
+    services.application_finish_assessment(application=application, by=caseworker)
+    services.application_propose(
+        application=application,
+        by=caseworker,
+        amount=Decimal(amount) - Decimal("5000"),
+        motivation="Verksamheten uppfyller programmets syfte; föreslaget belopp efter prioritering.",
+    )
