@@ -19,8 +19,8 @@ from workflows.services import TransitionRefused, transitions_for
 from workflows.shortcuts import get_permitted_or_404, paginate
 
 from . import forms, selectors, services
-from .insight import received_section
 from .models import BoardPost, GuidingContact, Listing
+from .received import received_section
 
 PAGE_SIZE = 20
 

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from organizations.models import OrganisationRole
-from portal.insight import received_section
 from portal.models import Listing
+from portal.received import received_section
 
 from ..factories import OrganisationFactory, PersonFactory, UserFactory, active_role
 from .factories import listed
@@ -126,10 +126,22 @@ def test_the_directory_costs_the_same_queries_with_many_organisations(client, wo
     assert _count(client, url) == few
 
 
-def test_without_the_register_app_the_received_section_is_left_out(client, world, settings):
+def test_the_directory_page_shows_what_the_organisation_received_from_the_public_register(client, world):
+    from insight.selectors import received_by_organisation
+
+    from ..insight.factories import CONTACT_EMAIL, CONTACT_NAME, scenario
+
     listed(world)
-    assert received_section(organisation=world.organisation, municipality=world.municipality) is None
+    scenario(world)
+    rows = received_by_organisation(world.organisation, municipality=world.municipality)
+    assert rows, "the scenario grants the world's organisation something posted"
+    section = received_section(organisation=world.organisation, municipality=world.municipality)
+    assert section["rows"] == rows[:10]
+
     html = client.get(
         reverse("portal:organisation", kwargs={"slug": "exemplo", "pk": world.organisation.pk})
     ).content.decode()
-    assert 'id="received"' not in html
+    assert 'id="received"' in html
+    assert html.count("<tr><td>") == len(section["rows"])  # one row per posted decision, no others
+    assert reverse("insight:organisation", kwargs={"slug": "exemplo", "pk": world.organisation.pk}) in html
+    assert CONTACT_NAME not in html and CONTACT_EMAIL not in html
