@@ -1,5 +1,6 @@
 """Property-based: for every case type, random transitions attempted by random people through the
-engine (``perform_transition``) keep the invariants of DESIGN.md:
+engine (``perform_transition``) keep the invariants of DESIGN.md (applications, award candidates,
+partnerships, meetings, follow-up reports, reclaims and board posts):
 
 - a transition happens only from a state the graph allows it from, only for someone holding its
   permission, and lands in the state the graph names;
@@ -53,11 +54,32 @@ def _meeting(world):
     )
 
 
+def _report(world):
+    from ..reporting.factories import report_in
+
+    return report_in(world, "due")
+
+
+def _reclaim(world):
+    from ..reporting.factories import reclaim_in
+
+    return reclaim_in(world, "proposed")
+
+
+def _board_post(world):
+    from ..portal.factories import org_post
+
+    return org_post(world, state="pending")
+
+
 CASES = {
     "application": _application,
     "candidate": _candidate,
     "partnership": _partnership,
     "meeting": _meeting,
+    "report": _report,
+    "reclaim": _reclaim,
+    "board post": _board_post,
 }
 
 
