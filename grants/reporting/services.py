@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -469,10 +469,25 @@ def reminders_send_due(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     if not is_working_day(today):
         return 0
-    horizon = max([365, *(max(r.reminder_offsets, default=0) for r in ReportingRequirement.objects.all())])
+    # Only what can have a reminder due today: reports due within the largest reminder offset
+    # (a program without a saved requirement uses the default offsets), and past-due reports whose
+    # overdue reminder has not gone out (NOT EXISTS on the reminder's unique (report, kind) index).
+    # The reports that got theirs long ago are not read again, however many years they pile up.
+    default_offsets = ReportingRequirement().reminder_offsets
+    horizon = max(
+        [
+            0,
+            *default_offsets,
+            *(max(r.reminder_offsets, default=0) for r in ReportingRequirement.objects.all()),
+        ]
+    )
+    overdue_sent = ReportReminder.objects.filter(report=OuterRef("pk"), kind="overdue")
     candidates = (
-        FollowUpReport.objects.filter(
-            state__in=[R.UPCOMING, R.DUE, R.OVERDUE], due_on__lte=today + dt.timedelta(days=horizon)
+        FollowUpReport.objects.filter(state__in=[R.UPCOMING, R.DUE, R.OVERDUE])
+        .filter(
+            Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=horizon))
+            | (Q(due_on__lt=today) & ~Exists(overdue_sent))
+            | (Q(state=R.OVERDUE) & ~Exists(overdue_sent))
         )
         .select_related("program__reporting", "organisation", "application__created_by")
         .prefetch_related("reminders")
