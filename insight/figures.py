@@ -11,6 +11,7 @@ import statistics as pystats
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
@@ -403,6 +404,34 @@ SECTIONS: dict[str, Callable[..., Table]] = {
     "target_group": target_group_table,
     "partnerships": partnership_table,
 }
+
+
+#: how long the dashboard's figures are reused before they are counted again (seconds)
+DASHBOARD_CACHE_SECONDS = 300
+
+
+def dashboard_cached(*, municipality: Municipality, year: int) -> tuple[list[Table], datetime]:
+    """The dashboard's tables and when they were counted: counted at most every few minutes.
+
+    Every section aggregates the whole year of the municipality (about twenty queries over the
+    year's applications, payments and reports); staff reloading the page, or several staff of
+    the same municipality, read the same figures for ``DASHBOARD_CACHE_SECONDS``.  The key holds
+    the language, since the tables' headings are translated when they are made.
+    """
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    seconds = getattr(settings, "INSIGHT_DASHBOARD_CACHE_SECONDS", DASHBOARD_CACHE_SECONDS)
+    key = f"insight:dashboard:v1:{municipality.pk}:{year}:{get_language()}"
+    cached = cache.get(key) if seconds else None
+    if cached is not None:
+        return cached
+    result = (dashboard(municipality=municipality, year=year), timezone.now())
+    if seconds:
+        cache.set(key, result, seconds)
+    return result
 
 
 def dashboard(*, municipality: Municipality, year: int) -> list[Table]:

@@ -161,7 +161,7 @@ def _staff_context(request):
 @login_required
 def dashboard(request):
     municipality, municipalities, year, form = _staff_context(request)
-    tables = figures.dashboard(municipality=municipality, year=year)
+    tables, counted_at = figures.dashboard_cached(municipality=municipality, year=year)
     committees = list(municipality.committees.order_by("name"))
     return render(
         request,
@@ -171,6 +171,7 @@ def dashboard(request):
             "year": year,
             "form": form,
             "tables": tables,
+            "counted_at": counted_at,
             "committees": committees,
             "export_query": urlencode({"ar": year, "kommun": municipality.slug}),
         },

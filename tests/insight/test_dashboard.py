@@ -124,3 +124,24 @@ def test_the_yearly_summary_of_a_committee_is_a_pdfa(world):
     assert "230 000 kr" in text  # 215 000 in grants and 15 000 in awards
     assert "till 3 organisationer" in text
     assert "1 idéburna offentliga partnerskap" in text
+
+
+def test_the_dashboard_reuses_its_figures_for_a_few_minutes_and_says_when_they_were_counted(world):
+    from django.core.cache import cache
+
+    from grants.models import Application
+
+    s = scenario(world)
+    url = f"{reverse('insight:dashboard')}?ar={s['year']}"
+    client = _client(world)
+    first = client.get(url).content.decode()
+    assert "Siffrorna räknades" in first
+    assert "215\u00a0000\u00a0kr" in first
+    # a grant decided a moment later: the page a minute later still shows the figures it counted
+    Application.objects.filter(state__in=Application.GRANTED_STATES).update(granted_amount=1000)
+    again = client.get(url).content.decode()
+    assert "215\u00a0000\u00a0kr" in again
+    # once they expire, they are counted again
+    cache.clear()
+    fresh = client.get(url).content.decode()
+    assert "215\u00a0000\u00a0kr" not in fresh
