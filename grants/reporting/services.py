@@ -151,10 +151,13 @@ def report_create(*, application: Application, by) -> FollowUpReport | None:
 
 def reports_create_due() -> int:
     """Periodic (and when minutes are approved): a report for every granted application whose
-    decision may now be executed and that has none yet."""
+    decision may now be executed and that has none yet (decided within the catch-up window of
+    ``grants.services.catch_up_since``)."""
     from django.db.models import Q
 
     from workflows.meetings_models import Meeting
+
+    from ..services import catch_up_since
 
     approved = (Meeting.State.MINUTES_APPROVED, Meeting.State.POSTED, Meeting.State.FINAL)
     candidates = (
@@ -162,6 +165,7 @@ def reports_create_due() -> int:
             state__in=Application.GRANTED_STATES,
             decision__isnull=False,
             decision__annulled=False,
+            decision__decided_at__gte=catch_up_since(),
             followup_report__isnull=True,
         )
         .filter(Q(decision__delegation__isnull=False) | Q(decision__item__meeting__state__in=approved))

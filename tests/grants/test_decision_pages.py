@@ -193,6 +193,13 @@ def test_a_grant_to_an_organisation_without_a_registered_account_is_not_planned_
             meetings.minutes_approve(meeting=meeting, by=attendance.user)
     assert not Payment.objects.exists()
     assert services.payments_create_due() == {"planned": 0, "refused": 1}
+    # A decision older than the catch-up window (400 days) is no longer retried every hour.
+    from workflows.models import Decision
+
+    Decision.objects.update(decided_at=timezone.now() - dt.timedelta(days=401))
+    assert services.payments_create_due() == {"planned": 0, "refused": 0}
+    Decision.objects.update(decided_at=timezone.now() - dt.timedelta(days=399))
+    assert services.payments_create_due() == {"planned": 0, "refused": 1}
     client.force_login(world.users["applicant"])
     page = client.get(reverse("grants:application_detail", kwargs={"pk": application.pk})).content.decode()
     assert "inget registrerat bankgiro eller plusgiro" in page

@@ -63,6 +63,15 @@ def test_a_grant_from_the_committees_decision_to_an_approved_report(world, clien
     )
     assert services.reports_create_due() == 0, "not before the minutes are approved"
     _approve_minutes(meeting)
+    FollowUpReport.objects.filter(application=application).delete()  # as if approving had missed it
+    # A grant decided before the catch-up window (say, imported history) gets no report from the
+    # scan, which would be overdue the day it is made; a recent one does.
+    from workflows.models import Decision
+
+    decided_at = Decision.objects.get().decided_at
+    Decision.objects.update(decided_at=timezone.now() - dt.timedelta(days=401))
+    assert services.reports_create_due() == 0
+    Decision.objects.update(decided_at=decided_at)
     assert services.reports_create_due() == 1
     assert services.reports_create_due() == 0, "one report per grant"
     report = FollowUpReport.objects.get(application=application)
