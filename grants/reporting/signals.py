@@ -17,6 +17,11 @@ from ..models import Application
 def application_granted(sender, instance, name, target, **kwargs):
     if target not in Application.GRANTED_STATES:
         return
+    decision = instance.decision  # set by ``application_decide`` before the transition
+    if decision is None or not decision.delegated:
+        # A committee decision may be executed once the minutes are approved: its report is made
+        # then (``meeting_minutes_approved``), not looked up for each of the meeting's grants now.
+        return
     application_id = instance.pk
 
     def create():
