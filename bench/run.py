@@ -860,9 +860,12 @@ def write_report(report: dict, scale: int) -> Path:
             f"{_verdict(scans['finality_idle_p50_ms'] <= SCAN_S * 1000)} |",
         ]
         if "finality_due_ms" in scans:
+            # Not a day's scan: every posted meeting of the country made final at once, as after a
+            # long outage; its figure is the work per meeting, the 2 s target is for the scan.
+            per = scans["finality_due_ms"] / scans["finality_due"] if scans["finality_due"] else 0
             lines.append(
-                f"| Finality, every posted meeting's appeal period passed | {scans['finality_due']} | "
-                f"{scans['finality_due_ms']} | {_verdict(scans['finality_due_ms'] <= SCAN_S * 1000)} |"
+                f"| Finality catch-up (not a day's scan): every posted meeting's appeal period passed at once | "
+                f"{scans['finality_due']} | {scans['finality_due_ms']} ({per:.0f} per meeting) | – |"
             )
         periodic = scans.get("periodic") or []
         if periodic:
