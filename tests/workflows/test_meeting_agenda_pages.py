@@ -74,8 +74,8 @@ def client_for(user):
     return client
 
 
-def held_meeting(world, groups: list[tuple[str, int]], day: int = 20):
-    """A held meeting with ``n`` matters of each (program, n) on its agenda, in that order."""
+def planned_meeting(world, groups: list[tuple[str, int]], day: int = 20):
+    """A planned meeting with ``n`` matters of each (program, n) on its agenda, in that order."""
     secretary = world.users["secretary"]
     meeting = services.meeting_create(
         committee=world.committee, starts_at=aware(2026, 5, day), place="Kommunhuset", by=secretary
@@ -86,6 +86,13 @@ def held_meeting(world, groups: list[tuple[str, int]], day: int = 20):
         for _ in range(n)
     ]
     services.agenda_add(meeting=meeting, cases=matters, by=secretary)
+    return meeting
+
+
+def held_meeting(world, groups: list[tuple[str, int]], day: int = 20):
+    """The planned meeting, published, with two adjusters, and held."""
+    secretary = world.users["secretary"]
+    meeting = planned_meeting(world, groups, day)
     services.meeting_transition(meeting=meeting, name="publish_agenda", by=secretary)
     services.attendance_set(
         meeting=meeting,
@@ -160,6 +167,39 @@ def test_a_long_agenda_is_shown_a_hundred_items_a_page_under_its_group_headings(
 
     # A page past the end shows the last one.
     assert "Sida 2 av 2" in client.get(url, {"page": 9}).content.decode()
+
+
+def test_delegated_decisions_reported_follow_the_groups_in_the_pages(world, clock):
+    from decimal import Decimal
+
+    from organizations.models import Delegation
+
+    clock.set(dt.date(2026, 5, 4))
+    Delegation.objects.filter(user=world.users["caseworker"]).update(valid_from=dt.date(2020, 1, 1))
+    meeting = planned_meeting(world, [(SUPPORT, 99)])
+    for _ in range(3):
+        services.delegated_decision_record(
+            case=MatterFactory(committee=world.committee, organisation=world.organisation),
+            decision=services.DecisionData(outcome="granted", amount=Decimal(10000), reasons="Beviljas."),
+            by=world.users["caseworker"],
+        )
+    client = client_for(world.users["member"])
+    url = reverse("workflows:meeting_detail", args=[meeting.pk])
+    reported = "Anmälan av delegationsbeslut"
+
+    first = client.get(url).content.decode()
+    tables = Tables(first)
+    assert [len(t["rows"]) for t in tables.tables if t["id"] == f"group-{group_no(meeting, SUPPORT)}"] == [99]
+    assert len(tables.by_caption()[reported]) == 1
+    assert f'<h2 id="information">{reported}</h2>' in first
+    summary = {row["cells"][0]: row for row in tables.by_caption()["Ärendegrupper"]}
+    assert [c.strip() for c in summary[reported]["cells"]] == [reported, "3", "–", "1"]
+    assert summary[reported]["links"] == ["?page=1#information"]
+
+    second = client.get(url, {"page": 2}).content.decode()
+    assert len(Tables(second).by_caption()[reported]) == 2
+    assert f'<h2 id="information">{reported} (fortsättning)</h2>' in second
+    assert "Inga ärenden på föredragningslistan än." not in second
 
 
 def test_an_items_minutes_extract_is_linked_in_its_row(world, clock):

@@ -138,10 +138,13 @@ def meeting_detail(request, pk):
     recusal_url = url_of_pk("workflows:item_recusal") if is_open else None
     appeal_url = url_of_pk("workflows:appeal_register") if can_manage and meeting.posted_on else None
     documents = selectors.item_documents(items=items)
+    document_url = url_of_pk("workflows:meeting_document", key="document_pk", pk=meeting.pk)
     for item in items:
         item.recusal_url = recusal_url(item.pk) if recusal_url else ""
         item.appeal_url = appeal_url(item.pk) if appeal_url and item.decision_or_none else ""
         item.documents = documents.get(item.pk, [])
+        for document in item.documents:
+            document.url = document_url(document.pk)
     return render(
         request,
         "workflows/meetings/detail.html",
