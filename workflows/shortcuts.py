@@ -25,8 +25,18 @@ def paginate(request, queryset, per_page: int = 25):
     return paginator.get_page(request.GET.get("page"))
 
 
-def url_of_pk(name: str):
-    """A function pk -> URL of the route ``name``, reversed once for a list of hundreds of rows."""
-    pattern = reverse(name, kwargs={"pk": _PLACEHOLDER})
+def query_without_page(request) -> str:
+    """The request's query string without ``page``, for the page links to keep the rest."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def url_of_pk(name: str, key: str = "pk", **kwargs):
+    """A function pk -> URL of the route ``name``, reversed once for a list of hundreds of rows.
+
+    ``key`` names the route's argument the pk goes to; ``kwargs`` are its other arguments.
+    """
+    pattern = reverse(name, kwargs={**kwargs, key: _PLACEHOLDER})
     before, after = pattern.split(str(_PLACEHOLDER), 1)
     return lambda pk: f"{before}{int(pk)}{after}"

@@ -91,6 +91,34 @@ def _held(world):
     return {"pk": meeting.pk, "group": world.objects["item"].group_no}
 
 
+def _long_agenda(world):
+    """A held meeting with 110 cases in two groups: the second group goes on to page 2."""
+    secretary = world.users["secretary"]
+    meeting = services.meeting_create(
+        committee=world.committee,
+        starts_at=timezone.now() - dt.timedelta(days=1),
+        place="Kommunhuset",
+        by=secretary,
+    )
+    matters = [
+        MatterFactory(committee=world.committee, organisation=world.organisation, program=program)
+        for program, n in (("Verksamhetsstöd 2027", 60), ("Projektstöd 2027", 50))
+        for _ in range(n)
+    ]
+    services.agenda_add(meeting=meeting, cases=matters, by=secretary)
+    services.meeting_transition(meeting=meeting, name="publish_agenda", by=secretary)
+    services.attendance_set(
+        meeting=meeting,
+        rows=[
+            services.AttendanceRow(user=world.users["member"], adjuster=True),
+            services.AttendanceRow(user=member(world, "Cecilia Ek", "cecilia@exemplo.se"), adjuster=True),
+        ],
+        by=secretary,
+    )
+    services.meeting_transition(meeting=meeting, name="hold", by=secretary)
+    return {"pk": meeting.pk}
+
+
 def _pk(world):
     return {"pk": _meeting(world).pk}
 
@@ -122,6 +150,14 @@ URLS = [
         STAFF_HERE,
         kwargs=lambda w: {"pk": _posted(w).decision.item.meeting_id},
         label="workflows:meeting_detail (posted, appealed)",
+    ),
+    Page(
+        "workflows:meeting_detail",
+        STAFF_HERE,
+        kwargs=_long_agenda,
+        query="?page=2",
+        a11y_role="secretary",
+        label="workflows:meeting_detail (a long agenda, page 2)",
     ),
     Page("workflows:meeting_attendance", SECRETARY, kwargs=_pk),
     Action(

@@ -20,11 +20,13 @@ from ..agenda import BudgetExceeded
 from ..meetings_models import AgendaItem, Appeal, Meeting
 from ..models import StoredDocument
 from ..services import TransitionRefused, transitions_for
-from ..shortcuts import get_permitted_or_404, paginate, url_of_pk
+from ..shortcuts import get_permitted_or_404, paginate, query_without_page, url_of_pk
 from . import forms, selectors, services
 from .documents import meeting_documents_make
 
 TRANSITION_PAGES = {"post": "workflows:meeting_post"}
+#: items of the agenda on one page of the meeting: a June meeting has hundreds, some a thousand
+AGENDA_PAGE_SIZE = 100
 
 
 def _meeting(request, pk) -> Meeting:
@@ -114,38 +116,50 @@ def meeting_create(request, committee_pk):
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
     user = request.user
-    items = selectors.agenda_items(meeting=meeting)
-    groups, information = selectors.agenda_groups(items)
+    summary = selectors.agenda_summary(meeting=meeting, per_page=AGENDA_PAGE_SIZE)
+    page = paginate(request, selectors.agenda_queryset(meeting=meeting), per_page=AGENDA_PAGE_SIZE)
+    items = page.object_list = selectors.agenda_rows(page.object_list)
+    offset = (page.number - 1) * AGENDA_PAGE_SIZE
+    groups, information = selectors.agenda_page_groups(items, summary=summary, offset=offset)
     people = selectors.attendance(meeting=meeting)
     options = []
     for option in transitions_for(meeting, by=user):
-        page = TRANSITION_PAGES.get(option.name)
+        target = TRANSITION_PAGES.get(option.name)
         option.url = (
-            reverse(page, kwargs={"pk": meeting.pk})
-            if page
+            reverse(target, kwargs={"pk": meeting.pk})
+            if target
             else reverse("workflows:meeting_transition", kwargs={"pk": meeting.pk, "name": option.name})
         )
-        option.is_page = bool(page)
+        option.is_page = bool(target)
         options.append(option)
     mine = next((a for a in people if a.user_id == user.pk), None)
     can_manage = user.has_perm("workflows.manage_meeting", meeting)
     is_open = meeting.state in services.OPEN_STATES
     recusal_url = url_of_pk("workflows:item_recusal") if is_open else None
     appeal_url = url_of_pk("workflows:appeal_register") if can_manage and meeting.posted_on else None
+    documents = selectors.item_documents(items=items)
+    document_url = url_of_pk("workflows:meeting_document", key="document_pk", pk=meeting.pk)
     for item in items:
         item.recusal_url = recusal_url(item.pk) if recusal_url else ""
         item.appeal_url = appeal_url(item.pk) if appeal_url and item.decision_or_none else ""
+        item.documents = documents.get(item.pk, [])
+        for document in item.documents:
+            document.url = document_url(document.pk)
     return render(
         request,
         "workflows/meetings/detail.html",
         {
             "meeting": meeting,
+            "summary": summary,
+            "page": page,
+            "query_string": query_without_page(request),
             "groups": groups,
             "information": information,
+            "information_continued": summary.information.start < offset,
             "people": people,
             "adjusters": [a for a in people if a.adjuster],
             "options": options,
-            "documents": selectors.meeting_documents(meeting=meeting, items=items),
+            "documents": selectors.meeting_documents(meeting=meeting, items=[]),
             "can_manage": can_manage,
             "can_decide": can_manage and meeting.state == Meeting.State.HELD,
             "can_appeal": can_manage and meeting.posted_on is not None,
