@@ -767,7 +767,13 @@ def application_decide(*, application: Application, decision, by, locked: bool =
     application.decision = decision
     application.granted_amount = decision.amount if decision.outcome in Application.GRANTED_STATES else None
     application.score = application_score(application)
-    perform_transition(application, name, by=by, reason=reason[:500])
+    perform_transition(
+        application,
+        name,
+        by=by,
+        reason=reason[:500],
+        save_fields=["decision", "granted_amount", "score"],
+    )
     if decision.delegated:
         # A delegated decision may be executed at once: plan the payments and send the letter.
         if application.state in Application.GRANTED_STATES:
