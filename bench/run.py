@@ -279,13 +279,13 @@ def insight_scenarios(s: dict) -> list[tuple[str, str, str]]:
     """The public register, its open-data page and the staff dashboard of the largest municipality."""
     from django.urls import reverse
 
-    from insight.selectors import register_rows
+    from insight.selectors import register_entries
     from organizations.models import Municipality
 
     municipality = Municipality.objects.get(pk=s["municipality_id"])
     slug = municipality.slug
     register = reverse("insight:register", kwargs={"slug": slug})
-    register_last = max(1, math.ceil(register_rows(municipality=municipality).count() / 25))
+    register_last = max(1, math.ceil(register_entries(municipality=municipality).count() / 25))
     organisation = s["decided"].organisation_id
     year = s["largest_round"].year
     return [
