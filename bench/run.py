@@ -1001,6 +1001,13 @@ def main(argv=None) -> int:
         with transaction.atomic():  # generated before follow-up reports existed
             if reports := complete_reports():
                 log(f"  follow-up reports: {reports}")
+        from insight.models import RegisterEntry
+
+        if not RegisterEntry.objects.exists():  # generated before the register was a table
+            from bench.generate import complete_register
+
+            with transaction.atomic():
+                log(f"  the public register: {complete_register()}")
     only = set(filter(None, args.only.split(","))) or {"pages", "scans", "june", "submissions"}
     s = subjects()
     from organizations.models import Municipality
