@@ -491,6 +491,7 @@ class Generator:
             rows = self.w.finish()
             rows.update(complete_decisions())
             rows.update(complete_reports())
+            rows.update(complete_register())
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -1156,6 +1157,23 @@ def complete_reports() -> dict[str, int]:
         counts["reminders before the due date already sent"] = cursor.rowcount
         cursor.execute(f"ANALYZE {report}, {reminder}")
     return counts
+
+
+def complete_register() -> dict[str, int]:
+    """The public register (``insight.RegisterEntry``) of every municipality, in one set-based
+    statement from the register's own definition (what the nightly refresh would write)."""
+    from insight.services import register_rebuild
+
+    if connection.vendor == "postgresql":
+        from insight.models import RegisterEntry
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # the decisions' links and reports just written
+        entries = register_rebuild()
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(RegisterEntry._meta.db_table)}")
+        return {"register entries": entries}
+    return {"register entries": register_rebuild()}
 
 
 def generate(scale: int, seed: int = 2026, progress=None) -> Result:

@@ -279,13 +279,13 @@ def insight_scenarios(s: dict) -> list[tuple[str, str, str]]:
     """The public register, its open-data page and the staff dashboard of the largest municipality."""
     from django.urls import reverse
 
-    from insight.selectors import register_rows
+    from insight.selectors import register_entries
     from organizations.models import Municipality
 
     municipality = Municipality.objects.get(pk=s["municipality_id"])
     slug = municipality.slug
     register = reverse("insight:register", kwargs={"slug": slug})
-    register_last = max(1, math.ceil(register_rows(municipality=municipality).count() / 25))
+    register_last = max(1, math.ceil(register_entries(municipality=municipality).count() / 25))
     organisation = s["decided"].organisation_id
     year = s["largest_round"].year
     return [
@@ -1001,6 +1001,13 @@ def main(argv=None) -> int:
         with transaction.atomic():  # generated before follow-up reports existed
             if reports := complete_reports():
                 log(f"  follow-up reports: {reports}")
+        from insight.models import RegisterEntry
+
+        if not RegisterEntry.objects.exists():  # generated before the register was a table
+            from bench.generate import complete_register
+
+            with transaction.atomic():
+                log(f"  the public register: {complete_register()}")
     only = set(filter(None, args.only.split(","))) or {"pages", "scans", "june", "submissions"}
     s = subjects()
     from organizations.models import Municipality

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -192,6 +193,11 @@ CELERY_BEAT_SCHEDULE = {
     "grant-payments": {"task": "grants.tasks.payments_create_due", "schedule": 3600.0},
     "grant-reports": {"task": "grants.reporting.tasks.reports_run_due", "schedule": 3600.0},
     "board-expire": {"task": "portal.tasks.board_expire_due", "schedule": 3600.0 * 6},
+    # the public register: every municipality each night (renamed organisations, programs, committees)
+    "register-refresh": {
+        "task": "insight.tasks.register_refresh_all",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 REST_FRAMEWORK = {

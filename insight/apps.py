@@ -7,4 +7,4 @@ class InsightConfig(AppConfig):
     verbose_name = _("Openness and insight")
 
     def ready(self):
-        from . import permissions  # noqa: F401
+        from . import permissions, signals  # noqa: F401 - rules; the register's refresh on events

@@ -4,7 +4,8 @@ This year's cases (grants/demo.py, iop/demo.py) give only a few public decisions
 before it makes the public register, the open-data files and the trend worth looking at.
 Everything goes through the services, like a real year: applications submitted, assessed and
 proposed, decided at a meeting whose minutes were approved and posted, payments made.
-Idempotent: nothing is added when last year's round already has applications.
+Idempotent: nothing is added when last year's round already has applications.  The seed ends
+by refreshing the public register (``RegisterEntry``) of every municipality.
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ LAST_YEAR = [
 
 
 def seed(context: dict) -> None:
+    """Last year's round, then the public register of every municipality (the demo's cases are
+    walked inside one transaction, so the refreshes the services schedule run only after it)."""
+    from .services import register_refresh_all
+
+    _last_year(context)
+    register_refresh_all()
+
+
+def _last_year(context: dict) -> None:
     from workflows.demo import _second_member
     from workflows.meetings import services as meetings
     from workflows.models import Decision

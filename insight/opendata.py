@@ -25,7 +25,7 @@ from .selectors import (
     org_id,
     org_number_display,
     recipient_id,
-    register_rows,
+    register_entries,
     row_dict,
 )
 
@@ -51,7 +51,8 @@ def year_rows(*, municipality: Municipality, year: int) -> list[dict]:
     """Every public row of ``municipality`` for ``year`` (one query)."""
     with translation.override(DATA_LANGUAGE):
         return [
-            row_dict(r) for r in register_rows(municipality=municipality, filters=RegisterFilter(year=year))
+            row_dict(r)
+            for r in register_entries(municipality=municipality, filters=RegisterFilter(year=year))
         ]
 
 

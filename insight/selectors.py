@@ -13,14 +13,17 @@ The rule for what is public (stated on every public page):
 * an award to a private person never appears, and no person's name, e-mail or phone
   number is ever part of a row: only the organisation's name and organisation number.
 
-Every list here is one query (plus one to count), whatever the number of grants.
+These rules are ``register_source_rows``: a live query over the cases, their decisions and
+meetings.  The pages do not run it: ``insight.services.register_refresh`` copies what it yields
+into ``RegisterEntry`` when something public changes (minutes posted, a decision annulled, a
+partnership signed, renewed or ended) and every night (renamed organisations and programs), and
+every list here reads that table: one query (plus one to count), whatever the number of grants.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -37,28 +40,24 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
-from django.utils.translation import gettext_lazy as _
 
 from grants.models import Application, Candidate, NomineeKind, Program
 from iop.models import Contribution, Partnership, Party
 from organizations.models import Municipality, Organisation
 from workflows.models import Decision, Meeting
 
+from .models import Kind, RegisterEntry
+
 #: meeting states in which the minutes are posted: the decisions on them are public
 POSTED_STATES = (Meeting.State.POSTED, Meeting.State.FINAL)
 GRANTED_OUTCOMES = (Decision.Outcome.GRANTED, Decision.Outcome.PARTLY_GRANTED)
 
 
-class Kind(models.TextChoices):
-    GRANT = "grant", _("grant")
-    AWARD = "award", _("award")
-    PARTNERSHIP = "partnership", _("partnership (IOP)")
-
-
 KIND_LABELS = dict(Kind.choices)
 
-#: the columns of a register row, in order (every part of the union yields them)
+#: the columns of a source row, in order (every part of the union yields them)
 COLUMNS = [
+    "r_municipality_id",
     "r_kind",
     "r_id",
     "r_organisation_id",
@@ -69,11 +68,34 @@ COLUMNS = [
     "r_committee_id",
     "r_committee",
     "r_year",
+    "r_last_year",
     "r_amount",
     "r_decided_on",
     "r_case_number",
     "r_title",
 ]
+
+#: the fields of an entry a page reads, in the register's order of columns
+ENTRY_FIELDS = [
+    "kind",
+    "object_id",
+    "organisation_id",
+    "recipient",
+    "org_number",
+    "program_id",
+    "program_name",
+    "committee_id",
+    "committee_name",
+    "year",
+    "last_year",
+    "amount",
+    "decided_on",
+    "case_number",
+    "title",
+]
+
+#: the register's order: newest decision first (the index ``insight_register_newest``)
+ORDER = ("-decided_on", "kind", "-object_id")
 
 
 @dataclass
@@ -83,6 +105,9 @@ class RegisterFilter:
     year: int | None = None
     kind: str = ""
     query: str = ""
+
+
+# -- the definition of what is public (live, over the cases) ----------------------------------------
 
 
 def _posted_decisions(model) -> models.QuerySet:
@@ -96,27 +121,16 @@ def _posted_decisions(model) -> models.QuerySet:
     )
 
 
-def _grants(municipality: Municipality, f: RegisterFilter) -> models.QuerySet:
+def _grants(municipality: Municipality | None) -> models.QuerySet:
     qs = Application.objects.filter(
-        round__program__municipality=municipality,
         state__in=Application.GRANTED_STATES,
         decision__annulled=False,
         decision__item__meeting__state__in=POSTED_STATES,
     ).exclude(round__program__kind=Program.Kind.AWARD)
-    if f.committee_id:
-        qs = qs.filter(round__program__committee_id=f.committee_id)
-    if f.program_id:
-        qs = qs.filter(round__program_id=f.program_id)
-    if f.year:
-        qs = qs.filter(round__year=f.year)
-    if f.query:
-        qs = qs.filter(
-            Q(organisation__name__icontains=f.query)
-            | Q(title__icontains=f.query)
-            | Q(case_number__icontains=f.query)
-            | Q(round__program__name__icontains=f.query)
-        )
+    if municipality is not None:
+        qs = qs.filter(round__program__municipality=municipality)
     return qs.values(
+        r_municipality_id=F("round__program__municipality_id"),
         r_kind=Value(Kind.GRANT.value, output_field=models.CharField()),
         r_id=F("pk"),
         r_organisation_id=F("organisation_id"),
@@ -127,6 +141,7 @@ def _grants(municipality: Municipality, f: RegisterFilter) -> models.QuerySet:
         r_committee_id=F("round__program__committee_id"),
         r_committee=F("round__program__committee__name"),
         r_year=F("round__year"),
+        r_last_year=F("round__year"),
         r_amount=F("granted_amount"),
         r_decided_on=TruncDate("decision__decided_at"),
         r_case_number=F("case_number"),
@@ -134,30 +149,17 @@ def _grants(municipality: Municipality, f: RegisterFilter) -> models.QuerySet:
     )
 
 
-def _awards(municipality: Municipality, f: RegisterFilter) -> models.QuerySet:
+def _awards(municipality: Municipality | None) -> models.QuerySet:
     posted = _posted_decisions(Candidate)
     qs = (
-        Candidate.objects.filter(
-            round__program__municipality=municipality,
-            state__in=Candidate.AWARDED_STATES,
-        )
+        Candidate.objects.filter(state__in=Candidate.AWARDED_STATES)
         .exclude(kind=NomineeKind.PERSON)
         .filter(Exists(posted))
     )
-    if f.committee_id:
-        qs = qs.filter(round__program__committee_id=f.committee_id)
-    if f.program_id:
-        qs = qs.filter(round__program_id=f.program_id)
-    if f.year:
-        qs = qs.filter(round__year=f.year)
-    if f.query:
-        qs = qs.filter(
-            Q(name__icontains=f.query)
-            | Q(organisation__name__icontains=f.query)
-            | Q(case_number__icontains=f.query)
-            | Q(round__program__name__icontains=f.query)
-        )
+    if municipality is not None:
+        qs = qs.filter(round__program__municipality=municipality)
     return qs.values(
+        r_municipality_id=F("round__program__municipality_id"),
         r_kind=Value(Kind.AWARD.value, output_field=models.CharField()),
         r_id=F("pk"),
         r_organisation_id=F("organisation_id"),
@@ -168,6 +170,7 @@ def _awards(municipality: Municipality, f: RegisterFilter) -> models.QuerySet:
         r_committee_id=F("round__program__committee_id"),
         r_committee=F("round__program__committee__name"),
         r_year=F("round__year"),
+        r_last_year=F("round__year"),
         r_amount=F("awarded_amount"),
         r_decided_on=TruncDate(Subquery(posted.order_by("-decided_at").values("decided_at")[:1])),
         r_case_number=F("case_number"),
@@ -188,31 +191,20 @@ def _partnership_money():
     )
 
 
-def _partnerships(municipality: Municipality, f: RegisterFilter) -> models.QuerySet:
+def _partnerships(municipality: Municipality | None) -> models.QuerySet:
     unposted = Decision.objects.filter(
         content_type=ContentType.objects.get_for_model(Partnership), object_id=OuterRef("pk"), annulled=False
     ).exclude(item__meeting__state__in=POSTED_STATES)
     qs = Partnership.objects.filter(
-        committee__municipality=municipality,
         state__in=Partnership.RUNNING,
         decision_approved=True,
         approved_version__isnull=False,
     ).exclude(Exists(unposted))
-    if f.committee_id:
-        qs = qs.filter(committee_id=f.committee_id)
-    if f.program_id:
-        qs = qs.none()
-    if f.year:
-        qs = qs.filter(
-            approved_version__start_date__year__lte=f.year, approved_version__end_date__year__gte=f.year
-        )
-    if f.query:
-        qs = qs.filter(
-            Q(organisation__name__icontains=f.query)
-            | Q(title__icontains=f.query)
-            | Q(case_number__icontains=f.query)
-        )
+    if municipality is not None:
+        qs = qs.filter(committee__municipality=municipality)
+    start = ExtractYear("approved_version__start_date")
     return qs.values(
+        r_municipality_id=F("committee__municipality_id"),
         r_kind=Value(Kind.PARTNERSHIP.value, output_field=models.CharField()),
         r_id=F("pk"),
         r_organisation_id=F("organisation_id"),
@@ -222,7 +214,9 @@ def _partnerships(municipality: Municipality, f: RegisterFilter) -> models.Query
         r_program=Value("", output_field=models.CharField()),
         r_committee_id=F("committee_id"),
         r_committee=F("committee__name"),
-        r_year=ExtractYear("approved_version__start_date"),
+        r_year=start,
+        # a partnership is part of every year its agreement runs
+        r_last_year=Coalesce(ExtractYear("approved_version__end_date"), start),
         r_amount=Coalesce(_partnership_money(), Value(Decimal(0)), output_field=DecimalField()),
         r_decided_on=F("decided_on"),
         r_case_number=F("case_number"),
@@ -230,41 +224,50 @@ def _partnerships(municipality: Municipality, f: RegisterFilter) -> models.Query
     )
 
 
-def register_rows(*, municipality: Municipality, filters: RegisterFilter | None = None) -> models.QuerySet:
-    """The public register of ``municipality``: one union query, newest decision first."""
+def register_source_rows(*, municipality: Municipality | None = None) -> models.QuerySet:
+    """What is public now (of ``municipality``, or of every one): one union query, unordered.
+
+    The definition the register is copied from (``insight.services.register_refresh``); pages
+    never run it.  Rows are dicts with the keys in ``COLUMNS``.
+    """
+    first, *rest = (
+        part.order_by()
+        for part in (_grants(municipality), _awards(municipality), _partnerships(municipality))
+    )
+    return first.union(*rest, all=True)
+
+
+# -- the register, read from its table ------------------------------------------------------------
+
+
+def register_entries(*, municipality: Municipality, filters: RegisterFilter | None = None) -> models.QuerySet:
+    """The public register of ``municipality``, newest decision first (dicts of ``ENTRY_FIELDS``).
+
+    One indexed query of the municipality's entries (and one to count them for the paginator).
+    """
     f = filters or RegisterFilter()
-    parts = []
-    if f.kind in ("", Kind.GRANT):
-        parts.append(_grants(municipality, f))
-    if f.kind in ("", Kind.AWARD):
-        parts.append(_awards(municipality, f))
-    if f.kind in ("", Kind.PARTNERSHIP):
-        parts.append(_partnerships(municipality, f))
-    if not parts:
-        return _grants(municipality, f).none()
-    first, *rest = (part.order_by() for part in parts)
-    qs = first.union(*rest, all=True) if rest else first
-    return qs.order_by("-r_decided_on", "r_kind", "-r_id")
+    qs = RegisterEntry.objects.filter(municipality=municipality)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.committee_id:
+        qs = qs.filter(committee_id=f.committee_id)
+    if f.program_id:
+        qs = qs.filter(program_id=f.program_id)
+    if f.year:
+        qs = qs.filter(year__lte=f.year, last_year__gte=f.year)
+    if f.query:
+        # the organisation's name, the purpose, the case number or the program (one column)
+        qs = qs.filter(search__contains=f.query.lower())
+    return qs.order_by(*ORDER).values(*ENTRY_FIELDS)
 
 
 def register_years(*, municipality: Municipality) -> list[int]:
     """The years for which the register has rows (the open-data files on offer), newest first."""
-    grant_years = set(
-        _grants(municipality, RegisterFilter()).order_by().values_list("r_year", flat=True).distinct()
-    )
-    award_years = set(
-        _awards(municipality, RegisterFilter()).order_by().values_list("r_year", flat=True).distinct()
-    )
-    terms = (
-        _partnerships(municipality, RegisterFilter())
-        .order_by()
-        .values_list("approved_version__start_date", "approved_version__end_date")
-    )
-    years = grant_years | award_years
-    for start, end in terms:
-        if start and end:
-            years.update(range(start.year, end.year + 1))
-    return sorted((y for y in years if y), reverse=True)
+    years: set[int] = set()
+    spans = RegisterEntry.objects.filter(municipality=municipality, year__isnull=False)
+    for first, last in spans.order_by().values_list("year", "last_year").distinct():
+        years.update(range(first, max(first, last or first) + 1))
+    return sorted(years, reverse=True)
 
 
 def filter_choices(*, municipality: Municipality) -> dict:
@@ -277,70 +280,57 @@ def filter_choices(*, municipality: Municipality) -> dict:
     }
 
 
-def row_dict(row: dict) -> dict:
-    """A register row with plain keys, as templates and exports read it."""
+def row_dict(entry: dict) -> dict:
+    """A register entry (a dict of ``ENTRY_FIELDS``) with the keys templates and exports read."""
     return {
-        "kind": row["r_kind"],
-        "kind_label": str(KIND_LABELS.get(row["r_kind"], row["r_kind"])),
-        "id": row["r_id"],
-        "organisation_id": row["r_organisation_id"],
-        "recipient": row["r_recipient"] or "",
-        "org_number": row["r_org_number"] or "",
-        "program_id": row["r_program_id"],
-        "program": row["r_program"] or "",
-        "committee_id": row["r_committee_id"],
-        "committee": row["r_committee"] or "",
-        "year": row["r_year"],
-        "amount": row["r_amount"] if row["r_amount"] is not None else Decimal(0),
-        "decided_on": row["r_decided_on"],
-        "case_number": row["r_case_number"] or "",
-        "title": row["r_title"] or "",
+        "kind": entry["kind"],
+        "kind_label": str(KIND_LABELS.get(entry["kind"], entry["kind"])),
+        "id": entry["object_id"],
+        "organisation_id": entry["organisation_id"],
+        "recipient": entry["recipient"],
+        "org_number": entry["org_number"],
+        "program_id": entry["program_id"],
+        "program": entry["program_name"],
+        "committee_id": entry["committee_id"],
+        "committee": entry["committee_name"],
+        "year": entry["year"],
+        "last_year": entry["last_year"],
+        "amount": entry["amount"],
+        "decided_on": entry["decided_on"],
+        "case_number": entry["case_number"],
+        "title": entry["title"],
     }
 
 
 def received_by_organisation(
     organisation: Organisation, *, municipality: Municipality | None = None
 ) -> list[dict]:
-    """What ``organisation`` received, as the public register shows it (newest first).
+    """What ``organisation`` received, as the public register shows it (newest first), one query.
 
-    Keys: kind, program, year, amount, decided_on, case_number (and municipality, title).
-    One query per municipality the organisation received anything in.
+    Keys: kind, program, year, amount, decided_on, case_number (and municipality, title, committee).
     """
-    municipalities = (
-        [municipality]
-        if municipality is not None
-        else list(
-            Municipality.objects.filter(
-                Q(programs__rounds__applications__organisation=organisation)
-                | Q(programs__rounds__award_candidates__organisation=organisation)
-                | Q(committees__in=Partnership.objects.filter(organisation=organisation).values("committee"))
-            ).distinct()
-        )
+    qs = RegisterEntry.objects.filter(organisation=organisation)
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    entries = qs.order_by(F("decided_on").desc(nulls_last=True), "kind", "-object_id").values(
+        *ENTRY_FIELDS, municipality_slug=F("municipality__slug")
     )
     result = []
-    for m in municipalities:
-        parts = [
-            _grants(m, RegisterFilter()).filter(organisation=organisation),
-            _awards(m, RegisterFilter()).filter(organisation=organisation),
-            _partnerships(m, RegisterFilter()).filter(organisation=organisation),
-        ]
-        first, *rest = (part.order_by() for part in parts)
-        for row in first.union(*rest, all=True).order_by("-r_decided_on", "r_kind", "-r_id"):
-            d = row_dict(row)
-            result.append(
-                {
-                    "kind": d["kind"],
-                    "program": d["program"] or d["kind_label"],
-                    "year": d["year"],
-                    "amount": d["amount"],
-                    "decided_on": d["decided_on"],
-                    "case_number": d["case_number"],
-                    "title": d["title"],
-                    "committee": d["committee"],
-                    "municipality": m.slug,
-                }
-            )
-    result.sort(key=lambda r: r["decided_on"] or date.min, reverse=True)
+    for entry in entries:
+        d = row_dict(entry)
+        result.append(
+            {
+                "kind": d["kind"],
+                "program": d["program"] or d["kind_label"],
+                "year": d["year"],
+                "amount": d["amount"],
+                "decided_on": d["decided_on"],
+                "case_number": d["case_number"],
+                "title": d["title"],
+                "committee": d["committee"],
+                "municipality": entry["municipality_slug"],
+            }
+        )
     return result
 
 

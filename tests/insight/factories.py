@@ -18,7 +18,7 @@ a7     Scouterna     submitted                 –    –                       
 Days from submission to decision: 10, 20, 30, 26, 40, 35 (median 28).  Payments: a1 60 000 paid,
 a2 50 000 planned.  Budget 500 000.  An award of 10 000 to Kyrkan and one to a private person
 (never public), both at the posted meeting; a running partnership with Trygg Vardag
-(300 000 kr a year from the municipality).
+(300 000 kr a year from the municipality).  The register is refreshed once the year is built.
 """
 
 from __future__ import annotations
@@ -205,6 +205,10 @@ def scenario(world) -> dict:
     _decide(world, person, outcome="granted", amount=Decimal(5000), meeting=posted)
 
     partnership = in_state(world, Partnership.State.ACTIVE)
+    # built directly with the models, past the services that refresh the register after commit
+    from insight.services import register_refresh
+
+    register_refresh(municipality=world.municipality)
     world.objects["scenario"] = {
         "year": year,
         "program": program,

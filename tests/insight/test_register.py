@@ -97,9 +97,11 @@ def test_received_by_organisation_for_the_directory(world):
     assert set(grant) >= {"kind", "program", "year", "amount", "decided_on", "case_number"}
 
 
-def test_a_decision_annulled_on_appeal_disappears(world):
+def test_a_decision_annulled_on_appeal_disappears_at_the_next_refresh(world):
     s = scenario(world)
+    from insight.services import register_refresh
     from workflows.models import Decision
 
     Decision.objects.filter(pk=s["apps"]["a1"].decision_id).update(annulled=True)
+    register_refresh(municipality=world.municipality)
     assert s["apps"]["a1"].case_number not in _register(world).content.decode()
