@@ -105,7 +105,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once when two requests write.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("POSTGRES_NO_JIT", default=True):
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "POSTGRES_NO_JIT", default=True
+):
     # PostgreSQL's JIT compiles the plan of any query it estimates as large, which costs 100-150 ms
     # before the first row: a loss for the short queries of pages and periodic scans (measured
     # in bench/).  Off for Bidra's connections unless POSTGRES_NO_JIT=false.
