@@ -228,7 +228,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
-DJANGO_FSM_LOG_STORAGE_METHOD = "django_fsm_log.backends.SimpleBackend"
+DJANGO_FSM_LOG_STORAGE_METHOD = "workflows.statelog.Backend"
 VIEWFLOW = {}
 
 LOGGING = {

@@ -19,6 +19,7 @@ from django_fsm_log.helpers import FSMLogDescriptor
 
 from .checks import refusal
 from .models import CaseNumberSequence, DiariumEntry, OutboxMessage, StoredDocument
+from .statelog import batching
 
 
 class TransitionRefused(Exception):
@@ -130,7 +131,8 @@ def perform_transition(case, name: str, *, by, reason: str = "", save_fields=Non
     if not option.allowed:
         raise TransitionRefused(option.reasons)
     method, _meta = _transition_meta(case, name)
-    with transaction.atomic():
+    # Inside a batch the caller's transaction succeeds or fails as a whole: no savepoint per case.
+    with transaction.atomic(savepoint=not batching()):
         with FSMLogDescriptor(case, "by", by), FSMLogDescriptor(case, "description", reason or ""):
             result = method(**kwargs)
         try:

@@ -27,6 +27,7 @@ from ..deadlines import deadline_after
 from ..meetings_models import AgendaItem, Appeal, Attendance, Decision, Meeting, Recusal, all_items_decided
 from ..services import TransitionRefused, perform_transition, require, system_user
 from ..services import transition_check as _transition_check
+from ..statelog import state_logs_batched
 
 Outcome = Decision.Outcome
 AMOUNT_OUTCOMES = {Outcome.GRANTED, Outcome.PARTLY_GRANTED}
@@ -291,7 +292,8 @@ def decisions_record(
             recorded.append(decision)
         # One INSERT for the whole group: a June meeting decides a thousand applications at once.
         recorded = Decision.objects.bulk_create(recorded)
-        _apply(recorded, by=by)
+        with state_logs_batched():  # the thousand transitions' log rows in one INSERT
+            _apply(recorded, by=by)
         tasks.meeting_documents_make.delay_on_commit(meeting.pk, by.pk, ["minutes"])
     return recorded
 
