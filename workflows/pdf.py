@@ -5,6 +5,7 @@ through Django's static finders, and nothing is fetched over the network.
 """
 
 import functools
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -38,7 +39,27 @@ def _fonts():
     return FontConfiguration()
 
 
-def html_to_pdfa(html: str) -> bytes:
-    return HTML(string=html, base_url="/", url_fetcher=BundledFilesFetcher()).write_pdf(
-        pdf_variant=PDF_VARIANT, font_config=_fonts()
+COMPACT_UA = Path(__file__).with_name("pdf_compact_ua.css")
+
+
+@functools.cache
+def _compact_ua():
+    from weasyprint import CSS
+
+    return CSS(filename=str(COMPACT_UA))
+
+
+class _CompactHTML(HTML):
+    """A plain document styled by the compact user-agent stylesheet instead of WeasyPrint's full one."""
+
+    def _ua_stylesheets(self, forms=False):
+        return [_compact_ua()]
+
+
+def html_to_pdfa(html: str, *, compact: bool = False) -> bytes:
+    """``compact``: the document uses only the plain elements ``pdf_compact_ua.css`` styles
+    (a fifth less rendering time: for documents made by the thousand, such as decision letters)."""
+    document = (_CompactHTML if compact else HTML)(
+        string=html, base_url="/", url_fetcher=BundledFilesFetcher()
     )
+    return document.write_pdf(pdf_variant=PDF_VARIANT, font_config=_fonts())

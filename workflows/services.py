@@ -252,9 +252,12 @@ def outbox_send(*, message_id: int) -> bool:
 
 
 def document_store(
-    *, subject: models.Model, kind: str, title: str, template: str, context: dict, by
+    *, subject: models.Model, kind: str, title: str, template: str, context: dict, by, compact: bool = False
 ) -> StoredDocument:
-    """Render a document as PDF/A and keep it; the same content twice is one version."""
+    """Render a document as PDF/A and keep it; the same content twice is one version.
+
+    ``compact``: the template uses only the plain elements of ``workflows/pdf_compact_ua.css``.
+    """
     from .pdf import html_to_pdfa
 
     html = render_to_string(template, context)
@@ -267,7 +270,7 @@ def document_store(
     )
     if latest is not None and latest.source_sha256 == source_sha:
         return latest
-    pdf = html_to_pdfa(html)
+    pdf = html_to_pdfa(html, compact=compact)
     document = StoredDocument(
         content_type=content_type,
         object_id=subject.pk,
