@@ -904,6 +904,8 @@ def decision_letter_make(*, application: Application, by, missing_only: bool = F
                 "decision__decided_by",
                 "decision__item__meeting",
             )
+            # the form and its answers are not in the letter: a thousand letters need not read them
+            .defer("answers", "snapshot", "eligibility", "round__snapshot")
             .filter(pk=application.pk)
             .first()
         )
@@ -928,6 +930,7 @@ def decision_letter_make(*, application: Application, by, missing_only: bool = F
                 template="documents/grant_decision_letter.html",
                 context=context,
                 by=by,
+                compact=True,  # a meeting makes a thousand at once
             )
             letter, _created = DecisionLetter.objects.get_or_create(
                 document=document,
@@ -1031,6 +1034,21 @@ def letter_runners() -> int:
     return max(1, int(getattr(settings, "GRANTS_LETTER_RUNNERS", LETTER_RUNNERS)))
 
 
+#: how many letters a process makes before it reads again which the others have made
+LETTER_JOB_RECHECK = 25
+
+
+def _letters_made(meeting, ids: list[int]) -> set[int]:
+    """The applications of ``ids`` whose decision at ``meeting`` has its letter."""
+    from .models import DecisionLetter
+
+    return set(
+        DecisionLetter.objects.filter(application_id__in=ids, decision__item__meeting=meeting).values_list(
+            "application_id", flat=True
+        )
+    )
+
+
 def letter_job_run(*, job_id: int, pause: float = 0.0, runner: int = 0, runners: int = 1):
     """Make every letter of the job's meeting that is missing, reporting progress as it goes.
 
@@ -1054,7 +1072,14 @@ def letter_job_run(*, job_id: int, pause: float = 0.0, runner: int = 0, runners:
     ids = list(meeting_grant_items(meeting).values_list("object_id", flat=True))
     start = len(ids) * (runner % runners) // runners
     failed = 0
-    for application_id in ids[start:] + ids[:start]:
+    made: set[int] = set()
+    for n, application_id in enumerate(ids[start:] + ids[:start]):
+        if n % LETTER_JOB_RECHECK == 0:
+            # Which letters the other processes have made meanwhile, read at once: going round
+            # the list, a process would otherwise lock and look at each of them in turn.
+            made = _letters_made(meeting, ids)
+        if application_id in made:
+            continue
         if pause:
             time.sleep(pause)
         try:
