@@ -349,6 +349,28 @@ def _broker_url() -> str:
     return "memory://"
 
 
+def _round_opened_for_the_run(s: dict, now):
+    """Between the calendar's rounds (December, or April to August) no round is open: the
+    largest municipality's latest round is opened again, as a round of its own, for the run."""
+    from datetime import timedelta
+
+    from grants.models import Round
+
+    latest = (
+        Round.objects.filter(program__municipality_id=s["municipality_id"]).order_by("-closes_at").first()
+    )
+    return Round.objects.create(
+        program=latest.program,
+        name=f"{latest.name} (benchmark {now:%Y-%m-%d %H:%M})",
+        year=now.year,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+        decision_date=(now + timedelta(days=60)).date(),
+        snapshot=latest.snapshot,
+        snapshot_taken_at=now,
+    )
+
+
 def prepare_drafts(count: int, s: dict) -> list[dict]:
     """Filled-in drafts in open rounds, each with a signed-in session of its applicant."""
     from django.conf import settings
@@ -362,10 +384,10 @@ def prepare_drafts(count: int, s: dict) -> list[dict]:
 
     now = timezone.now()
     drafts = []
-    open_rounds = list(
-        Round.objects.filter(opens_at__lte=now, closes_at__gt=now).select_related("program").order_by("pk")
-    )
     with transaction.atomic():
+        open_rounds = list(
+            Round.objects.filter(opens_at__lte=now, closes_at__gt=now).select_related("program").order_by("pk")
+        ) or [_round_opened_for_the_run(s, now)]
         for round in open_rounds:
             if len(drafts) >= count:
                 break
