@@ -386,7 +386,9 @@ def prepare_drafts(count: int, s: dict) -> list[dict]:
     drafts = []
     with transaction.atomic():
         open_rounds = list(
-            Round.objects.filter(opens_at__lte=now, closes_at__gt=now).select_related("program").order_by("pk")
+            Round.objects.filter(opens_at__lte=now, closes_at__gt=now)
+            .select_related("program")
+            .order_by("pk")
         ) or [_round_opened_for_the_run(s, now)]
         for round in open_rounds:
             if len(drafts) >= count:
