@@ -701,6 +701,13 @@ def run_periodic(*, repetitions: int, log) -> list[dict]:
             results.append({"name": name, "task": path, "missing": True})
             log(f"  {name}: not there yet")
             continue
+        # What is due since the beat last ran (after an earlier run's June meeting: its payments,
+        # follow-up reports and e-mails) is done first, committed, as the beat would have done it
+        # in the hours after; the measured runs are then an ordinary hour.
+        started = time.perf_counter()
+        with transaction.atomic():
+            caught_up = task()
+        catch_up_ms = (time.perf_counter() - started) * 1000
         times, queries, value = [], 0, None
         for _ in range(repetitions + 1):
             reset_queries()  # the query log holds 9 000 entries: a full one would count nothing
@@ -719,9 +726,14 @@ def run_periodic(*, repetitions: int, log) -> list[dict]:
                 "max_ms": round(max(times), 1),
                 "queries": queries,
                 "result": str(value)[:200],
+                "catch_up_ms": round(catch_up_ms, 1),
+                "catch_up_result": str(caught_up)[:200],
             }
         )
-        log(f"  {name}: p50 {results[-1]['p50_ms']} ms, max {results[-1]['max_ms']} ms, {queries} queries")
+        log(
+            f"  {name}: p50 {results[-1]['p50_ms']} ms, max {results[-1]['max_ms']} ms, {queries} queries "
+            f"(catching up first: {catch_up_ms:.0f} ms, {str(caught_up)[:80]})"
+        )
     return results
 
 
@@ -896,18 +908,22 @@ def write_report(report: dict, scale: int) -> Path:
             lines += [
                 "",
                 "Every periodic scan of the beat schedule, run as the beat runs it over the whole data set "
-                "(in a transaction rolled back afterwards; median of the runs after a warm-up):",
+                "(in a transaction rolled back afterwards; median of the runs after a warm-up). Before "
+                "them each task runs once and commits what is due since the beat last ran (on a reused "
+                "data set, the payments, follow-up reports and e-mails of an earlier run's June meeting): "
+                "that catch-up is in the last column, the measured runs are an ordinary hour.",
                 "",
-                "| Periodic task | p50 ms | max ms | SQL queries | ≤ 2 s |",
-                "|---|---:|---:|---:|:---:|",
+                "| Periodic task | p50 ms | max ms | SQL queries | ≤ 2 s | Catch-up first: ms (result) |",
+                "|---|---:|---:|---:|:---:|---|",
             ]
             for p in periodic:
                 if p.get("missing"):
-                    lines.append(f"| {p['name']} | – | – | – | not there yet |")
+                    lines.append(f"| {p['name']} | – | – | – | not there yet | – |")
                 else:
+                    catch_up = f"{p['catch_up_ms']} ({p['catch_up_result']})" if "catch_up_ms" in p else "–"
                     lines.append(
                         f"| {p['name']} | {p['p50_ms']} | {p['max_ms']} | {p['queries']} | "
-                        f"{_verdict(p['max_ms'] <= SCAN_S * 1000)} |"
+                        f"{_verdict(p['max_ms'] <= SCAN_S * 1000)} | {catch_up} |"
                     )
     else:
         lines.append("Not measured in this run.")
