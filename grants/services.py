@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -816,6 +817,8 @@ def decision_state(decision) -> dict:
 # ---- decision letters ----
 
 LETTER_KIND = "decision_letter"
+#: the decision letter's styles, parsed once per process (its template has only the page footer)
+LETTER_CSS = Path(__file__).parent / "templates" / "documents" / "grant_decision_letter.css"
 
 
 def letter_template_save(*, program: Program, outcome: str, subject: str, body: str, by):
@@ -931,6 +934,7 @@ def decision_letter_make(*, application: Application, by, missing_only: bool = F
                 context=context,
                 by=by,
                 compact=True,  # a meeting makes a thousand at once
+                stylesheets=(LETTER_CSS,),
             )
             letter, _created = DecisionLetter.objects.get_or_create(
                 document=document,

@@ -3,6 +3,7 @@ keeps a document.  Every case type's services build on these."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -252,16 +253,28 @@ def outbox_send(*, message_id: int) -> bool:
 
 
 def document_store(
-    *, subject: models.Model, kind: str, title: str, template: str, context: dict, by, compact: bool = False
+    *,
+    subject: models.Model,
+    kind: str,
+    title: str,
+    template: str,
+    context: dict,
+    by,
+    compact: bool = False,
+    stylesheets: tuple = (),
 ) -> StoredDocument:
     """Render a document as PDF/A and keep it; the same content twice is one version.
 
-    ``compact``: the template uses only the plain elements of ``workflows/pdf_compact_ua.css``.
+    ``compact``: the template uses only the plain elements of ``workflows/pdf_compact_ua.css``;
+    ``stylesheets``: its CSS files (see ``html_to_pdfa``), part of what makes a version.
     """
     from .pdf import html_to_pdfa
 
     html = render_to_string(template, context)
-    source_sha = hashlib.sha256(html.encode()).hexdigest()
+    source = hashlib.sha256(html.encode())
+    for path in stylesheets:
+        source.update(_file_sha256(str(path)).encode())
+    source_sha = source.hexdigest()
     content_type = ContentType.objects.get_for_model(subject)
     latest = (
         StoredDocument.objects.filter(content_type=content_type, object_id=subject.pk, kind=kind)
@@ -270,7 +283,7 @@ def document_store(
     )
     if latest is not None and latest.source_sha256 == source_sha:
         return latest
-    pdf = html_to_pdfa(html, compact=compact)
+    pdf = html_to_pdfa(html, compact=compact, stylesheets=stylesheets)
     document = StoredDocument(
         content_type=content_type,
         object_id=subject.pk,
@@ -285,6 +298,12 @@ def document_store(
     document.file.save(f"{kind}-{subject.pk}-v{document.version}.pdf", ContentFile(pdf), save=False)
     document.save()
     return document
+
+
+@functools.cache
+def _file_sha256(path: str) -> str:
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()
 
 
 def require(user, perm: str, obj=None) -> None:
