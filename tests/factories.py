@@ -1,5 +1,7 @@
 """factory_boy factories for every model.  Later apps add theirs in tests/<app>/factories.py."""
 
+import datetime
+
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
@@ -73,6 +75,8 @@ class DelegationFactory(DjangoModelFactory):
     committee = factory.SubFactory(CommitteeFactory)
     matter = Delegation.Matter.GRANT
     max_amount = 30000
+    # adopted years ago: a test that sets its clock to a fixed day is not before the delegation
+    valid_from = datetime.date(2020, 1, 1)
 
 
 class OrganisationFactory(DjangoModelFactory):

@@ -151,7 +151,7 @@ def reclaim_in(world, state: str, *, key: str = "reclaim") -> Reclaim:
             user=caseworker,
             committee=world.committee,
             matter=Delegation.Matter.RECLAIM,
-            defaults={"max_amount": 50000},
+            defaults={"max_amount": 50000, "valid_from": dt.date(2020, 1, 1)},
         )
         meetings.delegated_decision_record(
             case=reclaim,
