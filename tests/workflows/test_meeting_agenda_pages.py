@@ -1,4 +1,4 @@
-"""A June meeting has hundreds of items: its page shows the agenda a hundred items at a time.
+"""A June meeting has hundreds of items: its page shows the agenda fifty items at a time.
 
 Each page costs the same few queries however long the agenda; what needs a whole group (how
 many items it has, whether any is undecided) comes from one count, so the secretary can record
@@ -112,10 +112,10 @@ def group_no(meeting, label: str) -> int:
     return meeting.items.filter(group=label).values_list("group_no", flat=True).first()
 
 
-def test_a_long_agenda_is_shown_a_hundred_items_a_page_under_its_group_headings(world, clock):
+def test_a_long_agenda_is_shown_fifty_items_a_page_under_its_group_headings(world, clock):
     clock.set(dt.date(2026, 5, 4))
     BudgetFactory(committee=world.committee, amount=100_000_000)
-    meeting = held_meeting(world, [(SUPPORT, 95), (PROJECTS, 20), (HOLIDAY, 5), (CULTURE, 5)])
+    meeting = held_meeting(world, [(SUPPORT, 45), (PROJECTS, 20), (HOLIDAY, 5), (CULTURE, 5)])
     secretary = world.users["secretary"]
     services.decisions_record(meeting=meeting, group_no=group_no(meeting, HOLIDAY), by=secretary)
     client = client_for(secretary)
@@ -123,10 +123,10 @@ def test_a_long_agenda_is_shown_a_hundred_items_a_page_under_its_group_headings(
 
     first = client.get(url).content.decode()
     tables = Tables(first).by_caption()
-    # Page 1: §1–§100, the whole support group and the first five of the project group.
-    assert [len(tables[SUPPORT]), len(tables[PROJECTS])] == [95, 5]
-    assert [row["text"].split()[0] for row in tables[PROJECTS]] == ["96", "97", "98", "99", "100"]
-    assert "Här visas ärende 1–100 av 125 i föredragningslistans ordning." in first
+    # Page 1: §1–§50, the whole support group and the first five of the project group.
+    assert [len(tables[SUPPORT]), len(tables[PROJECTS])] == [45, 5]
+    assert [row["text"].split()[0] for row in tables[PROJECTS]] == ["46", "47", "48", "49", "50"]
+    assert "Här visas ärende 1–50 av 75 i föredragningslistans ordning." in first
     assert "Gruppen fortsätter på nästa sida." in first
     assert 'aria-label="Sidor i föredragningslistan"' in first and "Sida 1 av 2" in first
     assert 'href="?page=2" rel="next"' in first
@@ -157,9 +157,9 @@ def test_a_long_agenda_is_shown_a_hundred_items_a_page_under_its_group_headings(
         5,
         5,
     ]
-    assert tables[f"{PROJECTS} (fortsättning)"][0]["text"].split()[0] == "101"
+    assert tables[f"{PROJECTS} (fortsättning)"][0]["text"].split()[0] == "51"
     assert SUPPORT not in tables
-    assert "Här visas ärende 101–125 av 125" in second and "Sida 2 av 2" in second
+    assert "Här visas ärende 51–75 av 75" in second and "Sida 2 av 2" in second
     # The decided group has no button; the others have theirs, also below their tables.
     assert f"Registrera besluten för {HOLIDAY}" not in second
     decide_culture = reverse("workflows:meeting_decide", args=[meeting.pk, group_no(meeting, CULTURE)])
@@ -176,7 +176,7 @@ def test_delegated_decisions_reported_follow_the_groups_in_the_pages(world, cloc
 
     clock.set(dt.date(2026, 5, 4))
     Delegation.objects.filter(user=world.users["caseworker"]).update(valid_from=dt.date(2020, 1, 1))
-    meeting = planned_meeting(world, [(SUPPORT, 99)])
+    meeting = planned_meeting(world, [(SUPPORT, 49)])
     for _ in range(3):
         services.delegated_decision_record(
             case=MatterFactory(committee=world.committee, organisation=world.organisation),
@@ -189,7 +189,7 @@ def test_delegated_decisions_reported_follow_the_groups_in_the_pages(world, cloc
 
     first = client.get(url).content.decode()
     tables = Tables(first)
-    assert [len(t["rows"]) for t in tables.tables if t["id"] == f"group-{group_no(meeting, SUPPORT)}"] == [99]
+    assert [len(t["rows"]) for t in tables.tables if t["id"] == f"group-{group_no(meeting, SUPPORT)}"] == [49]
     assert len(tables.by_caption()[reported]) == 1
     assert f'<h2 id="information">{reported}</h2>' in first
     summary = {row["cells"][0]: row for row in tables.by_caption()["Ärendegrupper"]}
@@ -221,12 +221,12 @@ def test_an_items_minutes_extract_is_linked_in_its_row(world, clock):
     assert page.content.decode().count(f'href="{link}"') == 1
 
 
-def test_the_meeting_page_costs_the_same_queries_for_ten_items_as_for_two_hundred_and_fifty(world, clock):
+def test_the_meeting_page_costs_the_same_queries_for_ten_items_as_for_a_hundred_and_fifty(world, clock):
     clock.set(dt.date(2026, 5, 4))
     BudgetFactory(committee=world.committee, amount=100_000_000)
     secretary = world.users["secretary"]
     small = held_meeting(world, [(SUPPORT, 5), (PROJECTS, 5)], day=20)
-    large = held_meeting(world, [(SUPPORT, 5), (PROJECTS, 245)], day=21)
+    large = held_meeting(world, [(SUPPORT, 5), (PROJECTS, 145)], day=21)
     for meeting in (small, large):
         # Each first page shows a decision (with its appeals prefetched) and a conflict of interest.
         services.decisions_record(meeting=meeting, group_no=group_no(meeting, SUPPORT), by=secretary)
@@ -237,10 +237,10 @@ def test_the_meeting_page_costs_the_same_queries_for_ten_items_as_for_two_hundre
     client.get(reverse("workflows:meeting_detail", args=[small.pk]))  # warm-up: content types, sessions
 
     counts = {}
-    for name, meeting in (("10 items", small), ("250 items", large)):
+    for name, meeting in (("10 items", small), ("150 items", large)):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("workflows:meeting_detail", args=[meeting.pk]))
         assert response.status_code == 200
         counts[name] = len(queries)
-    assert counts["10 items"] == counts["250 items"], counts
-    assert len(Tables(response.content.decode()).by_caption()[PROJECTS]) == 95
+    assert counts["10 items"] == counts["150 items"], counts
+    assert len(Tables(response.content.decode()).by_caption()[PROJECTS]) == 45

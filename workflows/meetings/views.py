@@ -26,7 +26,7 @@ from .documents import meeting_documents_make
 
 TRANSITION_PAGES = {"post": "workflows:meeting_post"}
 #: items of the agenda on one page of the meeting: a June meeting has hundreds, some a thousand
-AGENDA_PAGE_SIZE = 100
+AGENDA_PAGE_SIZE = 50
 
 
 def _meeting(request, pk) -> Meeting:
