@@ -976,16 +976,8 @@ def meeting_grant_items(meeting):
 
 
 def letters_ready_count(meeting) -> int:
-    """How many of the meeting's decided applications have a letter of their standing decision."""
-    from .models import DecisionLetter
-
-    ids = list(meeting_grant_items(meeting).values_list("object_id", flat=True))
-    return (
-        DecisionLetter.objects.filter(application_id__in=ids, decision__item__meeting=meeting)
-        .values("application_id")
-        .distinct()
-        .count()
-    )
+    """How many of the meeting's decided applications have a letter of their decision at it."""
+    return len(_letters_made(meeting, list(meeting_grant_items(meeting).values_list("object_id", flat=True))))
 
 
 LETTER_JOB_STALE_SECONDS = 120
