@@ -111,7 +111,7 @@ def round_snapshot(*, round: Round) -> dict:
     if round.snapshot:
         return round.snapshot
     with transaction.atomic():
-        locked = Round.objects.select_for_update().select_related("program").get(pk=round.pk)
+        locked = Round.objects.select_for_update(of=("self",)).select_related("program").get(pk=round.pk)
         if not locked.snapshot:
             locked.snapshot = program_snapshot(locked.program)
             locked.snapshot_taken_at = timezone.now()
@@ -385,7 +385,7 @@ def application_submit(*, application: Application, by) -> Application:
     """The applicant submits: checked, registered with a case number, receipt and PDF after commit."""
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("round__program__committee__municipality", "organisation")
             .get(pk=application.pk)
         )
@@ -528,7 +528,9 @@ def application_request_completion(
         raise ValidationError(_("The deadline must be 1–60 working days."), code="days")
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update().select_related("organisation").get(pk=application.pk)
+            Application.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=application.pk)
         )
         deadline = add_working_days(timezone.localdate(), working_days)
         application.completion_deadline = deadline
@@ -1285,7 +1287,7 @@ def payment_mark_paid(*, payment, by, paid_on: date | None = None):
         raise ValidationError(_("A payment cannot be paid on a future date."))
     with transaction.atomic():
         payment = (
-            Payment.objects.select_for_update()
+            Payment.objects.select_for_update(of=("self",))
             .select_related("application__round__program")
             .get(pk=payment.pk)
         )
@@ -1316,7 +1318,7 @@ def payment_cancel(*, payment, by, reason: str):
         raise ValidationError(_("Write why the payment is cancelled."))
     with transaction.atomic():
         payment = (
-            Payment.objects.select_for_update()
+            Payment.objects.select_for_update(of=("self",))
             .select_related("application__round__program")
             .get(pk=payment.pk)
         )

@@ -76,7 +76,7 @@ SIMPLE_TRANSITIONS = {
 
 def _locked(partnership: Partnership) -> Partnership:
     return (
-        Partnership.objects.select_for_update()
+        Partnership.objects.select_for_update(of=("self",))
         .select_related("organisation", "committee")
         .get(pk=partnership.pk)
     )
@@ -502,7 +502,7 @@ def payment_pay(*, payment: PartnershipPayment, by, paid_on: date | None = None)
     """Mark paid: only to the organisation's registered account, only once the agreement is signed."""
     with transaction.atomic():
         payment = (
-            PartnershipPayment.objects.select_for_update()
+            PartnershipPayment.objects.select_for_update(of=("self",))
             .select_related("partnership__organisation", "partnership__committee")
             .get(pk=payment.pk)
         )

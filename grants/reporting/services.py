@@ -280,7 +280,9 @@ def report_save(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        report = FollowUpReport.objects.select_for_update().select_related("program").get(pk=report.pk)
+        report = (
+            FollowUpReport.objects.select_for_update(of=("self",)).select_related("program").get(pk=report.pk)
+        )
         _refuse_unless_editable(report)
         report.answers = {**report.answers, **cleaned}
         report.save(update_fields=["answers", "updated_at"])
@@ -308,7 +310,9 @@ def report_link(report: FollowUpReport) -> str:
 def report_submit(*, report: FollowUpReport, by) -> FollowUpReport:
     """The grantee submits (or, after a completion request, resubmits) the report."""
     with transaction.atomic():
-        report = FollowUpReport.objects.select_for_update().select_related("program").get(pk=report.pk)
+        report = (
+            FollowUpReport.objects.select_for_update(of=("self",)).select_related("program").get(pk=report.pk)
+        )
         _require_grantee(report, by)
         _refuse_unless_editable(report)
         missing = report_missing_answers(report)

@@ -26,11 +26,16 @@ pytestmark = [
 ]
 
 
+@pytest.mark.parametrize("who_first", ["meeting", "delegate"])
 def test_a_meeting_and_a_delegated_decision_at_once_cannot_both_spend_the_last_of_the_free_budget(
-    monkeypatch,
+    monkeypatch, who_first
 ):
     """Decisions of one committee's meetings are serialised by the meeting engine; a delegated
-    decision is not, so only the lock on the program year's budget row keeps the budget whole."""
+    decision is not, so only the lock on the program year's budget row keeps the budget whole.
+
+    Either may reach the budget first; the other waits for it and is refused, and neither
+    deadlocks on the rows the other has locked (the meeting's lock is on the meeting alone,
+    not on the committee a delegated decision refers to)."""
     world = build_world()
     open_round(world)  # 135 000 kr budget, 84 000 kr earmarked: 51 000 kr free
     first, first_user = organisation_with_user(world, "Förening Ett", index=1)
@@ -46,26 +51,20 @@ def test_a_meeting_and_a_delegated_decision_at_once_cannot_both_spend_the_last_o
     )
 
     # Widen the window between the budget check and the commit, so the two really overlap.
-    from grants.agenda import ApplicationAgendaAdapter
-
-    original = ApplicationAgendaAdapter.apply_decision
-
-    def slow_apply(self, case, decision, by):
-        original(self, case, decision, by)
-        time.sleep(0.5)
-
-    monkeypatch.setattr(ApplicationAgendaAdapter, "apply_decision", slow_apply)
+    slow_down_applying(monkeypatch)
     barrier = threading.Barrier(2)
-    outcomes = []
+    outcomes = {}
 
-    def run(call):
+    def run(who, call, starts_later):
         close_old_connections()
         try:
             barrier.wait()
+            if starts_later:  # the other has the budget row and holds it while it applies
+                time.sleep(0.2)
             call()
-            outcomes.append("recorded")
+            outcomes[who] = "recorded"
         except BudgetExceeded as exc:
-            outcomes.append(str(exc))
+            outcomes[who] = str(exc)
         finally:
             close_old_connections()
 
@@ -79,14 +78,18 @@ def test_a_meeting_and_a_delegated_decision_at_once_cannot_both_spend_the_last_o
             by=world.users["caseworker"],
         ),
     ]
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    threads = [
+        threading.Thread(target=run, args=(who, call, who_first != who))
+        for who, call in zip(("meeting", "delegate"), calls, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
-    assert len(outcomes) == 2 and "recorded" in outcomes, outcomes
-    refusal = next(o for o in outcomes if o != "recorded")
+    who_second = "delegate" if who_first == "meeting" else "meeting"
+    assert outcomes.get(who_first) == "recorded" and who_second in outcomes, outcomes
+    refusal = outcomes[who_second]
     assert "överskrider den fria budgeten med 4\u00a0000\u00a0kr" in refusal
     assert Decision.objects.count() == 1
     assert Application.objects.filter(state__in=Application.GRANTED_STATES).count() == 1
@@ -96,7 +99,6 @@ def test_a_meeting_and_a_delegated_decision_at_once_cannot_both_spend_the_last_o
 
 def test_two_delegated_decisions_at_once_cannot_both_spend_the_last_of_the_free_budget(monkeypatch):
     """Two caseworkers deciding by delegation share no meeting: only the budget row lock stops them."""
-    from grants.agenda import ApplicationAgendaAdapter
     from workflows.meetings.services import DelegationRefused  # noqa: F401 - a refusal would be a bug here
 
     from ..factories import DelegationFactory
@@ -115,13 +117,7 @@ def test_two_delegated_decisions_at_once_cannot_both_spend_the_last_of_the_free_
             )
         )
 
-    original = ApplicationAgendaAdapter.apply_decision
-
-    def slow_apply(self, case, decision, by):
-        original(self, case, decision, by)
-        time.sleep(0.5)
-
-    monkeypatch.setattr(ApplicationAgendaAdapter, "apply_decision", slow_apply)
+    slow_down_applying(monkeypatch)
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -157,3 +153,17 @@ def test_two_delegated_decisions_at_once_cannot_both_spend_the_last_of_the_free_
     assert Decision.objects.count() == 1
     money = budget_free(ProgramBudget.objects.get())
     assert money["free"] >= 0 and money["granted"] in (25000, 29000)
+
+
+def slow_down_applying(monkeypatch):
+    """Hold the budget row half a second longer: applying the decisions is what follows the
+    budget check, for a meeting's group and for a delegated decision alike."""
+    from grants.agenda import ApplicationAgendaAdapter
+
+    original = ApplicationAgendaAdapter.apply_decisions
+
+    def slow_apply(self, decisions, by):
+        original(self, decisions, by)
+        time.sleep(0.5)
+
+    monkeypatch.setattr(ApplicationAgendaAdapter, "apply_decisions", slow_apply)

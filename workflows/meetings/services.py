@@ -158,7 +158,9 @@ def agenda_add(*, meeting: Meeting, cases: list, by: User) -> list[AgendaItem]:
     require(by, "workflows.manage_meeting", meeting)
     items = []
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",)).select_related("committee").get(pk=meeting.pk)
+        )
         if meeting.state not in (Meeting.State.PLANNED, Meeting.State.AGENDA_PUBLISHED):
             raise TransitionRefused([_("Cases can only be added before the meeting is held.")])
         groups = dict(meeting.items.values_list("group", "group_no").distinct())
@@ -252,7 +254,9 @@ def decisions_record(
     require(by, "workflows.manage_meeting", meeting)
     decisions = decisions or {}
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",)).select_related("committee").get(pk=meeting.pk)
+        )
         if meeting.state != Meeting.State.HELD:
             raise TransitionRefused([_("Decisions are recorded once the meeting is marked as held.")])
         items = list(
