@@ -1038,6 +1038,7 @@ def complete_decisions() -> dict[str, int]:
     from workflows.models import StoredDocument
 
     qn = connection.ops.quote_name
+    committee = qn(Committee._meta.db_table)
     app, dec, item, meeting, org = (
         qn(m._meta.db_table) for m in (Application, Decision, AgendaItem, Meeting, Organisation)
     )
@@ -1081,15 +1082,16 @@ def complete_decisions() -> dict[str, int]:
             counts["decision letters"] = cursor.rowcount
         if not Payment.objects.exists():
             cursor.execute(
-                f"INSERT INTO {payment} (application_id, decision_id, instalment, instalments, amount, "  # noqa: S608
-                "due_on, state, organisation_name, org_number, account_type, account_number, reference, "
-                "paid_on, created_at) "
-                "SELECT a.id, d.id, 1, 1, d.amount, d.period_start, "
+                f"INSERT INTO {payment} (application_id, decision_id, municipality_id, instalment, "  # noqa: S608
+                "instalments, amount, due_on, state, organisation_name, org_number, account_type, "
+                "account_number, reference, paid_on, created_at) "
+                "SELECT a.id, d.id, c.municipality_id, 1, 1, d.amount, d.period_start, "
                 "CASE WHEN m.state = 'final' THEN 'paid' ELSE 'planned' END, o.name, o.org_number, "
                 "o.account_type, o.account_number, a.case_number, "
                 "CASE WHEN m.state = 'final' THEN d.period_start END, d.decided_at "
                 f"FROM {dec} d JOIN {app} a ON a.id = d.object_id JOIN {item} i ON i.id = d.item_id "
                 f"JOIN {meeting} m ON m.id = i.meeting_id JOIN {org} o ON o.id = a.organisation_id "
+                f"JOIN {committee} c ON c.id = d.committee_id "
                 f"WHERE d.content_type_id = %s AND m.state IN {approved} AND d.amount IS NOT NULL",
                 [ct],
             )

@@ -146,6 +146,9 @@ class Payment(StatefulModel):
 
     application = models.ForeignKey("grants.Application", on_delete=models.PROTECT, related_name="payments")
     decision = models.ForeignKey("workflows.Decision", on_delete=models.PROTECT, related_name="+")
+    #: the application's municipality (of its program), kept on the payment so a municipality's
+    #: payments are found by an index, not by joining every payment of the country to its program
+    municipality = models.ForeignKey("organizations.Municipality", on_delete=models.PROTECT, related_name="+")
     instalment = models.PositiveSmallIntegerField(_("part"), default=1)
     instalments = models.PositiveSmallIntegerField(_("of parts"), default=1)
     amount = models.DecimalField(_("amount (kr)"), max_digits=12, decimal_places=0)
@@ -170,7 +173,11 @@ class Payment(StatefulModel):
             # Planning twice (the periodic task and the approval at once) plans each part once.
             models.UniqueConstraint(fields=["decision", "instalment"], name="grants_payment_once"),
         ]
-        indexes = [models.Index(fields=["state", "due_on"])]
+        indexes = [
+            models.Index(fields=["state", "due_on"]),
+            # the staff start page's count and the export: a municipality's payments due by a date
+            models.Index(fields=["municipality", "state", "due_on"], name="grants_payment_due"),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.amount} kr"

@@ -382,9 +382,7 @@ def payments_managed(*, user) -> QuerySet:
     from .permissions import PROGRAM_ADMIN
 
     roles = (CASEWORKER, PROGRAM_ADMIN)
-    qs = Payment.objects.filter(
-        application__round__program__municipality_id__in=staff_municipality_ids(user, roles)
-    )
+    qs = Payment.objects.filter(municipality_id__in=staff_municipality_ids(user, roles))
     committees = staff_committee_ids(user, roles)
     if committees is not None:
         qs = qs.filter(application__round__program__committee_id__in=committees)

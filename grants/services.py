@@ -1177,6 +1177,7 @@ def payments_plan(*, application: Application, by) -> list:
                 Payment.objects.create(
                     application=application,
                     decision=decision,
+                    municipality_id=application.round.program.municipality_id,
                     instalment=number,
                     instalments=parts,
                     amount=amount,
@@ -1260,7 +1261,7 @@ def payments_export(*, by, due_until: date | None = None):
             .filter(
                 state=Payment.State.PLANNED,
                 due_on__lte=due_until,
-                application__round__program__municipality_id=municipality_id,
+                municipality_id=municipality_id,
             )
             .select_for_update(of=("self",))
             .order_by("due_on", "pk")

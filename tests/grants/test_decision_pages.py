@@ -246,3 +246,39 @@ def test_the_payment_list_costs_the_same_number_of_queries_for_more_payments(wor
         template.save(force_insert=True)
     assert Payment.objects.count() == 8
     assert queries() == few
+
+
+def test_each_municipality_counts_and_exports_only_its_own_payments_due(world, client):
+    """The start page's count of payments due and the export find a municipality's payments by
+    the municipality kept on each payment: the neighbour's caseworker neither sees nor sends them."""
+    from grants import services
+
+    from .decisions import held_meeting, members
+
+    world.organisation.account_type, world.organisation.account_number = "bankgiro", "56781234"
+    world.organisation.save()
+    application = application_in(world, "proposed")
+    meeting = held_meeting(
+        world, starts_at=timezone.now() - dt.timedelta(days=1), cases=[application], adjusters=members(world)
+    )
+    meetings.decisions_record(meeting=meeting, group_no=1, by=world.users["secretary"])
+    for attendance in meeting.attendances.filter(adjuster=True):
+        meetings.minutes_approve(meeting=meeting, by=attendance.user)
+    assert services.payments_create_due()["planned"] == 1
+    payment = Payment.objects.get()
+    assert payment.municipality == world.municipality
+    Payment.objects.update(due_on=timezone.localdate())
+
+    client.force_login(world.users["other_caseworker"])
+    assert "0 planerade utbetalningar ska exporteras" in client.get(reverse("home")).content.decode()
+    refused = client.post(
+        reverse("grants:payments_export"), {"due_until": timezone.localdate().isoformat()}, follow=True
+    )
+    assert "Det finns inga planerade utbetalningar" in refused.content.decode()
+    assert Payment.objects.get().state == Payment.State.PLANNED
+
+    client.force_login(world.users["caseworker"])
+    assert "1 planerade utbetalningar ska exporteras" in client.get(reverse("home")).content.decode()
+    client.post(reverse("grants:payments_export"), {"due_until": timezone.localdate().isoformat()})
+    payment.refresh_from_db()
+    assert payment.state == Payment.State.EXPORTED and payment.batch.municipality == world.municipality

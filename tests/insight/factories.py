@@ -165,6 +165,7 @@ def scenario(world) -> dict:
         Payment.objects.create(
             application=app,
             decision_id=app.decision_id,
+            municipality_id=app.round.program.municipality_id,
             amount=Decimal(amount),
             due_on=timezone.localdate(),
             state=state,
