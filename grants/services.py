@@ -428,14 +428,16 @@ def application_submit(*, application: Application, by) -> Application:
         perform_transition(application, "submit", by=by, reason="")
         _link_register_documents(application, by)
         del application._attachment_facts
+        flows.flow_start(application=application)
         program = round.program
+        # Last but the receipt: the committee's number sequence stays locked until commit, and
+        # every application submitted to the committee at the same moment waits for it.
         case_number_register(
             committee=program.committee,
             title=f"{program.name}: {application.organisation.name}",
             case=application,
             by=by,
         )
-        flows.flow_start(application=application)
         outbox_enqueue(
             key=f"grant-receipt:{application.pk}",
             to=by.email,
