@@ -181,16 +181,8 @@ def test_a_grant_to_an_organisation_without_a_registered_account_is_not_planned_
 ):
     from grants import services
 
-    from .decisions import held_meeting, members
-
-    application = application_in(world, "proposed")
-    meeting = held_meeting(
-        world, starts_at=timezone.now() - dt.timedelta(days=1), cases=[application], adjusters=members(world)
-    )
-    meetings.decisions_record(meeting=meeting, group_no=1, by=world.users["secretary"])
     with django_capture_on_commit_callbacks(execute=True):
-        for attendance in meeting.attendances.filter(adjuster=True):
-            meetings.minutes_approve(meeting=meeting, by=attendance.user)
+        application, meeting = decided_yesterday_and_approved(world)
     assert not Payment.objects.exists()
     assert services.payments_create_due() == {"planned": 0, "refused": 1}
     # A decision older than the catch-up window (400 days) is no longer retried every hour.
@@ -211,15 +203,7 @@ def test_a_grant_to_an_organisation_without_a_registered_account_is_not_planned_
 
 
 def test_the_secretary_is_reminded_of_letters_not_yet_sent(world, client):
-    from .decisions import held_meeting, members
-
-    application = application_in(world, "proposed")
-    meeting = held_meeting(
-        world, starts_at=timezone.now() - dt.timedelta(days=1), cases=[application], adjusters=members(world)
-    )
-    meetings.decisions_record(meeting=meeting, group_no=1, by=world.users["secretary"])
-    for attendance in meeting.attendances.filter(adjuster=True):
-        meetings.minutes_approve(meeting=meeting, by=attendance.user)
+    application, meeting = decided_yesterday_and_approved(world)
     client.force_login(world.users["secretary"])
     home = client.get(reverse("home")).content.decode()
     assert "Beslutsbrev att skicka" in home
@@ -253,17 +237,9 @@ def test_each_municipality_counts_and_exports_only_its_own_payments_due(world, c
     the municipality kept on each payment: the neighbour's caseworker neither sees nor sends them."""
     from grants import services
 
-    from .decisions import held_meeting, members
-
     world.organisation.account_type, world.organisation.account_number = "bankgiro", "56781234"
     world.organisation.save()
-    application = application_in(world, "proposed")
-    meeting = held_meeting(
-        world, starts_at=timezone.now() - dt.timedelta(days=1), cases=[application], adjusters=members(world)
-    )
-    meetings.decisions_record(meeting=meeting, group_no=1, by=world.users["secretary"])
-    for attendance in meeting.attendances.filter(adjuster=True):
-        meetings.minutes_approve(meeting=meeting, by=attendance.user)
+    application, meeting = decided_yesterday_and_approved(world)
     assert services.payments_create_due()["planned"] == 1
     payment = Payment.objects.get()
     assert payment.municipality == world.municipality
@@ -282,3 +258,17 @@ def test_each_municipality_counts_and_exports_only_its_own_payments_due(world, c
     client.post(reverse("grants:payments_export"), {"due_until": timezone.localdate().isoformat()})
     payment.refresh_from_db()
     assert payment.state == Payment.State.EXPORTED and payment.batch.municipality == world.municipality
+
+
+def decided_yesterday_and_approved(world):
+    """The world's application granted at yesterday's meeting, whose minutes are approved."""
+    from .decisions import held_meeting, members
+
+    application = application_in(world, "proposed")
+    meeting = held_meeting(
+        world, starts_at=timezone.now() - dt.timedelta(days=1), cases=[application], adjusters=members(world)
+    )
+    meetings.decisions_record(meeting=meeting, group_no=1, by=world.users["secretary"])
+    for attendance in meeting.attendances.filter(adjuster=True):
+        meetings.minutes_approve(meeting=meeting, by=attendance.user)
+    return application, meeting
