@@ -326,8 +326,9 @@ def application_save(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        if application.state != S.DRAFT:
+        # Locks the row and reads its state only: what is written below are the given fields.
+        state = Application.objects.select_for_update().values_list("state", flat=True).get(pk=application.pk)
+        if state != S.DRAFT:
             raise ValidationError(_("Only a draft can be changed."), code="not_draft")
         if title is not None:
             application.title = title.strip()[:200]
@@ -425,7 +426,14 @@ def application_submit(*, application: Application, by) -> Application:
                 year=round.year,
             )
         ]
-        perform_transition(application, "submit", by=by, reason="")
+        # Only what submitting changed is written: the row's form snapshot and answers stay as saved.
+        perform_transition(
+            application,
+            "submit",
+            by=by,
+            reason="",
+            save_fields=["late_weeks", "late_deduction_percent", "submitted_at", "eligibility"],
+        )
         _link_register_documents(application, by)
         del application._attachment_facts
         flows.flow_start(application=application)

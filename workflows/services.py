@@ -161,7 +161,8 @@ def case_number_register(*, committee, title: str, case=None, by, year: int | No
     UPDATE, which PostgreSQL serialises with a row lock until commit.
     """
     year = year or timezone.localdate().year
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: a failure here fails the whole registration.
+    with transaction.atomic(savepoint=False):
         number = _next_number(committee, year)
         if number is None:  # the committee's first case of the year
             _sequence(committee, year)
@@ -221,13 +222,33 @@ def outbox_enqueue(*, key: str, to: str, subject: str, template: str, context: d
 
     if not to:
         return None
-    body = render_to_string(template, context)
-    message, created = OutboxMessage.objects.get_or_create(
-        key=key[:200], defaults={"to": to, "subject": subject[:300], "body": body}
+    message = OutboxMessage(
+        key=key[:200], to=to, subject=subject[:300], body=render_to_string(template, context)
     )
-    if created:
-        tasks.outbox_send.delay_on_commit(message.pk)
+    message.pk = _outbox_insert(message)
+    if message.pk is None:  # written before
+        return OutboxMessage.objects.get(key=message.key)
+    tasks.outbox_send.delay_on_commit(message.pk)
     return message
+
+
+def _outbox_insert(message: OutboxMessage) -> int | None:
+    """Insert the message unless one with its key exists; the new row's id, or None.
+
+    One statement (INSERT … ON CONFLICT DO NOTHING RETURNING), where ``get_or_create`` takes a
+    SELECT, a savepoint, the INSERT and the savepoint's release: it runs inside every submission.
+    """
+    fields = [f for f in OutboxMessage._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(OutboxMessage._meta.db_table)} "  # noqa: S608 - the model's own names
+            f"({', '.join(quote(f.column) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))}) "
+            f"ON CONFLICT ({quote('key')}) DO NOTHING RETURNING {quote(OutboxMessage._meta.pk.column)}",
+            [f.get_db_prep_save(getattr(message, f.attname), connection) for f in fields],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def outbox_send(*, message_id: int) -> bool:

@@ -14,18 +14,23 @@ pytestmark = pytest.mark.django_db
 
 def test_a_message_is_written_once_per_key_and_sent_once(mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(2):
+        written = [
             outbox_enqueue(
                 key="receipt:1",
-                to="a@example.se",
+                to=to,
                 subject="Kvitto",
                 template="organizations/email/role_decided.txt",
                 context={"role": None, "approved": True},
             )
+            for to in ("a@example.se", "b@example.se")
+        ]
     assert OutboxMessage.objects.count() == 1
     message = OutboxMessage.objects.get()
+    assert [m.pk for m in written] == [message.pk, message.pk]
+    assert (message.to, message.subject, message.attempts) == ("a@example.se", "Kvitto", 1)
+    assert message.body.strip() and message.sent_at is not None
     assert outbox_send(message_id=message.pk) is False  # already sent after commit
-    assert len(mailoutbox) == 1
+    assert [m.to for m in mailoutbox] == [["a@example.se"]]
 
 
 def test_a_failed_send_is_kept_for_the_retry_task(settings, mailoutbox):
