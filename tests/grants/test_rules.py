@@ -135,10 +135,13 @@ def test_a_late_application_is_refused_when_the_round_refuses_late_ones(world):
 def test_a_late_application_gets_a_deduction_per_started_week(world):
     application = draft_application(world)
     _closed_round(world, Round.LateRule.DEDUCT, percent="10", days_late=9)  # 9 days: two started weeks
-    application = services.application_submit(application=application, by=world.users["applicant"])
-    assert application.late_weeks == 2
+    submitted = services.application_submit(application=application, by=world.users["applicant"])
+    application.refresh_from_db()  # what the caseworker's page reads, not the service's instance
+    assert (application.late_weeks, submitted.late_weeks) == (2, 2)
     assert application.late_deduction_percent == Decimal("20")
     assert application.amount_after_deduction == Decimal("32000")
+    assert application.submitted_at is not None and application.case_number == submitted.case_number
+    assert application.eligibility == submitted.eligibility and application.eligibility
 
 
 def test_a_late_application_is_accepted_without_deduction_when_the_round_accepts_them(world):
