@@ -26,8 +26,9 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from http.client import HTTPConnection
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -350,7 +351,8 @@ def _broker_url() -> str:
 
 
 def _round_opened_for_the_run(s: dict, now):
-    """Between the calendar's rounds (December, or April to August) no round is open: the
+    """Between the calendar's rounds (December, or April to August) no round is open, and
+    repeated runs use up the organisations that have not yet applied in the open ones: the
     largest municipality's latest round is opened again, as a round of its own, for the run."""
     from datetime import timedelta
 
@@ -389,10 +391,15 @@ def prepare_drafts(count: int, s: dict) -> list[dict]:
             Round.objects.filter(opens_at__lte=now, closes_at__gt=now)
             .select_related("program")
             .order_by("pk")
-        ) or [_round_opened_for_the_run(s, now)]
-        for round in open_rounds:
-            if len(drafts) >= count:
-                break
+        )
+        opened = 0
+        while len(drafts) < count:
+            if not open_rounds:
+                if opened:
+                    break  # the municipality has no organisation left that could apply
+                open_rounds.append(_round_opened_for_the_run(s, now))
+                opened += 1
+            round = open_rounds.pop(0)
             taken = set(Application.objects.filter(round=round).values_list("organisation_id", flat=True))
             roles = (
                 OrganisationRole.objects.filter(
@@ -443,6 +450,44 @@ def prepare_drafts(count: int, s: dict) -> list[dict]:
                 }
                 drafts.append({"pk": application.pk, "session": session.session_key, "data": data})
     return drafts
+
+
+def _process_cpu_seconds(pid: int) -> tuple[int, float]:
+    """(parent pid, user + system CPU seconds) of a process, from /proc (Linux)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_process(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the web server (gunicorn and its workers), by PostgreSQL's
+    processes, by this process (the load generator) and by the whole machine (busy, from
+    /proc/stat); an empty dict where /proc is missing."""
+    if not Path("/proc/stat").exists():
+        return {}
+    app = database = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            comm = (entry / "comm").read_text().strip()
+            parent, seconds = _process_cpu_seconds(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue  # ended meanwhile
+        if int(entry.name) == server_pid or parent == server_pid:
+            app += seconds
+        elif comm == "postgres" or comm.startswith("postgres:"):
+            database += seconds
+    usage = os.times()
+    with open("/proc/stat") as f:
+        ticks = [int(x) for x in f.readline().split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    return {
+        "app": app,
+        "database": database,
+        "load": usage.user + usage.system,
+        "busy": (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK"),
+    }
 
 
 def run_submissions(drafts: list[dict], *, database_url: str, clients: int, log) -> dict:
@@ -506,27 +551,36 @@ def run_submissions(drafts: list[dict], *, database_url: str, clients: int, log)
         latencies, failures = [], []
 
         def submit(draft):
-            http = requests.Session()
+            # The request is built beforehand and sent with the standard library's client: the
+            # load generator shares the two cores with the server and should take little of them.
+            path = f"/ansokningar/{draft['pk']}/andra/"
+            body = urlencode(draft["data"]).encode()
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": "; ".join(f"{k}={v}" for k, v in draft["cookies"].items()),
+                "Referer": f"{base}{path}",
+            }
+            http = HTTPConnection("127.0.0.1", port, timeout=60)
             started = time.perf_counter()
-            response = http.post(
-                f"{base}/ansokningar/{draft['pk']}/andra/",
-                data=draft["data"],
-                cookies=draft["cookies"],
-                headers={"Referer": f"{base}/ansokningar/{draft['pk']}/andra/"},
-                allow_redirects=False,
-                timeout=60,
-            )
+            try:
+                http.request("POST", path, body=body, headers=headers)
+                response = http.getresponse()
+                response.read()
+            finally:
+                http.close()
             elapsed = (time.perf_counter() - started) * 1000
-            ok = response.status_code == 302 and response.headers.get("Location", "").endswith(
+            ok = response.status == 302 and (response.getheader("Location") or "").endswith(
                 f"/ansokningar/{draft['pk']}/"
             )
-            (latencies if ok else failures).append(elapsed if ok else (draft["pk"], response.status_code))
+            (latencies if ok else failures).append(elapsed if ok else (draft["pk"], response.status))
 
         log(f"  submitting {len(drafts)} applications with {clients} concurrent clients")
+        cpu_before = cpu_by_process(server.pid)
         started = time.perf_counter()
         with ThreadPoolExecutor(clients) as pool:
             list(pool.map(submit, drafts))
         wall = time.perf_counter() - started
+        cpu_after = cpu_by_process(server.pid)
     finally:
         server.terminate()
         try:
@@ -544,6 +598,10 @@ def run_submissions(drafts: list[dict], *, database_url: str, clients: int, log)
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p95_ms": round(_percentile(latencies, 95), 1) if latencies else None,
         "clients": clients,
+        # CPU milliseconds per submission, by whom: where the machine's two cores go
+        "cpu_ms_per_submission": {
+            k: round((cpu_after[k] - cpu_before[k]) * 1000 / max(1, len(latencies)), 1) for k in cpu_after
+        },
         "workers": 2,
         "broker": broker.split(":")[0],
     }
@@ -766,7 +824,19 @@ def machine() -> dict:
         "python": platform.python_version(),
         "database": database,
         "platform": platform.platform(),
+        "reference_loop_s": reference_loop_seconds(),
     }
+
+
+def reference_loop_seconds() -> float:
+    """The best of three runs of a fixed pure-Python loop: how fast this machine is today, so that
+    runs on different days (a shared machine's speed varies) can be compared."""
+    best = math.inf
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(10_000_000))
+        best = min(best, time.perf_counter() - started)
+    return round(best, 2)
 
 
 def counts() -> dict:
@@ -810,7 +880,8 @@ def write_report(report: dict, scale: int) -> Path:
         f"# Bidra benchmark at {scale:,} applications".replace(",", " "),
         "",
         f"Run {report['finished']} on {m['cores']} cores, {m['memory']} memory, {m['database']}, "
-        f"Python {m['python']}; load average (1, 5, 15 min) {m['load_average']} at the start and "
+        f"Python {m['python']} (a reference loop took {m.get('reference_loop_s', '?')} s); "
+        f"load average (1, 5, 15 min) {m['load_average']} at the start and "
         f"{report.get('load_average_end', m['load_average'])} at the end "
         "(the machine is shared: other work ran at the same time, so times are pessimistic).",
         f"Data: {report['municipalities']} municipalities; "
@@ -880,6 +951,14 @@ def write_report(report: dict, scale: int) -> Path:
             f"e-mail and the application PDF are queued to Celery ({sub['broker']} broker), as in production. "
             f"Checked afterwards: {report.get('submission_check')}.",
         ]
+        if cpu := sub.get("cpu_ms_per_submission"):
+            cores = report["machine"]["cores"]
+            lines += [
+                "",
+                f"CPU per submission: web server {cpu['app']} ms, PostgreSQL {cpu['database']} ms, load generator "
+                f"{cpu['load']} ms; the machine was busy {cpu['busy']} ms per submission of the "
+                f"{cores * 1000 / max(sub['per_second'], 0.1):.0f} ms its {cores} cores had.",
+            ]
     else:
         lines.append("Not measured in this run.")
     scans = report.get("scans")
