@@ -350,20 +350,52 @@ def _broker_url() -> str:
     return "memory://"
 
 
-def _round_opened_for_the_run(s: dict, now):
-    """Between the calendar's rounds (December, or April to August) no round is open, and
-    repeated runs use up the organisations that have not yet applied in the open ones: the
-    largest municipality's latest round is opened again, as a round of its own, for the run."""
-    from datetime import timedelta
+def _town_for_submissions(count: int, s: dict, now):
+    """A municipality of its own for the submissions, with ``count`` organisations whose
+    signatories apply, and a round open now with the form of the largest municipality's latest
+    round.  The submitted applications stay in the data set; in the measured municipality they
+    would fill its caseworkers' inbox a little more with every run and slow the pages measured
+    next time (the June meeting has a municipality of its own for the same reason)."""
+    from django.contrib.auth.hashers import make_password
+    from django.db.models import Max
 
-    from grants.models import Round
+    from bench.generate import PASSWORD, _org_number
+    from grants.models import Program, Round
+    from organizations.models import (
+        Committee,
+        Municipality,
+        Organisation,
+        OrganisationActivity,
+        OrganisationDocument,
+        OrganisationRole,
+        User,
+    )
 
     latest = (
-        Round.objects.filter(program__municipality_id=s["municipality_id"]).order_by("-closes_at").first()
+        Round.objects.filter(program__municipality_id=s["municipality_id"])
+        .select_related("program")
+        .order_by("-closes_at")
+        .first()
     )
-    return Round.objects.create(
-        program=latest.program,
-        name=f"{latest.name} (benchmark {now:%Y-%m-%d %H:%M})",
+    n = (Municipality.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    town = f"Inlämningsby {n}"
+    municipality = Municipality.objects.create(
+        name=f"{town} kommun", slug=f"inlamningsby-{n}", org_number=_org_number(f"2128{n:05d}")
+    )
+    committee = Committee.objects.create(
+        municipality=municipality, name="Kultur- och fritidsnämnden", code="KFN"
+    )
+    program = Program.objects.create(
+        municipality=municipality,
+        committee=committee,
+        kind=latest.program.kind,
+        name=latest.program.name,
+        rules_reference=latest.program.rules_reference,
+        description=latest.program.description,
+    )
+    round = Round.objects.create(
+        program=program,
+        name=latest.name,
         year=now.year,
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=30),
@@ -371,84 +403,114 @@ def _round_opened_for_the_run(s: dict, now):
         snapshot=latest.snapshot,
         snapshot_taken_at=now,
     )
+    first = (Organisation.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    organisations = Organisation.objects.bulk_create(
+        Organisation(
+            name=f"Föreningen {k} i {town}",
+            org_number=_org_number(f"805{first + k:06d}"),
+            kind=Organisation.Kind.NONPROFIT,
+            city=town,
+            email=f"styrelsen@inl{n}-{k}.bench.se",
+            account_type=Organisation.AccountType.BANKGIRO,
+            account_number=_org_number(f"7{first + k:06d}"),
+        )
+        for k in range(count)
+    )
+    OrganisationActivity.objects.bulk_create(
+        OrganisationActivity(organisation=o, municipality=municipality) for o in organisations
+    )
+    password = make_password(PASSWORD)
+    users = User.objects.bulk_create(
+        User(
+            email=f"kassor@inl{n}-{k}.bench.se",
+            full_name=f"Kassör {k}",
+            password=password,
+            email_verified_at=now,
+        )
+        for k in range(count)
+    )
+    # the register documents every generated organisation has (statutes, last year's annual
+    # report): a submission links them to the application instead of an upload
+    OrganisationDocument.objects.bulk_create(
+        OrganisationDocument(
+            organisation=o,
+            doc_type=doc_type,
+            year=now.year - age,
+            file=f"documents/bench-{doc_type}",
+            original_name=f"{doc_type}-{now.year - age}.pdf",
+            content_type="application/pdf",
+            size=48213,
+            sha256="0" * 64,
+            uploaded_by=u,
+        )
+        for u, o in zip(users, organisations, strict=True)
+        for doc_type, age in (
+            (OrganisationDocument.Type.STATUTES, 3),
+            (OrganisationDocument.Type.ANNUAL_REPORT, 1),
+        )
+    )
+    roles = OrganisationRole.objects.bulk_create(
+        OrganisationRole(
+            user=u, organisation=o, kind=OrganisationRole.Kind.SIGNATORY, state=OrganisationRole.State.ACTIVE
+        )
+        for u, o in zip(users, organisations, strict=True)
+    )
+    return round, roles
 
 
 def prepare_drafts(count: int, s: dict) -> list[dict]:
-    """Filled-in drafts in open rounds, each with a signed-in session of its applicant."""
+    """Filled-in drafts in a round of a municipality of its own, each with a signed-in session of
+    its applicant."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
     from django.utils import timezone
 
-    from grants.models import Application, ApplicationAttachment, Round
-    from organizations.models import OrganisationRole
+    from grants.models import Application, ApplicationAttachment
 
     now = timezone.now()
     drafts = []
     with transaction.atomic():
-        open_rounds = list(
-            Round.objects.filter(opens_at__lte=now, closes_at__gt=now)
-            .select_related("program")
-            .order_by("pk")
-        )
-        opened = 0
-        while len(drafts) < count:
-            if not open_rounds:
-                if opened:
-                    break  # the municipality has no organisation left that could apply
-                open_rounds.append(_round_opened_for_the_run(s, now))
-                opened += 1
-            round = open_rounds.pop(0)
-            taken = set(Application.objects.filter(round=round).values_list("organisation_id", flat=True))
-            roles = (
-                OrganisationRole.objects.filter(
-                    state="active",
-                    kind="signatory",
-                    organisation__activities__municipality_id=round.program.municipality_id,
-                )
-                .exclude(organisation_id__in=taken)
-                .select_related("user", "organisation")
-                .order_by("organisation_id")[: count - len(drafts)]
+        round, roles = _town_for_submissions(count, s, now)
+        snapshot = round.snapshot
+        fields = {f["label"]: f for f in snapshot["fields"]}
+        budget = next(a for a in snapshot["attachments"] if not a["doc_type"])
+        for role in roles:
+            application = Application.objects.create(
+                round=round,
+                organisation=role.organisation,
+                title="Träffpunkt för äldre",
+                requested_amount=40000,
+                snapshot=snapshot,
+                democracy_declaration=True,
+                created_by=role.user,
             )
-            snapshot = round.snapshot
-            fields = {f["label"]: f for f in snapshot["fields"]}
-            budget = next(a for a in snapshot["attachments"] if not a["doc_type"])
-            for role in roles:
-                application = Application.objects.create(
-                    round=round,
-                    organisation=role.organisation,
-                    title="Träffpunkt för äldre",
-                    requested_amount=40000,
-                    snapshot=snapshot,
-                    democracy_declaration=True,
-                    created_by=role.user,
-                )
-                ApplicationAttachment.objects.create(
-                    application=application,
-                    key=budget["key"],
-                    file="applications/bench-budget",
-                    original_name="budget.pdf",
-                    content_type="application/pdf",
-                    size=1000,
-                    sha256="0" * 64,
-                    uploaded_by=role.user,
-                )
-                session = SessionStore()
-                session[SESSION_KEY] = str(role.user.pk)
-                session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-                session[HASH_SESSION_KEY] = role.user.get_session_auth_hash()
-                session.create()
-                data = {
-                    "title": "Träffpunkt för äldre",
-                    "requested_amount": "40000",
-                    f"f{fields['Vad ska stödet användas till?']['id']}": "Veckoträffar med lunch.",
-                    f"f{fields['Antal deltagare']['id']}": "25",
-                    f"f{fields['Målgrupp']['id']}": "Äldre",
-                    "democracy_declaration": "on",
-                    "submit": "1",
-                }
-                drafts.append({"pk": application.pk, "session": session.session_key, "data": data})
+            ApplicationAttachment.objects.create(
+                application=application,
+                key=budget["key"],
+                file="applications/bench-budget",
+                original_name="budget.pdf",
+                content_type="application/pdf",
+                size=1000,
+                sha256="0" * 64,
+                uploaded_by=role.user,
+            )
+            session = SessionStore()
+            session[SESSION_KEY] = str(role.user.pk)
+            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+            session[HASH_SESSION_KEY] = role.user.get_session_auth_hash()
+            session.create()
+            data = {
+                "title": "Träffpunkt för äldre",
+                "requested_amount": "40000",
+                f"f{fields['Vad ska stödet användas till?']['id']}": "Veckoträffar med lunch.",
+                f"f{fields['Antal deltagare']['id']}": "25",
+                f"f{fields['Målgrupp']['id']}": "Äldre",
+                "democracy_declaration": "on",
+                "submit": "1",
+            }
+            drafts.append({"pk": application.pk, "session": session.session_key, "data": data})
     return drafts
 
 
