@@ -29,6 +29,54 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def signatory_organisations(*, municipality, town: str, tag: str, count: int, password: str, series: int):
+    """``count`` associations active in ``municipality``, each with a signatory who may apply for it.
+
+    ``tag`` makes the e-mail addresses unique, ``series`` (a digit) the organisation and account
+    numbers: one series per kind of municipality the benchmark adds for a run.
+    Returns (organisations, signatories, roles), in the same order.
+    """
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from bench.generate import _org_number
+    from organizations.models import Organisation, OrganisationActivity, OrganisationRole, User
+
+    now = timezone.now()
+    first = (Organisation.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    organisations = Organisation.objects.bulk_create(
+        Organisation(
+            name=f"Föreningen {k} i {town}",
+            org_number=_org_number(f"80{series}{first + k:06d}"),
+            kind=Organisation.Kind.NONPROFIT,
+            city=town,
+            email=f"styrelsen@{tag}-{k}.bench.se",
+            account_type=Organisation.AccountType.BANKGIRO,
+            account_number=_org_number(f"{series + 2}{first + k:06d}"),
+        )
+        for k in range(count)
+    )
+    OrganisationActivity.objects.bulk_create(
+        OrganisationActivity(organisation=o, municipality=municipality) for o in organisations
+    )
+    users = User.objects.bulk_create(
+        User(
+            email=f"kassor@{tag}-{k}.bench.se",
+            full_name=f"Kassör {k}",
+            password=password,
+            email_verified_at=now,
+        )
+        for k in range(count)
+    )
+    roles = OrganisationRole.objects.bulk_create(
+        OrganisationRole(
+            user=u, organisation=o, kind=OrganisationRole.Kind.SIGNATORY, state=OrganisationRole.State.ACTIVE
+        )
+        for u, o in zip(users, organisations, strict=True)
+    )
+    return organisations, users, roles
+
+
 def build(size: int = 1000, seed: int = 2026) -> dict:
     """A held meeting with ``size`` proposed applications on its agenda (committed)."""
     from django.contrib.auth.hashers import make_password
@@ -44,9 +92,6 @@ def build(size: int = 1000, seed: int = 2026) -> dict:
     from organizations.models import (
         Committee,
         Municipality,
-        Organisation,
-        OrganisationActivity,
-        OrganisationRole,
         StaffRole,
         User,
     )
@@ -100,34 +145,8 @@ def build(size: int = 1000, seed: int = 2026) -> dict:
             snapshot=program_snapshot(program),
             snapshot_taken_at=opens,
         )
-        first_org = (Organisation.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-        organisations = Organisation.objects.bulk_create(
-            Organisation(
-                name=f"Föreningen Juni {k} {town}",
-                org_number=_org_number(f"804{first_org + k:06d}"),
-                kind=Organisation.Kind.NONPROFIT,
-                city=town,
-                email=f"styrelsen@juni{n}-{k}.bench.se",
-                account_type=Organisation.AccountType.BANKGIRO,
-                account_number=_org_number(f"6{first_org + k:06d}"),
-            )
-            for k in range(size)
-        )
-        OrganisationActivity.objects.bulk_create(
-            OrganisationActivity(organisation=o, municipality=municipality) for o in organisations
-        )
-        applicants = User.objects.bulk_create(
-            User(email=f"kassor@juni{n}-{k}.bench.se", full_name=f"Kassör {k}", password=password)
-            for k in range(size)
-        )
-        OrganisationRole.objects.bulk_create(
-            OrganisationRole(
-                user=u,
-                organisation=o,
-                kind=OrganisationRole.Kind.SIGNATORY,
-                state=OrganisationRole.State.ACTIVE,
-            )
-            for u, o in zip(applicants, organisations, strict=True)
+        organisations, applicants, _roles = signatory_organisations(
+            municipality=municipality, town=town, tag=f"juni{n}", count=size, password=password, series=4
         )
         applications = []
         for k, (organisation, applicant) in enumerate(zip(organisations, applicants, strict=True)):

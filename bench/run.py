@@ -360,16 +360,9 @@ def _town_for_submissions(count: int, s: dict, now):
     from django.db.models import Max
 
     from bench.generate import PASSWORD, _org_number
+    from bench.june import signatory_organisations
     from grants.models import Program, Round
-    from organizations.models import (
-        Committee,
-        Municipality,
-        Organisation,
-        OrganisationActivity,
-        OrganisationDocument,
-        OrganisationRole,
-        User,
-    )
+    from organizations.models import Committee, Municipality, OrganisationDocument
 
     latest = (
         Round.objects.filter(program__municipality_id=s["municipality_id"])
@@ -403,31 +396,13 @@ def _town_for_submissions(count: int, s: dict, now):
         snapshot=latest.snapshot,
         snapshot_taken_at=now,
     )
-    first = (Organisation.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-    organisations = Organisation.objects.bulk_create(
-        Organisation(
-            name=f"Föreningen {k} i {town}",
-            org_number=_org_number(f"805{first + k:06d}"),
-            kind=Organisation.Kind.NONPROFIT,
-            city=town,
-            email=f"styrelsen@inl{n}-{k}.bench.se",
-            account_type=Organisation.AccountType.BANKGIRO,
-            account_number=_org_number(f"7{first + k:06d}"),
-        )
-        for k in range(count)
-    )
-    OrganisationActivity.objects.bulk_create(
-        OrganisationActivity(organisation=o, municipality=municipality) for o in organisations
-    )
-    password = make_password(PASSWORD)
-    users = User.objects.bulk_create(
-        User(
-            email=f"kassor@inl{n}-{k}.bench.se",
-            full_name=f"Kassör {k}",
-            password=password,
-            email_verified_at=now,
-        )
-        for k in range(count)
+    organisations, users, roles = signatory_organisations(
+        municipality=municipality,
+        town=town,
+        tag=f"inl{n}",
+        count=count,
+        password=make_password(PASSWORD),
+        series=5,
     )
     # the register documents every generated organisation has (statutes, last year's annual
     # report): a submission links them to the application instead of an upload
@@ -448,12 +423,6 @@ def _town_for_submissions(count: int, s: dict, now):
             (OrganisationDocument.Type.STATUTES, 3),
             (OrganisationDocument.Type.ANNUAL_REPORT, 1),
         )
-    )
-    roles = OrganisationRole.objects.bulk_create(
-        OrganisationRole(
-            user=u, organisation=o, kind=OrganisationRole.Kind.SIGNATORY, state=OrganisationRole.State.ACTIVE
-        )
-        for u, o in zip(users, organisations, strict=True)
     )
     return round, roles
 
