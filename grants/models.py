@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from organizations.models import OrganisationDocument
-from workflows.models import CaseModel
+from workflows.models import CaseModel, ChoiceLabels
 
 from . import conditions
 
 
-class Program(models.Model):
+class Program(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         OPERATING = "operating", _("operating grant")
         PROJECT = "project", _("project grant")
@@ -121,7 +121,7 @@ class BudgetCommitment(models.Model):
         return self.description
 
 
-class Round(models.Model):
+class Round(ChoiceLabels, models.Model):
     class LateRule(models.TextChoices):
         REFUSE = "refuse", _("refuse late applications")
         DEDUCT = "deduct", _("accept with a deduction per started week")

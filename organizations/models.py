@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from workflows.models import StatefulModel
+from workflows.models import ChoiceLabels, StatefulModel
 
 from . import validators
 
@@ -174,7 +174,7 @@ class Delegation(models.Model):
         return f"{self.user}: {self.get_matter_display()} ≤ {self.max_amount} kr ({self.committee.code})"
 
 
-class Organisation(models.Model):
+class Organisation(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         NONPROFIT = "nonprofit", _("non-profit association")
         RELIGIOUS = "religious", _("registered religious community")

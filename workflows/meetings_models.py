@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from .checks import check
-from .models import StatefulModel
+from .models import ChoiceLabels, StatefulModel
 
 
 @check(_("Record who is present first."))
@@ -169,7 +169,7 @@ class Attendance(models.Model):
         return f"{self.user.full_name} ({self.party})" if self.party else self.user.full_name
 
 
-class AgendaItem(models.Model):
+class AgendaItem(ChoiceLabels, models.Model):
     """One case on a meeting's agenda, with the proposal as it was when the item was added."""
 
     class Kind(models.TextChoices):
@@ -220,7 +220,7 @@ class AgendaItem(models.Model):
         return str(dict(Decision.Outcome.choices).get(self.proposed_outcome, self.proposed_outcome))
 
 
-class Decision(models.Model):
+class Decision(ChoiceLabels, models.Model):
     """What was decided about a case: by the committee (with its item) or by a delegate.
 
     Carries amount, conditions, grant period and report due date.  A
