@@ -2,6 +2,8 @@ from django import forms
 from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from workflows.fields import ModelChoiceField
+
 from .models import (
     Application,
     BudgetCommitment,
@@ -179,8 +181,8 @@ class AssessmentForm(forms.Form):
 
 
 class InboxFilterForm(forms.Form):
-    program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none(), required=False)
-    round = forms.ModelChoiceField(label=_("Round"), queryset=Round.objects.none(), required=False)
+    program = ModelChoiceField(label=_("Program"), queryset=Program.objects.none(), required=False)
+    round = ModelChoiceField(label=_("Round"), queryset=Round.objects.none(), required=False)
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All"))] + list(Application.State.choices)
     )
@@ -215,7 +217,7 @@ class RoundFilterForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    to = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
+    to = ModelChoiceField(label=_("Assign to"), queryset=None)
 
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)

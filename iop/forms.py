@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from workflows.fields import ModelChoiceField
+
 from .models import (
     AgreementVersion,
     Commitment,
@@ -31,8 +33,8 @@ def _date(label, **kwargs):
 
 
 class InitiativeForm(forms.ModelForm):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
-    committee = forms.ModelChoiceField(label=_("Committee"), queryset=None)
+    organisation = ModelChoiceField(label=_("Organisation"), queryset=None)
+    committee = ModelChoiceField(label=_("Committee"), queryset=None)
 
     class Meta:
         model = Partnership
@@ -304,7 +306,7 @@ class ConferenceForm(forms.Form):
 
 
 class JoinCompactForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    organisation = ModelChoiceField(label=_("Organisation"), queryset=None)
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)

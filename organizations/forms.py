@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from workflows.fields import ModelChoiceField
 from workflows.services import outbox_enqueue
 
 from . import validators
@@ -96,7 +97,7 @@ class OrganisationForm(forms.ModelForm):
 
 class OrganisationRegisterForm(OrganisationForm):
     org_number = OrgNumberField(label=_("Organisation number"), help_text=_("Ten digits, e.g. 802012-3454."))
-    municipality = forms.ModelChoiceField(
+    municipality = ModelChoiceField(
         label=_("Municipality where you are active"), queryset=Municipality.objects.all()
     )
     resident_members = forms.IntegerField(

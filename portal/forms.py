@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from iop.forms import DateInput
 from iop.services import INITIATIVE_FIELDS
 from organizations.models import Organisation
+from workflows.fields import ModelChoiceField
 
 from .models import BoardPost, BoardResponse, GuidingContact, Listing, ProgramGuide, Purpose, Size
 
@@ -84,7 +85,7 @@ class ListingForm(forms.ModelForm):
 
 
 class PostForm(forms.ModelForm):
-    organisation = forms.ModelChoiceField(label=_("Post for"), queryset=None, required=False)
+    organisation = ModelChoiceField(label=_("Post for"), queryset=None, required=False)
 
     class Meta:
         model = BoardPost
@@ -115,7 +116,7 @@ class PostForm(forms.ModelForm):
 
 
 class ResponseForm(forms.ModelForm):
-    organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=None, required=False)
+    organisation = ModelChoiceField(label=_("On behalf of"), queryset=None, required=False)
 
     class Meta:
         model = BoardResponse
@@ -135,7 +136,7 @@ class ReasonForm(forms.Form):
 
 
 class ReferForm(forms.Form):
-    committee = forms.ModelChoiceField(label=_("Committee"), queryset=None)
+    committee = ModelChoiceField(label=_("Committee"), queryset=None)
     title = forms.CharField(label=_("Name of the partnership"), max_length=200)
     social_need = forms.CharField(label=_("The social need"), widget=forms.Textarea(attrs={"rows": 3}))
     proposed_solution = forms.CharField(
@@ -159,7 +160,7 @@ class ReferForm(forms.Form):
 
 
 class PointForm(forms.Form):
-    program = forms.ModelChoiceField(label=_("Suggested program"), queryset=None, required=False)
+    program = ModelChoiceField(label=_("Suggested program"), queryset=None, required=False)
 
     def __init__(self, *args, programs, **kwargs):
         super().__init__(*args, **kwargs)

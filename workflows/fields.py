@@ -1,0 +1,20 @@
+"""Form fields every app's forms share."""
+
+from django import forms
+
+
+class _OptionsInOneQuery(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        # The queryset itself, not ``.iterator()``: on PostgreSQL outside a transaction that opens
+        # a server-side cursor (DECLARE … WITH HOLD, FETCH, CLOSE), three round trips and a
+        # materialised cursor for a select's handful of options.
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Django's field, whose options are read with one plain query."""
+
+    iterator = _OptionsInOneQuery
