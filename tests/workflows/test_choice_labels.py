@@ -8,9 +8,7 @@ from django.utils import translation
 
 from workflows.models import ChoiceLabels
 
-MODELS = sorted(
-    (m for m in apps.get_models() if issubclass(m, ChoiceLabels)), key=lambda m: m._meta.label
-)
+MODELS = sorted((m for m in apps.get_models() if issubclass(m, ChoiceLabels)), key=lambda m: m._meta.label)
 
 
 def test_the_list_pages_models_use_the_table():
