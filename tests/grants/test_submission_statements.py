@@ -47,10 +47,7 @@ def _submit(client, application, user):
 
 def _tables_read(statements):
     return {
-        table
-        for sql in statements
-        if sql.startswith("SELECT")
-        for table in re.findall(r'FROM "(\w+)"', sql)
+        table for sql in statements if sql.startswith("SELECT") for table in re.findall(r'FROM "(\w+)"', sql)
     }
 
 
