@@ -54,7 +54,7 @@ def _query_without_page(request) -> str:
 
 def _application(request, pk, perm="grants.view_application"):
     queryset = Application.objects.select_related(
-        "round__program__municipality", "round__program__committee", "organisation", "created_by"
+        "round__program__municipality", "round__program__committee", "organisation"
     )
     return get_permitted_or_404(queryset, perm, request.user, pk=pk)
 
