@@ -891,6 +891,10 @@ def reference_loop_seconds() -> float:
     return round(best, 2)
 
 
+#: tables with at least this many rows are reported by PostgreSQL's estimate, not counted
+ESTIMATED_FROM = 200_000
+
+
 def counts() -> dict:
     from django.db import connection
     from django_fsm_log.models import StateLog
@@ -905,11 +909,16 @@ def counts() -> dict:
     result = {}
     with connection.cursor() as cursor:
         for model in models:
+            estimate = None
             if connection.vendor == "postgresql":
+                # PostgreSQL's estimate for a large table (counting its millions of rows takes
+                # seconds); a small one is counted, so that it agrees with what the run added
                 cursor.execute(
                     "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
                 )
-                result[model._meta.label] = int(cursor.fetchone()[0])
+                estimate = int(cursor.fetchone()[0])
+            if estimate is not None and estimate >= ESTIMATED_FROM:
+                result[model._meta.label] = estimate
             else:
                 result[model._meta.label] = model._default_manager.count()
         if connection.vendor == "postgresql":
@@ -928,6 +937,7 @@ def write_report(report: dict, scale: int) -> Path:
         json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n"
     )
     m = report["machine"]
+    estimated = str(m.get("database", "")).startswith("PostgreSQL")  # see counts()
     lines = [
         f"# Bidra benchmark at {scale:,} applications".replace(",", " "),
         "",
@@ -938,7 +948,7 @@ def write_report(report: dict, scale: int) -> Path:
         "(the machine is shared: other work ran at the same time, so times are pessimistic).",
         f"Data: {report['municipalities']} municipalities; "
         + ", ".join(
-            f"{k.split('.')[-1]} {v:,}".replace(",", " ")
+            f"{k.split('.')[-1]} {'≈' if estimated and v >= ESTIMATED_FROM else ''}{v:,}".replace(",", " ")
             for k, v in report["rows"].items()
             if k != "database size"
         )
