@@ -15,8 +15,8 @@ class ChoiceLabels:
     """``get_<field>_display()`` from a table made once per field.
 
     Django's version makes every choice hashable again on every call, which translates every
-    label of the field: about 60 µs for one state label, paid for each row of a list page
-    (25 rows of the inbox, 367 items of a June meeting's agenda).  The table holds the lazy
+    label of the field: about 54 µs for one state label, paid for each row of a list page
+    (25 rows of the inbox) and each item of a June meeting's minutes (367).  The table holds the lazy
     labels, so each call still answers in the language of its request."""
 
     def _get_FIELD_display(self, field):
