@@ -445,16 +445,17 @@ def application_submit(*, application: Application, by) -> Application:
             case=application,
             by=by,
         )
-        outbox_enqueue(
+        receipt = outbox_enqueue(
             key=f"grant-receipt:{application.pk}",
             to=by.email,
             subject=_("We have received your application %(number)s") % {"number": application.case_number},
             template="grants/email/receipt.txt",
             context={"application": application, "link": _link(application)},
+            send=False,  # the submission's task sends it: one message on the queue, not two
         )
         from . import tasks
 
-        tasks.application_document.delay_on_commit(application.pk, by.pk)
+        tasks.application_submitted.delay_on_commit(application.pk, by.pk, receipt.pk if receipt else None)
     return application
 
 

@@ -4,13 +4,21 @@ from celery import shared_task
 
 
 @shared_task
-def application_document(application_id: int, user_id: int) -> int:
-    """Render the submitted application as PDF (the same content is kept once)."""
+def application_submitted(application_id: int, user_id: int, receipt_id: int | None = None) -> int:
+    """A submission's work after commit, one message on the queue: the receipt is sent, then the
+    application is rendered as PDF (the same content is kept once).
+
+    A receipt that cannot be sent now stays in the outbox, which sends it within a minute
+    (``workflows.tasks.outbox_send_pending``); the PDF is made all the same."""
     from django.contrib.auth import get_user_model
+
+    from workflows.services import outbox_send
 
     from .models import Application
     from .services import application_document as render
 
+    if receipt_id is not None:
+        outbox_send(message_id=receipt_id)
     application = Application.objects.select_related("round__program", "organisation").get(pk=application_id)
     return render(application=application, by=get_user_model().objects.get(pk=user_id)).pk
 

@@ -213,10 +213,14 @@ def _sequence(committee, year: int) -> CaseNumberSequence:
             return CaseNumberSequence.objects.get(committee=committee, year=year)
 
 
-def outbox_enqueue(*, key: str, to: str, subject: str, template: str, context: dict) -> OutboxMessage | None:
+def outbox_enqueue(
+    *, key: str, to: str, subject: str, template: str, context: dict, send: bool = True
+) -> OutboxMessage | None:
     """Write a message in the current transaction and send it after commit.
 
-    The same ``key`` twice (a retried job, a double click) writes one message.
+    The same ``key`` twice (a retried job, a double click) writes one message.  ``send=False``:
+    the caller's own task sends it after commit (one message on the queue instead of two); the
+    periodic ``outbox_send_pending`` sends whatever is left unsent.
     """
     from . import tasks
 
@@ -228,7 +232,8 @@ def outbox_enqueue(*, key: str, to: str, subject: str, template: str, context: d
     message.pk = _outbox_insert(message)
     if message.pk is None:  # written before
         return OutboxMessage.objects.get(key=message.key)
-    tasks.outbox_send.delay_on_commit(message.pk)
+    if send:
+        tasks.outbox_send.delay_on_commit(message.pk)
     return message
 
 
