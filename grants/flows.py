@@ -18,7 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import STATUS, flow, lock
+from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Process, Task
+from viewflow.workflow.nodes.start import StartHandleActivation
+from viewflow.workflow.signals import flow_started, task_started
 
 from .models import Application
 
@@ -40,6 +43,30 @@ def _state(activation) -> str:
     return Application.objects.values_list("state", flat=True).get(pk=activation.process.artifact_object_id)
 
 
+class _StartInSubmission(StartHandleActivation):
+    """viewflow's start of a process, inside the submission's own transaction.
+
+    viewflow opens a savepoint, inserts the process and then locks its row (a second savepoint,
+    ``SELECT … FOR UPDATE NOWAIT``) before it creates the first tasks.  A process inserted in the
+    submission's transaction cannot be seen, let alone locked, by anyone else until it commits,
+    and the submission rolls back as a whole: the same steps without them (six statements fewer
+    per submission).  Every later step of the process takes viewflow's lock as usual."""
+
+    @Activation.status.transition(source=STATUS.NEW)
+    def execute(self):
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("start the application's flow inside the submission's transaction")
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        self.process.save()
+        self.complete()
+        flow_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        self.activate_next()
+
+
+class _StartHandle(flow.StartHandle):
+    activation_class = _StartInSubmission
+
+
 class ApplicationFlow(flow.Flow):
     """Grant application
 
@@ -47,7 +74,7 @@ class ApplicationFlow(flow.Flow):
 
     lock_impl = lock.select_for_update_lock
 
-    start = flow.StartHandle(this.start_case).Next(this.screen)
+    start = _StartHandle(this.start_case).Next(this.screen)
 
     screen = (
         flow.View(_not_routed)
@@ -129,8 +156,11 @@ def open_tasks(application):
 
 
 def flow_start(*, application: Application) -> None:
-    if not processes_of(application).exists():
-        ApplicationFlow.start.run(application=application)
+    """Start the application's process, in the submission's transaction.
+
+    The caller holds the application's row lock and has seen it a draft: a draft has no process
+    (its process starts with the submission, and nothing returns an application to draft)."""
+    ApplicationFlow.start.run(application=application)
 
 
 def flow_complete_human_task(*, application: Application, by) -> None:

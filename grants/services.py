@@ -382,10 +382,15 @@ def application_attach(*, application: Application, by, key: str, upload) -> App
     return attachment
 
 
-def application_submit(*, application: Application, by) -> Application:
-    """The applicant submits: checked, registered with a case number, receipt and PDF after commit."""
+def application_submit(*, application: Application, by, locked: bool = False) -> Application:
+    """The applicant submits: checked, registered with a case number, receipt and PDF after commit.
+
+    ``locked``: the caller's transaction holds the row lock and the instance is what the row
+    holds (``application_save`` has just written the draft under the lock, in the same
+    transaction); otherwise the row is locked and read again here."""
     with transaction.atomic():
-        application = _locked_for_submission(application)
+        if not locked:
+            application = _locked_for_submission(application)
         require(by, "grants.act_for_application", application)
         if application.state != S.DRAFT:
             raise TransitionRefused([_("The application has already been submitted.")])
@@ -429,6 +434,7 @@ def application_submit(*, application: Application, by) -> Application:
             by=by,
             reason="",
             save_fields=["late_weeks", "late_deduction_percent", "submitted_at", "eligibility"],
+            savepoint=False,  # nothing below catches: the submission's own block rolls back
         )
         _link_register_documents(application, by)
         del application._attachment_facts

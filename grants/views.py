@@ -246,7 +246,10 @@ def application_edit(request, pk):
                 submitted = refused = None
                 if "submit" in request.POST:
                     try:
-                        submitted = services.application_submit(application=application, by=request.user)
+                        # the draft was saved under the row lock just now, in this transaction
+                        submitted = services.application_submit(
+                            application=application, by=request.user, locked=True
+                        )
                     except TransitionRefused as exc:
                         refused = exc
         if saved:

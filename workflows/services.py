@@ -113,7 +113,7 @@ def transitions_for(case, *, by, include_hidden: bool = False) -> list[Transitio
     return options
 
 
-def perform_transition(case, name: str, *, by, reason: str = "", save_fields=None, **kwargs):
+def perform_transition(case, name: str, *, by, reason: str = "", save_fields=None, savepoint=True, **kwargs):
     """Check permission and conditions, run the transition, save, and log it.
 
     Runs inside one transaction: the state change and its log row are written
@@ -125,6 +125,9 @@ def perform_transition(case, name: str, *, by, reason: str = "", save_fields=Non
     only those, the state and ``updated_at`` are written (a case row carries its form
     snapshot and answers as JSON: a meeting's thousand decisions need not rewrite them).
     Without it the whole row is saved.
+
+    ``savepoint=False``: the caller's own transaction block lets every exception out, so this
+    one needs no savepoint to roll back to (a submission: two statements fewer).
     """
     option = transition_check(case, name, by=by)
     if not option.permitted:
@@ -133,7 +136,7 @@ def perform_transition(case, name: str, *, by, reason: str = "", save_fields=Non
         raise TransitionRefused(option.reasons)
     method, _meta = _transition_meta(case, name)
     # Inside a batch the caller's transaction succeeds or fails as a whole: no savepoint per case.
-    with transaction.atomic(savepoint=not batching()):
+    with transaction.atomic(savepoint=savepoint and not batching()):
         with FSMLogDescriptor(case, "by", by), FSMLogDescriptor(case, "description", reason or ""):
             result = method(**kwargs)
         try:
