@@ -427,30 +427,39 @@ def application_submit(*, application: Application, by, locked: bool = False) ->
                 year=round.year,
             )
         ]
+        _link_register_documents(application, by)
+        flows.flow_start(application=application)
+        program = round.program
+        committee = program.committee
+        if committee.municipality_id == program.municipality_id:
+            committee.municipality = program.municipality  # the same row, read with the program
+        # Last but the transition and the receipt: the committee's number sequence stays locked
+        # until commit, and every application submitted to the committee at the same moment
+        # waits for it.  The number is written with the transition's own UPDATE.
+        case_number_register(
+            committee=committee,
+            title=f"{program.name}: {application.organisation.name}",
+            case=application,
+            by=by,
+            save=False,
+        )
         # Only what submitting changed is written: the row's form snapshot and answers stay as saved.
         perform_transition(
             application,
             "submit",
             by=by,
             reason="",
-            save_fields=["late_weeks", "late_deduction_percent", "submitted_at", "eligibility"],
+            save_fields=[
+                "late_weeks",
+                "late_deduction_percent",
+                "submitted_at",
+                "eligibility",
+                "case_number",
+                "registered_at",
+            ],
             savepoint=False,  # nothing below catches: the submission's own block rolls back
         )
-        _link_register_documents(application, by)
         del application._attachment_facts
-        flows.flow_start(application=application)
-        program = round.program
-        committee = program.committee
-        if committee.municipality_id == program.municipality_id:
-            committee.municipality = program.municipality  # the same row, read with the program
-        # Last but the receipt: the committee's number sequence stays locked until commit, and
-        # every application submitted to the committee at the same moment waits for it.
-        case_number_register(
-            committee=committee,
-            title=f"{program.name}: {application.organisation.name}",
-            case=application,
-            by=by,
-        )
         receipt = outbox_enqueue(
             key=f"grant-receipt:{application.pk}",
             to=by.email,

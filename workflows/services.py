@@ -156,12 +156,17 @@ def perform_transition(case, name: str, *, by, reason: str = "", save_fields=Non
     return result
 
 
-def case_number_register(*, committee, title: str, case=None, by, year: int | None = None) -> DiariumEntry:
+def case_number_register(
+    *, committee, title: str, case=None, by, year: int | None = None, save: bool = True
+) -> DiariumEntry:
     """Register a case in the diarium and give it the next case number.
 
     Per committee and year the numbers are consecutive and never repeat, also
     when many are registered at once: the sequence row is incremented with one
     UPDATE, which PostgreSQL serialises with a row lock until commit.
+
+    ``save=False``: the number and time are set on ``case`` only, and the caller writes them
+    with its own UPDATE of the row in the same transaction (a submission's transition).
     """
     year = year or timezone.localdate().year
     # No savepoint inside the caller's transaction: a failure here fails the whole registration.
@@ -184,9 +189,10 @@ def case_number_register(*, committee, title: str, case=None, by, year: int | No
             registered_by=by,
         )
         if case is not None:
-            type(case).objects.filter(pk=case.pk).update(
-                case_number=formatted, registered_at=entry.registered_at
-            )
+            if save:
+                type(case).objects.filter(pk=case.pk).update(
+                    case_number=formatted, registered_at=entry.registered_at
+                )
             case.case_number = formatted
             case.registered_at = entry.registered_at
     return entry
