@@ -292,6 +292,10 @@ def _clean_answer(field: dict, value):
     return str(value)
 
 
+#: what saving a draft writes
+_DRAFT_FIELDS = ("title", "requested_amount", "democracy_declaration", "answers", "updated_at")
+
+
 def application_save(
     *,
     application: Application,
@@ -302,6 +306,51 @@ def application_save(
     democracy_declaration: bool | None = None,
 ) -> Application:
     """Save the draft; nothing is required yet (submission checks that)."""
+    with transaction.atomic():
+        _draft_changed(
+            application,
+            by=by,
+            title=title,
+            requested_amount=requested_amount,
+            answers=answers,
+            democracy_declaration=democracy_declaration,
+        )
+        application.save(update_fields=list(_DRAFT_FIELDS))
+    return application
+
+
+def application_save_and_submit(*, application: Application, by, **changes) -> Application:
+    """The applicant's form: the draft saved and submitted in one transaction, with one UPDATE
+    of the row for both.
+
+    A refused submission raises ``TransitionRefused`` after the draft is saved (nothing typed
+    is lost); invalid answers raise ``ValidationError`` and save nothing."""
+    refused = None
+    with transaction.atomic():
+        _draft_changed(application, by=by, **changes)
+        try:
+            application = application_submit(
+                application=application, by=by, locked=True, also_save=_DRAFT_FIELDS
+            )
+        except TransitionRefused as exc:
+            refused = exc
+            application.save(update_fields=list(_DRAFT_FIELDS))
+    if refused is not None:
+        raise refused
+    return application
+
+
+def _draft_changed(
+    application: Application,
+    *,
+    by,
+    title: str | None = None,
+    requested_amount=None,
+    answers: dict | None = None,
+    democracy_declaration: bool | None = None,
+) -> None:
+    """Check the changes, lock the draft's row (in the caller's transaction) and set them on
+    ``application``; the caller writes them."""
     require(by, "grants.act_for_application", application)
     if application.state != S.DRAFT:
         raise ValidationError(_("Only a draft can be changed."), code="not_draft")
@@ -325,22 +374,17 @@ def application_save(
                 errors.append(_("Amount applied for: the amount cannot be negative."))
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        # Locks the row and reads its state only: what is written below are the given fields.
-        state = Application.objects.select_for_update().values_list("state", flat=True).get(pk=application.pk)
-        if state != S.DRAFT:
-            raise ValidationError(_("Only a draft can be changed."), code="not_draft")
-        if title is not None:
-            application.title = title.strip()[:200]
-        if requested_amount is not None:
-            application.requested_amount = requested_amount if requested_amount != "" else None
-        if democracy_declaration is not None:
-            application.democracy_declaration = democracy_declaration
-        application.answers = cleaned
-        application.save(
-            update_fields=["title", "requested_amount", "democracy_declaration", "answers", "updated_at"]
-        )
-    return application
+    # Locks the row and reads its state only: what is written are the given fields.
+    state = Application.objects.select_for_update().values_list("state", flat=True).get(pk=application.pk)
+    if state != S.DRAFT:
+        raise ValidationError(_("Only a draft can be changed."), code="not_draft")
+    if title is not None:
+        application.title = title.strip()[:200]
+    if requested_amount is not None:
+        application.requested_amount = requested_amount if requested_amount != "" else None
+    if democracy_declaration is not None:
+        application.democracy_declaration = democracy_declaration
+    application.answers = cleaned
 
 
 def attachment_keys(application: Application) -> dict[str, str]:
@@ -382,12 +426,39 @@ def application_attach(*, application: Application, by, key: str, upload) -> App
     return attachment
 
 
-def application_submit(*, application: Application, by, locked: bool = False) -> Application:
+#: what submitting sets on the application besides its state
+_SUBMISSION_FIELDS = (
+    "late_weeks",
+    "late_deduction_percent",
+    "submitted_at",
+    "eligibility",
+    "case_number",
+    "registered_at",
+)
+
+
+def application_submit(
+    *, application: Application, by, locked: bool = False, also_save: tuple[str, ...] = ()
+) -> Application:
     """The applicant submits: checked, registered with a case number, receipt and PDF after commit.
 
-    ``locked``: the caller's transaction holds the row lock and the instance is what the row
-    holds (``application_save`` has just written the draft under the lock, in the same
-    transaction); otherwise the row is locked and read again here."""
+    ``locked``: the caller's transaction holds the row lock and the instance is the row with the
+    caller's changes (``application_save_and_submit``); ``also_save`` names those changes, written
+    with the submission's UPDATE.  Otherwise the row is locked and read again here.  A refused
+    submission leaves the caller's instance as it was."""
+    if not locked:
+        return _submit(application, by)
+    before = {name: getattr(application, name) for name in _SUBMISSION_FIELDS}
+    try:
+        return _submit(application, by, locked=True, also_save=also_save)
+    except TransitionRefused:
+        for name, value in before.items():
+            setattr(application, name, value)
+        application.__dict__.pop("_attachment_facts", None)
+        raise
+
+
+def _submit(application: Application, by, *, locked: bool = False, also_save: tuple[str, ...] = ()):
     with transaction.atomic():
         if not locked:
             application = _locked_for_submission(application)
@@ -449,14 +520,7 @@ def application_submit(*, application: Application, by, locked: bool = False) ->
             "submit",
             by=by,
             reason="",
-            save_fields=[
-                "late_weeks",
-                "late_deduction_percent",
-                "submitted_at",
-                "eligibility",
-                "case_number",
-                "registered_at",
-            ],
+            save_fields=[*_SUBMISSION_FIELDS, *also_save],
             savepoint=False,  # nothing below catches: the submission's own block rolls back
         )
         del application._attachment_facts

@@ -8,7 +8,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -225,51 +224,36 @@ def application_edit(request, pk):
     form = forms.ApplicationForm(request.POST or None, application=application)
     upload_form = forms.AttachmentForm(keys=services.attachment_keys(application))
     if request.method == "POST" and form.is_valid():
-        # Saving the draft and submitting it is one transaction (one commit); a refused
-        # submission rolls back only its own part, and the draft stays saved.
-        with transaction.atomic():
-            try:
-                application = services.application_save(
-                    application=application,
-                    by=request.user,
-                    title=form.cleaned_data["title"],
-                    requested_amount=form.cleaned_data["requested_amount"],
-                    answers=form.answers(),
-                    democracy_declaration=form.cleaned_data.get("democracy_declaration"),
-                )
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-                saved = False
-            else:
-                saved = True
-                submitted = refused = None
-                if "submit" in request.POST:
-                    try:
-                        # the draft was saved under the row lock just now, in this transaction
-                        submitted = services.application_submit(
-                            application=application, by=request.user, locked=True
-                        )
-                    except TransitionRefused as exc:
-                        refused = exc
-        if saved:
+        changes = {
+            "title": form.cleaned_data["title"],
+            "requested_amount": form.cleaned_data["requested_amount"],
+            "answers": form.answers(),
+            "democracy_declaration": form.cleaned_data.get("democracy_declaration"),
+        }
+        try:
             if "submit" in request.POST:
-                if refused is not None:
-                    for reason in refused.reasons:
-                        form.add_error(None, reason)
-                else:
-                    application = submitted
-                    messages.success(
-                        request,
-                        _(
-                            "The application is submitted with case number %(number)s. A receipt is on its way."
-                        )
-                        % {"number": application.case_number},
-                    )
-                    return redirect("grants:application_detail", pk=application.pk)
+                # one transaction; a refused submission leaves the draft saved
+                application = services.application_save_and_submit(
+                    application=application, by=request.user, **changes
+                )
             else:
+                application = services.application_save(application=application, by=request.user, **changes)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        except TransitionRefused as exc:
+            for reason in exc.reasons:
+                form.add_error(None, reason)
+        else:
+            if "submit" not in request.POST:
                 messages.success(request, _("The draft is saved. You can come back and continue later."))
                 return redirect("grants:application_edit", pk=application.pk)
+            messages.success(
+                request,
+                _("The application is submitted with case number %(number)s. A receipt is on its way.")
+                % {"number": application.case_number},
+            )
+            return redirect("grants:application_detail", pk=application.pk)
     return render(
         request,
         "grants/application_edit.html",
