@@ -296,25 +296,12 @@ def _clean_answer(field: dict, value):
 _DRAFT_FIELDS = ("title", "requested_amount", "democracy_declaration", "answers", "updated_at")
 
 
-def application_save(
-    *,
-    application: Application,
-    by,
-    title: str | None = None,
-    requested_amount=None,
-    answers: dict | None = None,
-    democracy_declaration: bool | None = None,
-) -> Application:
-    """Save the draft; nothing is required yet (submission checks that)."""
+def application_save(*, application: Application, by, **changes) -> Application:
+    """Save the draft; nothing is required yet (submission checks that).  ``changes``: title,
+    requested_amount, answers, democracy_declaration (see ``_draft_changed``); one left out
+    stays as it is."""
     with transaction.atomic():
-        _draft_changed(
-            application,
-            by=by,
-            title=title,
-            requested_amount=requested_amount,
-            answers=answers,
-            democracy_declaration=democracy_declaration,
-        )
+        _draft_changed(application, by=by, **changes)
         application.save(update_fields=list(_DRAFT_FIELDS))
     return application
 
