@@ -311,20 +311,18 @@ def application_save_and_submit(*, application: Application, by, **changes) -> A
     of the row for both.
 
     A refused submission raises ``TransitionRefused`` after the draft is saved (nothing typed
-    is lost); invalid answers raise ``ValidationError`` and save nothing."""
-    refused = None
-    with transaction.atomic():
-        _draft_changed(application, by=by, **changes)
-        try:
-            application = application_submit(
-                application=application, by=by, locked=True, also_save=_DRAFT_FIELDS
-            )
-        except TransitionRefused as exc:
-            refused = exc
-            application.save(update_fields=list(_DRAFT_FIELDS))
-    if refused is not None:
-        raise refused
-    return application
+    is lost); invalid answers raise ``ValidationError`` and save nothing.
+
+    No savepoint is set for the refusal: it rolls back the whole transaction, and the draft is
+    then saved in a transaction of its own (two statements fewer for every submission, a
+    second lock of the row for a refused one)."""
+    try:
+        with transaction.atomic():
+            _draft_changed(application, by=by, **changes)
+            return application_submit(application=application, by=by, locked=True, also_save=_DRAFT_FIELDS)
+    except TransitionRefused:
+        application_save(application=application, by=by, **changes)
+        raise
 
 
 def _draft_changed(
@@ -431,7 +429,8 @@ def application_submit(
 
     ``locked``: the caller's transaction holds the row lock and the instance is the row with the
     caller's changes (``application_save_and_submit``); ``also_save`` names those changes, written
-    with the submission's UPDATE.  Otherwise the row is locked and read again here.  A refused
+    with the submission's UPDATE, and a refusal leaves that transaction to be rolled back (no
+    savepoint is set).  Otherwise the row is locked and read again here.  A refused
     submission leaves the caller's instance as it was."""
     if not locked:
         return _submit(application, by)
@@ -446,7 +445,8 @@ def application_submit(
 
 
 def _submit(application: Application, by, *, locked: bool = False, also_save: tuple[str, ...] = ()):
-    with transaction.atomic():
+    # Locked: the caller's transaction is the submission's, and it rolls back as a whole.
+    with transaction.atomic(savepoint=not locked):
         if not locked:
             application = _locked_for_submission(application)
         require(by, "grants.act_for_application", application)
