@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 #: what a submission through the applicant's form costs on PostgreSQL (fewer on SQLite, which
 #: has no row locks); more is a regression of the submission throughput the benchmark measures
-STATEMENTS = 19
+STATEMENTS = 16
 READ_BY_THE_PAGE = ("grants_round", "grants_program", "organizations_committee", "organizations_municipality")
 
 
