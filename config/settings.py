@@ -105,14 +105,20 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once when two requests write.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
-    "POSTGRES_NO_JIT", default=True
-):
-    # PostgreSQL's JIT compiles the plan of any query it estimates as large, which costs 100-150 ms
-    # before the first row: a loss for the short queries of pages and periodic scans (measured
-    # in bench/).  Off for Bidra's connections unless POSTGRES_NO_JIT=false.
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    if env.bool("POSTGRES_NO_JIT", default=True):
+        # PostgreSQL's JIT compiles the plan of any query it estimates as large, which costs
+        # 100-150 ms before the first row: a loss for the short queries of pages and periodic
+        # scans (measured in bench/).  Off for Bidra's connections unless POSTGRES_NO_JIT=false.
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    if env.bool("POSTGRES_PREPARED_STATEMENTS", default=True):
+        # A statement a connection runs again is planned once (PostgreSQL plans the join of an
+        # application's page in about 1 ms, longer than it runs): parameters bound by the server
+        # and statements prepared from their second run.  Off (POSTGRES_PREPARED_STATEMENTS=false)
+        # behind a pooler in transaction mode that does not keep prepared statements.
+        options.setdefault("server_side_binding", True)
+        options.setdefault("prepare_threshold", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
