@@ -12,6 +12,7 @@ finality scans.  Writes ``bench/results/<scale>.md`` and ``<scale>.json``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -490,13 +491,14 @@ def _process_cpu_seconds(pid: int) -> tuple[int, float]:
     return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_by_process(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the web server (gunicorn and its workers), by PostgreSQL's
-    processes, by this process (the load generator) and by the whole machine (busy, from
-    /proc/stat); an empty dict where /proc is missing."""
+def cpu_by_process(server_pid: int) -> dict:
+    """CPU seconds used so far by the web server (gunicorn and its workers), by each of
+    PostgreSQL's processes, by this process (the load generator) and by the whole machine (busy,
+    from /proc/stat); an empty dict where /proc is missing."""
     if not Path("/proc/stat").exists():
         return {}
-    app = database = 0.0
+    app = 0.0
+    database = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -508,7 +510,7 @@ def cpu_by_process(server_pid: int) -> dict[str, float]:
         if int(entry.name) == server_pid or parent == server_pid:
             app += seconds
         elif comm == "postgres" or comm.startswith("postgres:"):
-            database += seconds
+            database[int(entry.name)] = seconds
     usage = os.times()
     with open("/proc/stat") as f:
         ticks = [int(x) for x in f.readline().split()[1:]]
@@ -521,13 +523,8 @@ def cpu_by_process(server_pid: int) -> dict[str, float]:
     }
 
 
-def run_submissions(drafts: list[dict], *, database_url: str, clients: int, log) -> dict:
-    import requests
-
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    broker = _broker_url()
-    env = {
+def _server_env(database_url: str, broker: str) -> dict:
+    return {
         **os.environ,
         # persistent database connections, as a production deployment has (or a pooler in front)
         "DATABASE_URL": f"{database_url}{'&' if '?' in database_url else '?'}conn_max_age=60",
@@ -538,11 +535,19 @@ def run_submissions(drafts: list[dict], *, database_url: str, clients: int, log)
         "EMAIL_URL": "dummymail://",
         "LOG_LEVEL": "ERROR",
     }
+
+
+@contextlib.contextmanager
+def gunicorn_server(database_url: str, broker: str, *, cwd: Path = ROOT):
+    """gunicorn (2 sync workers) serving the checkout at ``cwd``; yields (port, pid) once it answers."""
+    import requests
+
+    port = _free_port()
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     server = subprocess.Popen(
         [gunicorn, "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
+        cwd=cwd,
+        env={**_server_env(database_url, broker), "PYTHONPATH": str(cwd)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -550,7 +555,7 @@ def run_submissions(drafts: list[dict], *, database_url: str, clients: int, log)
         deadline = time.monotonic() + 60
         while True:
             try:
-                requests.get(f"{base}/logga-in/", timeout=30)
+                requests.get(f"http://127.0.0.1:{port}/logga-in/", timeout=30)
                 break
             except (requests.ConnectionError, requests.Timeout):
                 if server.poll() is not None or time.monotonic() > deadline:
@@ -558,66 +563,94 @@ def run_submissions(drafts: list[dict], *, database_url: str, clients: int, log)
                         f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}"
                     ) from None
                 time.sleep(0.3)
-        local = threading.local()
-
-        def session():
-            if not hasattr(local, "session"):
-                local.session = requests.Session()
-            return local.session
-
-        def edit_page(draft):
-            http = session()
-            http.cookies.clear()
-            http.cookies.set("sessionid", draft["session"])
-            response = http.get(f"{base}/ansokningar/{draft['pk']}/andra/", timeout=30)
-            response.raise_for_status()
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
-            draft["cookies"] = {"sessionid": draft["session"], "csrftoken": http.cookies.get("csrftoken")}
-            draft["data"]["csrfmiddlewaretoken"] = token
-
-        log(f"  opening {len(drafts)} drafts' edit pages for their CSRF tokens")
-        with ThreadPoolExecutor(clients) as pool:
-            list(pool.map(edit_page, drafts))
-
-        latencies, failures = [], []
-
-        def submit(draft):
-            # The request is built beforehand and sent with the standard library's client: the
-            # load generator shares the two cores with the server and should take little of them.
-            path = f"/ansokningar/{draft['pk']}/andra/"
-            body = urlencode(draft["data"]).encode()
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": "; ".join(f"{k}={v}" for k, v in draft["cookies"].items()),
-                "Referer": f"{base}{path}",
-            }
-            http = HTTPConnection("127.0.0.1", port, timeout=60)
-            started = time.perf_counter()
-            try:
-                http.request("POST", path, body=body, headers=headers)
-                response = http.getresponse()
-                response.read()
-            finally:
-                http.close()
-            elapsed = (time.perf_counter() - started) * 1000
-            ok = response.status == 302 and (response.getheader("Location") or "").endswith(
-                f"/ansokningar/{draft['pk']}/"
-            )
-            (latencies if ok else failures).append(elapsed if ok else (draft["pk"], response.status))
-
-        log(f"  submitting {len(drafts)} applications with {clients} concurrent clients")
-        cpu_before = cpu_by_process(server.pid)
-        started = time.perf_counter()
-        with ThreadPoolExecutor(clients) as pool:
-            list(pool.map(submit, drafts))
-        wall = time.perf_counter() - started
-        cpu_after = cpu_by_process(server.pid)
+        yield port, server.pid
     finally:
         server.terminate()
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def csrf_tokens(port: int, drafts: list[dict], *, clients: int) -> None:
+    """Open each draft's edit page as its applicant, as a browser would before submitting."""
+    import requests
+
+    base = f"http://127.0.0.1:{port}"
+    local = threading.local()
+
+    def edit_page(draft):
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+        http = local.session
+        http.cookies.clear()
+        http.cookies.set("sessionid", draft["session"])
+        response = http.get(f"{base}/ansokningar/{draft['pk']}/andra/", timeout=30)
+        response.raise_for_status()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+        draft["cookies"] = {"sessionid": draft["session"], "csrftoken": http.cookies.get("csrftoken")}
+        draft["data"]["csrfmiddlewaretoken"] = token
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(edit_page, drafts))
+
+
+def submit_drafts(port: int, drafts: list[dict], *, clients: int) -> tuple[list[float], list, float]:
+    """POST every draft's form with ``clients`` concurrent clients: (latencies in ms of the
+    accepted ones, failures, seconds in all)."""
+    latencies, failures = [], []
+
+    def submit(draft):
+        # The request is built beforehand and sent with the standard library's client: the
+        # load generator shares the two cores with the server and should take little of them.
+        path = f"/ansokningar/{draft['pk']}/andra/"
+        body = urlencode(draft["data"]).encode()
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in draft["cookies"].items()),
+            "Referer": f"http://127.0.0.1:{port}{path}",
+        }
+        http = HTTPConnection("127.0.0.1", port, timeout=60)
+        started = time.perf_counter()
+        try:
+            http.request("POST", path, body=body, headers=headers)
+            response = http.getresponse()
+            response.read()
+        finally:
+            http.close()
+        elapsed = (time.perf_counter() - started) * 1000
+        ok = response.status == 302 and (response.getheader("Location") or "").endswith(
+            f"/ansokningar/{draft['pk']}/"
+        )
+        (latencies if ok else failures).append(elapsed if ok else (draft["pk"], response.status))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(submit, drafts))
+    return latencies, failures, time.perf_counter() - started
+
+
+def cpu_delta_ms(before: dict, after: dict, count: int) -> dict[str, float]:
+    """CPU milliseconds per submission, by whom: where the machine's two cores go.  PostgreSQL's
+    is the sum over its processes alive at the end (one that ended meanwhile, such as an
+    autovacuum worker, would otherwise take its whole life's CPU away from the sum)."""
+    if not after:
+        return {}
+    database = sum(seconds - before["database"].get(pid, 0.0) for pid, seconds in after["database"].items())
+    delta = {k: after[k] - before[k] for k in after if k != "database"}
+    delta["database"] = database
+    return {k: round(delta[k] * 1000 / max(1, count), 1) for k in ("app", "database", "load", "busy")}
+
+
+def run_submissions(drafts: list[dict], *, database_url: str, clients: int, log) -> dict:
+    broker = _broker_url()
+    with gunicorn_server(database_url, broker) as (port, pid):
+        log(f"  opening {len(drafts)} drafts' edit pages for their CSRF tokens")
+        csrf_tokens(port, drafts, clients=clients)
+        log(f"  submitting {len(drafts)} applications with {clients} concurrent clients")
+        cpu_before = cpu_by_process(pid)
+        latencies, failures, wall = submit_drafts(port, drafts, clients=clients)
+        cpu_after = cpu_by_process(pid)
     if broker.startswith("redis://"):
         _purge_queue(broker)
     return {
@@ -629,10 +662,7 @@ def run_submissions(drafts: list[dict], *, database_url: str, clients: int, log)
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p95_ms": round(_percentile(latencies, 95), 1) if latencies else None,
         "clients": clients,
-        # CPU milliseconds per submission, by whom: where the machine's two cores go
-        "cpu_ms_per_submission": {
-            k: round((cpu_after[k] - cpu_before[k]) * 1000 / max(1, len(latencies)), 1) for k in cpu_after
-        },
+        "cpu_ms_per_submission": cpu_delta_ms(cpu_before, cpu_after, len(latencies)),
         "workers": 2,
         "broker": broker.split(":")[0],
     }
