@@ -59,8 +59,7 @@ class _StartInSubmission(StartHandleActivation):
     submission rolls back as a whole: the same rows, without the savepoints and the lock, are
     written together (``workflows.db.insert_together``: the process, the start task, the first
     human task and its link to the start task: one statement, where viewflow's own start takes
-    ten).  Every later
-    step of the process is viewflow's own, and takes its lock as usual.
+    ten).  Every later step of the process is viewflow's own, and takes its lock as usual.
 
     viewflow's signals are sent as usual, but before the rows exist: nothing listens to them."""
 
@@ -69,14 +68,14 @@ class _StartInSubmission(StartHandleActivation):
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("start the application's flow inside the submission's transaction")
         task_started.send(sender=self.flow_class, process=self.process, task=self.task)
-        self.rows = [(self.process, {})]
+        self.pending_rows = [(self.process, {})]
         self.complete()
         flow_started.send(sender=self.flow_class, process=self.process, task=self.task)
         # viewflow's activate_next, with the rows written once the next task is created (an
         # activation is hashed by its task's id)
         created = list(self.create_next())
-        insert_together(self.rows)
-        del self.rows
+        insert_together(self.pending_rows)
+        del self.pending_rows
         self._activate_next(set(created))
 
     @Activation.status.transition(source=STATUS.NEW, target=STATUS.DONE)
@@ -84,7 +83,7 @@ class _StartInSubmission(StartHandleActivation):
         """viewflow's ``complete``, the task written with the process."""
         self.task.finished = now()
         self.task.flow_task_type = self.flow_task.task_type  # what Task.save() sets
-        self.rows.append((self.task, {"process_id": self.process}))
+        self.pending_rows.append((self.task, {"process_id": self.process}))
         task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
 
 
@@ -93,7 +92,7 @@ class _FirstViewActivation(ViewActivation):
 
     @classmethod
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
-        rows = getattr(prev_activation, "rows", None)
+        rows = getattr(prev_activation, "pending_rows", None)
         if rows is None:  # the step is reached again later on: viewflow's own
             return super().create(flow_task, prev_activation, token, data=data, seed=seed)
         if flow_task._on_create is not None:

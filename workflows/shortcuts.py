@@ -30,6 +30,7 @@ class PreparedGet:
 
     def __init__(self, make_queryset: Callable[[], QuerySet]):
         self._make_queryset = make_queryset
+        self._model = None
         self._compiled: dict[str, tuple] = {}
 
     def _compile(self, db: str) -> tuple:
@@ -55,7 +56,7 @@ class PreparedGet:
 
     def get(self, pk, *, using: str | None = None):
         """The object with this pk, or None."""
-        model = self._make_queryset().model
+        model = self._model = self._model or self._make_queryset().model
         db = using or router.db_for_read(model)
         compiled = self._compiled.get(db)
         if compiled is None:
