@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+#: a pk no row has, standing in for the real one while a URL or a statement is prepared
 _PLACEHOLDER = 2_147_483_647
 
 
@@ -26,20 +27,18 @@ class PreparedGet:
     test compares the result with the queryset's own ``get``).  The queryset's SQL must not depend
     on the moment it is compiled (no ``now()`` computed in Python, no per-request values)."""
 
-    _SENTINEL = -1_987_654_321
-
     def __init__(self, make_queryset: Callable[[], QuerySet]):
         self._make_queryset = make_queryset
         self._model = None
         self._compiled: dict[str, tuple] = {}
 
     def _compile(self, db: str) -> tuple:
-        queryset = self._make_queryset().filter(pk=self._SENTINEL)
+        queryset = self._make_queryset().filter(pk=_PLACEHOLDER)
         if queryset._known_related_objects or queryset.query.annotation_select:
             raise ValueError("PreparedGet takes a queryset without annotations or known related objects")
         compiler = queryset.query.get_compiler(using=db)
         sql, params = compiler.as_sql()
-        if list(params).count(self._SENTINEL) != 1:
+        if list(params).count(_PLACEHOLDER) != 1:
             raise ValueError("the queryset's SQL must take the pk as its only parameter of that value")
         select, klass_info = compiler.select, compiler.klass_info
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
@@ -48,7 +47,7 @@ class PreparedGet:
             compiler,
             sql,
             tuple(params),
-            list(params).index(self._SENTINEL),
+            list(params).index(_PLACEHOLDER),
             (start, end),
             init_list,
             get_related_populators(klass_info, select, db),
