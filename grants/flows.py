@@ -59,7 +59,9 @@ class _StartInSubmission(StartHandleActivation):
     submission rolls back as a whole: the same rows, without the savepoints and the lock, are
     written together (``workflows.db.insert_together``: the process, the start task, the first
     human task and its link to the start task: one statement, where viewflow's own start takes
-    ten).  Every later step of the process is viewflow's own, and takes its lock as usual.
+    ten).  The submission's other new rows, kept by ``workflows.db.inserts_together()``, are
+    written in the same statement, before these.  Every later step of the process is viewflow's
+    own, and takes its lock as usual.
 
     viewflow's signals are sent as usual, but before the rows exist: nothing listens to them."""
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Organisation, OrganisationDocument
 from organizations.selectors import document_status
 from organizations.services import document_check_upload
+from workflows.db import insert_later, inserts_together
 from workflows.deadlines import add_working_days
 from workflows.services import (
     TransitionRefused,
@@ -29,6 +30,7 @@ from workflows.services import (
     perform_transition,
     require,
 )
+from workflows.statelog import state_logs_batched
 from workflows.templatetags.bidra import kr
 
 from . import eligibility as elig
@@ -446,7 +448,7 @@ def application_submit(
 
 def _submit(application: Application, by, *, locked: bool = False, also_save: tuple[str, ...] = ()):
     # Locked: the caller's transaction is the submission's, and it rolls back as a whole.
-    with transaction.atomic(savepoint=not locked):
+    with transaction.atomic(savepoint=not locked), inserts_together():
         if not locked:
             application = _locked_for_submission(application)
         require(by, "grants.act_for_application", application)
@@ -485,15 +487,17 @@ def _submit(application: Application, by, *, locked: bool = False, also_save: tu
                 year=round.year,
             )
         ]
+        # The new rows (register documents linked, diarium entry, log row, receipt, the flow's
+        # process and tasks) are written together by the flow's start, last: with the number
+        # sequence's UPDATE and the row's own, three statements in all.
         _link_register_documents(application, by)
-        flows.flow_start(application=application)
         program = round.program
         committee = program.committee
         if committee.municipality_id == program.municipality_id:
             committee.municipality = program.municipality  # the same row, read with the program
-        # Last but the transition and the receipt: the committee's number sequence stays locked
-        # until commit, and every application submitted to the committee at the same moment
-        # waits for it.  The number is written with the transition's own UPDATE.
+        # The committee's number sequence stays locked until commit, and every application
+        # submitted to the committee at the same moment waits for it: what follows is the
+        # row's UPDATE and the new rows.  The number is written with the transition's UPDATE.
         case_number_register(
             committee=committee,
             title=f"{program.name}: {application.organisation.name}",
@@ -502,14 +506,15 @@ def _submit(application: Application, by, *, locked: bool = False, also_save: tu
             save=False,
         )
         # Only what submitting changed is written: the row's form snapshot and answers stay as saved.
-        perform_transition(
-            application,
-            "submit",
-            by=by,
-            reason="",
-            save_fields=[*_SUBMISSION_FIELDS, *also_save],
-            savepoint=False,  # nothing below catches: the submission's own block rolls back
-        )
+        with state_logs_batched():
+            perform_transition(
+                application,
+                "submit",
+                by=by,
+                reason="",
+                save_fields=[*_SUBMISSION_FIELDS, *also_save],
+                savepoint=False,  # nothing below catches: the submission's own block rolls back
+            )
         del application._attachment_facts
         receipt = outbox_enqueue(
             key=f"grant-receipt:{application.pk}",
@@ -519,8 +524,10 @@ def _submit(application: Application, by, *, locked: bool = False, also_save: tu
             context={"application": application, "link": _link(application)},
             send=False,  # the submission's task sends it: one message on the queue, not two
         )
+        flows.flow_start(application=application)
         from . import tasks
 
+        # the receipt has no id when its key was written before: the outbox sends it then
         tasks.application_submitted.delay_on_commit(application.pk, by.pk, receipt.pk if receipt else None)
     return application
 
@@ -559,7 +566,7 @@ def _link_register_documents(application: Application, by) -> None:
             continue
         document = facts.register.get(item["doc_type"])
         if document is not None:
-            ApplicationAttachment.objects.create(
+            attachment = ApplicationAttachment(
                 application=application,
                 key=item["key"],
                 register_document=document,
@@ -569,6 +576,7 @@ def _link_register_documents(application: Application, by) -> None:
                 sha256=document.sha256,
                 uploaded_by=by,
             )
+            insert_later([(attachment, {})])  # with the submission's other new rows
 
 
 def application_document(*, application: Application, by):

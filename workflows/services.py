@@ -19,6 +19,7 @@ from django_fsm import ConcurrentTransition
 from django_fsm_log.helpers import FSMLogDescriptor
 
 from .checks import refusal
+from .db import Insert, insert_later, inserts_pending
 from .models import CaseNumberSequence, DiariumEntry, OutboxMessage, StoredDocument
 from .statelog import batching
 
@@ -178,7 +179,7 @@ def case_number_register(
         formatted = committee.municipality.case_number_format.format(
             committee=committee.code, year=year, number=number
         )
-        entry = DiariumEntry.objects.create(
+        entry = DiariumEntry(
             committee=committee,
             year=year,
             number=number,
@@ -188,6 +189,8 @@ def case_number_register(
             object_id=case.pk if case is not None else None,
             registered_by=by,
         )
+        # inside ``inserts_together()`` written with the caller's other new rows
+        insert_later([(entry, {})])
         if case is not None:
             if save:
                 type(case).objects.filter(pk=case.pk).update(
@@ -229,7 +232,9 @@ def outbox_enqueue(
 
     The same ``key`` twice (a retried job, a double click) writes one message.  ``send=False``:
     the caller's own task sends it after commit (one message on the queue instead of two); the
-    periodic ``outbox_send_pending`` sends whatever is left unsent.
+    periodic ``outbox_send_pending`` sends whatever is left unsent.  Inside
+    ``workflows.db.inserts_together()`` such a message is written with the block's other new
+    rows: it has its id once they are written, and none when its key was written before.
     """
     from . import tasks
 
@@ -238,6 +243,10 @@ def outbox_enqueue(
     message = OutboxMessage(
         key=key[:200], to=to, subject=subject[:300], body=render_to_string(template, context)
     )
+    if not send and inserts_pending():
+        # written with the caller's other new rows; its id is set then (None: written before)
+        insert_later([Insert(message, ignore_conflict=True)])
+        return message
     message.pk = _outbox_insert(message)
     if message.pk is None:  # written before
         return OutboxMessage.objects.get(key=message.key)

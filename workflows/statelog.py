@@ -5,7 +5,8 @@ transition at a time, the row is inserted as the transition happens (django-fsm-
 ``SimpleBackend``).  A service that performs many transitions in one transaction (a
 meeting recording a thousand decisions) wraps them in ``state_logs_batched()``: the rows
 are collected as the transitions happen and inserted with one statement at the end of
-the block, still inside the transaction, so the log and the states commit together.
+the block, still inside the transaction, so the log and the states commit together.  Inside
+``workflows.db.inserts_together()`` the rows join the block's other new rows instead.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from contextvars import ContextVar
 
 from django.db import transaction
 from django_fsm_log.backends import SimpleBackend, _pre_transition_callback
+
+from .db import insert_later, inserts_pending
 
 _batch: ContextVar[list | None] = ContextVar("bidra_state_log_batch", default=None)
 
@@ -66,7 +69,9 @@ def state_logs_batched():
         yield
     finally:
         _batch.reset(token)
-    if rows:
+    if rows and inserts_pending():  # written with the caller's other new rows
+        insert_later((row, {}) for row in rows)
+    elif rows:
         from django_fsm_log.models import StateLog
 
         StateLog.objects.bulk_create(rows, batch_size=1000)
