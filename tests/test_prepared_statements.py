@@ -30,3 +30,26 @@ def test_a_statement_run_again_is_prepared(world):
         assert _APPLICATION.get(draft.pk).organisation == world.organisation
     prepared = _page_reads()
     assert len(prepared) == 1 and "$1" in prepared[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg is PostgreSQL's driver")
+def test_a_submissions_statements_are_converted_once(world, client, monkeypatch):
+    """psycopg rewrites ``%s`` as ``$n`` once per statement and keeps it, also for the one that
+    writes a submission's new rows (more parameters than psycopg keeps by default)."""
+    from psycopg import _queries
+
+    from .grants.test_submission_statements import _draft, _submit
+
+    _submit(client, *_draft(world, 0))  # the committee's first case of the year: its sequence
+    _submit(client, *_draft(world, 1))
+    converted_again = []
+    uncached = _queries._query2pg_nocache  # what psycopg calls for a statement it does not keep
+
+    def counting(query, encoding):
+        converted_again.append(query)
+        return uncached(query, encoding)
+
+    monkeypatch.setattr(_queries, "_query2pg_nocache", counting)
+    statements = _submit(client, *_draft(world, 2))
+    assert any(sql.startswith("WITH") for sql in statements)  # the new rows, together
+    assert converted_again == []

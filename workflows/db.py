@@ -161,3 +161,24 @@ def inserts_together():
         insert_together([])
     finally:
         _later.reset(token)
+
+
+def psycopg_converts_long_statements_once(*, max_length: int = 16384, max_params: int = 200) -> None:
+    """Let psycopg keep the conversion of statements up to ``max_length`` bytes and
+    ``max_params`` parameters.
+
+    psycopg turns a statement's ``%s`` into ``$1``, ``$2``… with a regular expression and keeps
+    the result for the next run, but only for statements of at most 4096 bytes and 50
+    parameters: a submission's new rows (83 parameters) were parsed again on every submission.
+    The limits are module constants of psycopg with no public setting; without them (another
+    psycopg) nothing changes but the speed."""
+    try:
+        from psycopg import _queries
+    except ImportError:  # SQLite only
+        return
+    for name, value in (
+        ("MAX_CACHED_STATEMENT_LENGTH", max_length),
+        ("MAX_CACHED_STATEMENT_PARAMS", max_params),
+    ):
+        if isinstance(getattr(_queries, name, None), int):
+            setattr(_queries, name, max(getattr(_queries, name), value))
