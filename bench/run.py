@@ -431,9 +431,10 @@ def _town_for_submissions(count: int, s: dict, now):
 def prepare_drafts(count: int, s: dict) -> list[dict]:
     """Filled-in drafts in a round of a municipality of its own, each with a signed-in session of
     its applicant."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
     from django.utils import timezone
 
@@ -466,7 +467,7 @@ def prepare_drafts(count: int, s: dict) -> list[dict]:
                 sha256="0" * 64,
                 uploaded_by=role.user,
             )
-            session = SessionStore()
+            session = import_module(settings.SESSION_ENGINE).SessionStore()
             session[SESSION_KEY] = str(role.user.pk)
             session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
             session[HASH_SESSION_KEY] = role.user.get_session_auth_hash()

@@ -33,12 +33,17 @@ class PreparedGet:
         self._compiled: dict[str, tuple] = {}
 
     def _compile(self, db: str) -> tuple:
-        queryset = self._make_queryset().filter(pk=_PLACEHOLDER)
+        queryset = self._make_queryset()
+        pk = queryset.model._meta.pk
+        placeholder = pk.get_db_prep_value(
+            pk.to_python(_PLACEHOLDER), connections[db]
+        )  # "2147483647" for a text key
+        queryset = queryset.filter(pk=placeholder)
         if queryset._known_related_objects or queryset.query.annotation_select:
             raise ValueError("PreparedGet takes a queryset without annotations or known related objects")
         compiler = queryset.query.get_compiler(using=db)
         sql, params = compiler.as_sql()
-        if list(params).count(_PLACEHOLDER) != 1:
+        if list(params).count(placeholder) != 1:
             raise ValueError("the queryset's SQL must take the pk as its only parameter of that value")
         select, klass_info = compiler.select, compiler.klass_info
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
@@ -47,7 +52,7 @@ class PreparedGet:
             compiler,
             sql,
             tuple(params),
-            list(params).index(_PLACEHOLDER),
+            list(params).index(placeholder),
             (start, end),
             init_list,
             get_related_populators(klass_info, select, db),
