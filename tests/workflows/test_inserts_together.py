@@ -16,6 +16,18 @@ def _message(key, to="kassor@example.se"):
     return OutboxMessage(key=key, to=to, subject="Kvitto", body="Vi har tagit emot ansökan.")
 
 
+def _receipt(key):
+    """A receipt the caller's own task sends (``send=False``), as a submission's."""
+    return outbox_enqueue(
+        key=key,
+        to="kassor@example.se",
+        subject="Kvitto",
+        template="organizations/email/role_decided.txt",
+        context={"role": None, "approved": True},
+        send=False,
+    )
+
+
 def _inserts(ctx):
     return [
         q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "WITH"))
@@ -101,22 +113,7 @@ def test_a_message_for_the_callers_own_task_is_written_with_the_blocks_rows(
     OutboxMessage.objects.create(key="kvitto:skickat", to="a@example.se", subject="S", body="B")
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         with inserts_together():
-            fresh = outbox_enqueue(
-                key="kvitto:nytt",
-                to="kassor@example.se",
-                subject="Kvitto",
-                template="organizations/email/role_decided.txt",
-                context={"role": None, "approved": True},
-                send=False,
-            )
-            before = outbox_enqueue(
-                key="kvitto:skickat",
-                to="kassor@example.se",
-                subject="Kvitto",
-                template="organizations/email/role_decided.txt",
-                context={"role": None, "approved": True},
-                send=False,
-            )
+            fresh, before = (_receipt("kvitto:nytt"), _receipt("kvitto:skickat"))
             assert fresh.pk is None
         assert fresh.pk == OutboxMessage.objects.get(key="kvitto:nytt").pk
         assert before.pk is None  # written before: the outbox's periodic task sends that one
