@@ -19,17 +19,13 @@ class SessionStore(db.SessionStore):
     takes here); here the statement is compiled once (``PreparedGet``) and the expiry checked
     on the row, as Django's read does in its WHERE clause."""
 
-    _read = None
-
-    @classmethod
-    def _reader(cls) -> PreparedGet:
-        if cls.__dict__.get("_read") is None:
-            cls._read = PreparedGet(lambda: cls.get_model_class()._default_manager.all())
-        return cls._read
-
     def _get_session_from_db(self):
-        session = self._reader().get(self.session_key)
+        session = _SESSIONS.get(self.session_key)
         if session is None or session.expire_date <= timezone.now():
             self._session_key = None
             return None
         return session
+
+
+#: a session by its key, the SQL compiled once per process
+_SESSIONS = PreparedGet(lambda: SessionStore.get_model_class()._default_manager.all())
