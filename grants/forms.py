@@ -181,8 +181,12 @@ class AssessmentForm(forms.Form):
 
 
 class InboxFilterForm(forms.Form):
-    program = ModelChoiceField(label=_("Program"), queryset=Program.objects.none(), required=False)
-    round = ModelChoiceField(label=_("Round"), queryset=Round.objects.none(), required=False)
+    program = ModelChoiceField(
+        label=_("Program"), queryset=Program.objects.none(), required=False, empty_label=_("All")
+    )
+    round = ModelChoiceField(
+        label=_("Round"), queryset=Round.objects.none(), required=False, empty_label=_("All")
+    )
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All"))] + list(Application.State.choices)
     )

@@ -1,6 +1,7 @@
 """Form fields every app's forms share."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class _OptionsInOneQuery(forms.models.ModelChoiceIterator):
@@ -18,3 +19,6 @@ class ModelChoiceField(forms.ModelChoiceField):
     """Django's field, whose options are read with one plain query."""
 
     iterator = _OptionsInOneQuery
+
+    def __init__(self, *args, empty_label=_("Choose …"), **kwargs):
+        super().__init__(*args, empty_label=empty_label, **kwargs)

@@ -1,48 +1,14 @@
-"""Headless Chromium for browser tests: started once per test session.
-
-Where Chromium is missing the browser tests are skipped with a visible notice;
-under CI=true a missing browser is a failure.
-"""
-
-import os
-import shutil
+"""Accessibility: every page opened in headless Chromium as the role that may see it."""
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
+from ..browser import browser  # noqa: F401 - the session's one Chromium
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "e2e" in item.nodeid.split("/"):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        message = f"Chromium not found at {CHROMIUM}: browser tests (accessibility, end-to-end) are skipped."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " Under CI a missing browser is a failure.")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
