@@ -10,6 +10,8 @@ from organizations.models import StaffRole
 
 from . import factories as f
 
+pytest_plugins = ["tests.browser"]  # the session's one Chromium, for accessibility and journeys
+
 ROLES = [
     "anonymous",
     "applicant",

@@ -20,5 +20,6 @@ class ModelChoiceField(forms.ModelChoiceField):
 
     iterator = _OptionsInOneQuery
 
-    def __init__(self, *args, empty_label=_("Choose …"), **kwargs):
-        super().__init__(*args, empty_label=empty_label, **kwargs)
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("Choose …"))
+        super().__init__(*args, **kwargs)

@@ -2,8 +2,6 @@
 
 import pytest
 
-from ..browser import browser  # noqa: F401 - the session's one Chromium
-
 
 def pytest_collection_modifyitems(config, items):
     for item in items:

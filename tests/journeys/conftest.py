@@ -11,7 +11,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from ..browser import browser  # noqa: F401 - the session's one Chromium
 from .harness import Journey
 
 
@@ -51,7 +50,7 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def journey(browser, live_server, request, settings):  # noqa: F811 - the fixture imported above
+def journey(browser, live_server, request, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     journey = Journey(browser=browser, base_url=live_server.url, name=request.node.name)
     yield journey
