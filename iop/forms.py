@@ -148,10 +148,14 @@ MemberFormSet = forms.formset_factory(MemberForm, extra=2, can_delete=True)
 
 
 def rows_of(formset) -> list[dict]:
+    """The rows to keep: every row of the earlier version not marked for deletion, changed or not,
+    and the empty rows at the end only where something was filled in."""
     rows = []
-    for form in formset.forms:
+    for index, form in enumerate(formset.forms):
         data = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
-        if form.cleaned_data.get("DELETE") or not form.has_changed() or not data:
+        if form.cleaned_data.get("DELETE") or not data:
+            continue
+        if index >= formset.initial_form_count() and not form.has_changed():
             continue
         rows.append(data)
     return rows

@@ -121,3 +121,42 @@ def test_list_pages_cost_the_same_number_of_queries_whatever_the_number_of_partn
     with CaptureQueriesContext(connection) as four:
         assert client.get(reverse(name)).status_code == 200
     assert len(four) == len(one)
+
+
+def _posted_back(response) -> dict:
+    """What the browser sends when the agreement page is saved as it was shown (no row touched)."""
+    data = {}
+    forms = [response.context["form"]]
+    for formset in response.context["sets"].values():
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        forms += formset.forms
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is None or value is False:
+                continue
+            data[field.html_name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return data
+
+
+def test_a_new_agreement_version_keeps_every_row_that_was_not_changed(world):
+    partnership = in_state(world, "drafting")
+    before = partnership.latest_version()
+    client = _client(world.users["applicant"])
+    url = reverse("iop:agreement_edit", kwargs={"pk": partnership.pk})
+    data = _posted_back(client.get(url))
+    data["goals"] = "Fler får stöd, också på helger."
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    after = partnership.latest_version()
+    assert after.number == before.number + 1
+    assert after.goals == "Fler får stöd, också på helger."
+    rows = lambda v: (  # noqa: E731
+        sorted(v.contributions.values_list("year", "party", "kind", "value")),
+        list(v.indicators.values_list("goal", "name", "target")),
+        sorted(v.members.values_list("group", "party", "name")),
+    )
+    assert rows(after) == rows(before)
+    assert len(rows(after)[0]) == 9 and len(rows(after)[2]) == 3
