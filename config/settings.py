@@ -25,6 +25,9 @@ SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Where the source of this installation is published (AGPL-3.0 section 13, through viewflow).
+# Every page links to /kallkod/, which names this address and also hands out the running source.
+SOURCE_URL = env.str("SOURCE_URL", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

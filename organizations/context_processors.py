@@ -1,3 +1,6 @@
+from django.conf import settings
+
+from organizations.navigation import nav_items
 from organizations.permissions import active_org_roles, staff_roles
 
 
@@ -6,4 +9,6 @@ def bidra(request):
     return {
         "is_staff_user": bool(staff_roles(user)),
         "is_applicant_user": bool(active_org_roles(user)),
+        "nav_items": nav_items(request),
+        "source_url": settings.SOURCE_URL,
     }

@@ -1,7 +1,12 @@
+import io
+import zipfile
+from pathlib import Path
+
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django_fsm_log.models import StateLog
 
@@ -43,3 +48,29 @@ def history(request, app_label, model, pk):
         for e in entries
     ]
     return render(request, "workflows/history.html", {"case": case, "rows": rows})
+
+
+#: what the source archive leaves out: what the installation makes or installs itself
+_NOT_SOURCE = {".venv", "var", ".git", "__pycache__", "node_modules", ".pytest_cache", ".hypothesis"}
+_SOURCE_SUFFIXES = {".py", ".html", ".txt", ".css", ".js", ".po", ".md", ".toml", ".cfg", ".svg", ".json"}
+
+
+def source(request):
+    """Where the source of this installation is (AGPL-3.0 section 13): linked from every page."""
+    return render(request, "workflows/source.html", {"source_url": settings.SOURCE_URL})
+
+
+def source_archive(request):
+    """The source this installation runs, as a ZIP file made from its own files."""
+    base = Path(settings.BASE_DIR)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(base.rglob("*")):
+            relative = path.relative_to(base)
+            if _NOT_SOURCE.intersection(relative.parts) or not path.is_file():
+                continue
+            if path.suffix in _SOURCE_SUFFIXES or path.name in {"LICENSE", "Makefile", "manage.py"}:
+                archive.write(path, Path("bidra") / relative)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="bidra.zip"'
+    return response

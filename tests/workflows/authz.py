@@ -8,7 +8,7 @@ from django.utils import timezone
 from workflows.meetings import services
 from workflows.meetings.documents import agenda_document_make
 
-from ..authz import SIGNED_IN, Action, Page
+from ..authz import EVERYONE, SIGNED_IN, Action, Page
 from .factories import MatterFactory, member
 
 STAFF_HERE = frozenset({"caseworker", "secretary", "member", "program_admin"})
@@ -129,6 +129,8 @@ def _item(world):
 
 
 URLS = [
+    Page("workflows:source", EVERYONE),
+    Page("workflows:source_archive", EVERYONE, html=False),
     Page("workflows:meetings", ALL_STAFF),
     Page(
         "workflows:meeting_list",
