@@ -60,3 +60,10 @@ def test_the_stored_letter_is_pdfa_with_its_heading_table_and_appeal_instruction
     text = pdf_text(data)
     for phrase in ("Beslutsbrev", "Beviljat belopp", "Så här överklagar du beslutet", "Sida 1"):
         assert phrase in text
+
+
+def test_a_decision_letter_begins_with_the_municipality_not_with_developer_text(world):
+    text = pdf_text(decided_meeting(world)["letter"].document.file.read())
+
+    assert text.lstrip().startswith("Exempelö kommun")
+    assert "{#" not in text and "#}" not in text
