@@ -44,8 +44,3 @@ def has_counting_assessment(application) -> bool:
     from .scoring import counting_assessments
 
     return bool(counting_assessments(application))
-
-
-@check(_("Enter the proposed amount and a motivation."))
-def proposal_complete(application) -> bool:
-    return application.proposed_amount is not None and bool(application.proposal_motivation.strip())

@@ -166,6 +166,21 @@ class AssessmentForm(forms.Form):
             self.initial.setdefault("comment", assessment.comment)
             self.initial.setdefault("complete", assessment.completed_at is not None)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("complete"):
+            # each criterion left without a score is named at its own field
+            for criterion in self.criteria:
+                cid = criterion["id"]
+                if not data.get(f"score_{cid}") and not data.get(f"na_{cid}"):
+                    self.add_error(
+                        f"score_{cid}",
+                        _("Give a score, or mark it not applicable, before the assessment is finished.")
+                        if criterion["allow_na"]
+                        else _("Give a score before the assessment is finished."),
+                    )
+        return data
+
     def scores(self) -> dict:
         return {
             str(c["id"]): {

@@ -472,7 +472,7 @@ class Application(CaseModel):
         field=state,
         source=State.ASSESSED,
         target=State.PROPOSED,
-        conditions=[conditions.proposal_complete],
+        # the amount and the motivation come with the proposal (its form), checked by the service
         permission="grants.handle_application",
         custom={"label": _("Propose a decision"), "actor": "caseworker", "form": "proposal"},
     )

@@ -694,14 +694,109 @@ def application_accept(*, application: Application, by, reason: str = "") -> App
     return _transition_with_task(application, "accept", by=by, reason=reason)
 
 
+def eligibility_recheck(*, application: Application, by) -> list[elig.RuleResult]:
+    """Check the program's rules again now, at screening: what was stored at submission is
+    replaced (a report approved or a reclaim paid since then clears its rule)."""
+    require(by, "grants.handle_application", application)
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("round__program", "organisation")
+            .get(pk=application.pk)
+        )
+        if application.state not in (S.SUBMITTED, S.COMPLETION_REQUESTED):
+            raise ValidationError(
+                _("The rules can be checked again only while the application is screened."), code="state"
+            )
+        results = elig.evaluate(
+            rules=application.snapshot.get("rules", []),
+            organisation=application.organisation,
+            municipality_id=application.round.program.municipality_id,
+            declaration=application.democracy_declaration,
+            year=application.round.year,
+        )
+        application.eligibility = [r.as_dict() for r in results]
+        application.save(update_fields=["eligibility", "updated_at"])
+    return results
+
+
+DISMISSAL_KIND = "dismissal_letter"
+
+
 def application_dismiss(*, application: Application, by, reason: str) -> Application:
+    """Dismiss (avvisa) the application; the organisation gets a letter with the reasons and how
+    to appeal (förvaltningslagen 32-33 §§)."""
     if not reason.strip():
         raise ValidationError(_("Write why the application is dismissed."), code="required")
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("round__program__committee__municipality", "organisation", "created_by")
+            .get(pk=application.pk)
+        )
         perform_transition(application, "dismiss", by=by, reason=reason)
         flows.flow_close(application=application, by=by)
+        dismissal_letter_make(application=application, by=by, reason=reason.strip())
     return application
+
+
+def dismissal_letter_make(*, application: Application, by, reason: str):
+    """The letter of a dismissal, kept as PDF/A and e-mailed to the organisation."""
+    from django.utils import translation
+
+    program = application.round.program
+    with translation.override("sv"):
+        subject = (
+            f"Beslut om avvisning: ansökan {application.case_number} från {application.organisation.name}"
+        )
+        document = document_store(
+            subject=application,
+            kind=DISMISSAL_KIND,
+            title=subject,
+            template="documents/grant_dismissal_letter.html",
+            context={
+                "subject": subject,
+                "application": application,
+                "organisation": application.organisation,
+                "program": program,
+                "committee": program.committee,
+                "municipality": program.committee.municipality,
+                "decided_on": timezone.localdate(),
+                "decided_by": by,
+                "reason": reason,
+                "appeal_kind": program.appeal_kind,
+                "appeal_court": program.appeal_court,
+            },
+            by=by,
+            compact=True,
+            stylesheets=(LETTER_CSS,),
+        )
+        for email in {application.organisation.email or application.created_by.email} - {""}:
+            outbox_enqueue(
+                key=f"dismissal-letter:{application.pk}:v{document.version}",
+                to=email,
+                subject=subject,
+                template="grants/email/decision_letter.txt",
+                context={"application": application, "subject": subject, "link": _link(application)},
+            )
+    return document
+
+
+def dismissal_letter(application: Application):
+    """The latest dismissal letter of the application, or None."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflows.models import StoredDocument
+
+    return (
+        StoredDocument.objects.filter(
+            content_type=ContentType.objects.get_for_model(Application),
+            object_id=application.pk,
+            kind=DISMISSAL_KIND,
+        )
+        .order_by("-version")
+        .first()
+    )
 
 
 def conflict_declare(*, organisation: Organisation, by, reason: str) -> ConflictOfInterest:

@@ -24,7 +24,16 @@ urlpatterns = [
     path(
         "ansokningar/<int:pk>/steg/<str:name>/", views.application_transition, name="application_transition"
     ),
+    path("ansokningar/<int:pk>/bekrafta/<str:name>/", views.application_confirm, name="application_confirm"),
+    path(
+        "ansokningar/<int:pk>/avvisningsbeslut/",
+        views.dismissal_letter_download,
+        name="dismissal_letter_download",
+    ),
     path("ansokningar/<int:pk>/behorighet/", views.eligibility_override, name="eligibility_override"),
+    path(
+        "ansokningar/<int:pk>/behorighet/kontrollera/", views.eligibility_recheck, name="eligibility_recheck"
+    ),
     path("ansokningar/<int:pk>/bedomning/", views.assess, name="assess"),
     path("ansokningar/<int:pk>/jav/", views.conflict_declare, name="conflict_declare"),
     path("ansokningar/bilaga/<int:pk>/", views.attachment_download, name="attachment_download"),

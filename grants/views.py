@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
@@ -385,6 +386,18 @@ def application_detail(request, pk):
     for payment in payments:
         payment.options = [o for o in transitions_for(payment, by=user) if o.permitted and o.allowed]
     organisation = application.organisation
+    options = [o for o in options if o.permitted]
+    # one primary action: the first the person can take that undoes nothing; destructive ones
+    # (dismiss, withdraw) come last, secondary, through a page that asks to confirm
+    primary = next((o for o in options if o.allowed and not o.custom.get("danger")), None)
+    for option in options:
+        option.primary = option is primary
+        if option.custom.get("danger"):
+            option.url = reverse(
+                "grants:application_confirm", kwargs={"pk": application.pk, "name": option.name}
+            )
+    options.sort(key=lambda o: bool(o.custom.get("danger")))
+    screening = can_handle and application.state in (S.SUBMITTED, S.COMPLETION_REQUESTED)
     return render(
         request,
         "grants/application_detail.html",
@@ -406,7 +419,11 @@ def application_detail(request, pk):
             "answers": application_answers_display(application=application),
             "files": application.files.select_related("register_document").order_by("key", "pk"),
             "timeline": application_timeline(application=application),
-            "options": [o for o in options if o.permitted],
+            "options": options,
+            "screening": screening,
+            "dismissal_letter": services.dismissal_letter(application)
+            if application.state == S.DISMISSED
+            else None,
             "can_handle": can_handle,
             "can_act": user.has_perm("grants.act_for_application", application),
             "eligibility": eligibility,
@@ -483,7 +500,112 @@ def application_transition(request, pk, name):
     return redirect("grants:application_detail", pk=application.pk)
 
 
+#: what the confirmation page of a destructive step says, per transition
+CONFIRMATIONS = {
+    "dismiss": {
+        "title": gettext_lazy("Dismiss the application %(number)s?"),
+        "text": gettext_lazy(
+            "A dismissed application is not tried on its merits and the case is closed. The "
+            "organisation gets a decision letter with your reasons and how to appeal."
+        ),
+        "field": "reason",
+        "label": gettext_lazy("Why the application is dismissed"),
+        "help": gettext_lazy("This is the reason in the decision letter: name the rule or the deadline."),
+        "button": gettext_lazy("Dismiss the application"),
+    },
+    "withdraw": {
+        "title": gettext_lazy("Withdraw the application %(number)s?"),
+        "text": gettext_lazy(
+            "A withdrawn application is not handled any further and cannot be taken back. You "
+            "can apply again while the round is open."
+        ),
+        "field": "reason",
+        "label": gettext_lazy("Why you withdraw it (optional)"),
+        "help": "",
+        "button": gettext_lazy("Withdraw the application"),
+    },
+}
+
+
+@login_required
+def application_confirm(request, pk, name):
+    """Confirm a step that cannot be undone (dismiss, withdraw): a page, so it works without JavaScript."""
+    application = _application(request, pk)
+    confirmation = CONFIRMATIONS.get(name)
+    if confirmation is None:
+        raise Http404
+    option = next((o for o in transitions_for(application, by=request.user) if o.name == name), None)
+    if option is None or not option.permitted:
+        raise PermissionDenied
+    error = ""
+    value = ""
+    if request.method == "POST":
+        value = request.POST.get(confirmation["field"], "")
+        try:
+            TRANSITION_SERVICES[name](application, request.user, request.POST)
+        except TransitionRefused as exc:
+            error = " ".join(str(r) for r in exc.reasons)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            application.refresh_from_db()
+            messages.success(
+                request,
+                _("Done: the application is now “%(state)s”.") % {"state": application.get_state_display()},
+            )
+            return redirect("grants:application_detail", pk=application.pk)
+    return render(
+        request,
+        "grants/application_confirm.html",
+        {
+            "application": application,
+            "option": option,
+            "confirmation": confirmation,
+            "title": confirmation["title"] % {"number": application.case_number or application.title},
+            "error": error,
+            "value": value,
+        },
+    )
+
+
+@login_required
+def dismissal_letter_download(request, pk):
+    application = _application(request, pk)
+    document = services.dismissal_letter(application) if application.state == S.DISMISSED else None
+    if document is None:
+        raise Http404
+    number = application.case_number.replace(" ", "-").replace("/", "-")
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"avvisningsbeslut-{number}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # ---- the caseworker ----
+
+
+@login_required
+@require_POST
+def eligibility_recheck(request, pk):
+    application = _application(request, pk)
+    if not request.user.has_perm("grants.handle_application", application):
+        raise PermissionDenied
+    try:
+        results = services.eligibility_recheck(application=application, by=request.user)
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        if all(r.passes for r in results):
+            messages.success(request, _("The rules are checked again now: every rule is met."))
+        else:
+            messages.warning(
+                request, _("The rules are checked again now: some are still not met. See why below.")
+            )
+    return redirect("grants:application_detail", pk=application.pk)
 
 
 @login_required

@@ -39,6 +39,19 @@ def _task(world):
     return {"pk": open_tasks(application).first().pk}
 
 
+def _dismissed(world):
+    from grants import services
+    from grants.models import Application
+
+    application = application_in(world, "submitted", key="app-dismissed")
+    if application.state != Application.State.DISMISSED:
+        application = services.application_dismiss(
+            application=application, by=world.users["caseworker"], reason="Ansökan kom in för sent."
+        )
+        world.objects["app-dismissed"] = application
+    return {"pk": application.pk}
+
+
 def _section(section):
     return Page(
         "grants:program_section",
@@ -124,6 +137,20 @@ URLS = [
         kwargs=lambda w: {**_app("submitted")(w), "name": "accept"},
         label="grants:application_transition (accept)",
     ),
+    Page(
+        "grants:application_confirm",
+        CASEWORKER_ONLY,
+        kwargs=lambda w: {**_app("submitted")(w), "name": "dismiss"},
+        label="grants:application_confirm (dismiss)",
+    ),
+    Page(
+        "grants:application_confirm",
+        APPLICANT_ONLY,
+        kwargs=lambda w: {**_app("submitted")(w), "name": "withdraw"},
+        label="grants:application_confirm (withdraw)",
+    ),
+    Page("grants:dismissal_letter_download", CASE_VIEWERS, kwargs=_dismissed, html=False),
+    Action("grants:eligibility_recheck", CASEWORKER_ONLY, kwargs=_app("submitted")),
     Action(
         "grants:eligibility_override",
         CASEWORKER_ONLY,
