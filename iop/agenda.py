@@ -16,7 +16,8 @@ from workflows.agenda import AgendaAdapter as _Base
 from workflows.templatetags.bidra import kr
 
 from .models import Partnership, Party
-from .services import partnership_decide
+from .services import partnership_decide, partnership_decide_renewal
+from .tasks import decision_letter_make
 
 
 def _municipality_money(case: Partnership) -> Decimal:
@@ -35,7 +36,7 @@ class PartnershipAgendaAdapter(_Base):
 
     def proposed_queryset(self, committee):
         return Partnership.objects.filter(
-            committee=committee, state=Partnership.State.PROPOSED
+            committee=committee, state__in=[Partnership.State.PROPOSED, Partnership.State.RENEWAL_PROPOSED]
         ).select_related("organisation", "committee")
 
     def committee(self, case):
@@ -45,6 +46,11 @@ class PartnershipAgendaAdapter(_Base):
         return _("Idea-driven public partnerships (IOP)")
 
     def title(self, case) -> str:
+        if case.state == Partnership.State.RENEWAL_PROPOSED:
+            return _("%(org)s – renewal of the IOP agreement: %(title)s") % {
+                "org": case.organisation.name,
+                "title": case.title,
+            }
         return _("%(org)s – IOP agreement: %(title)s") % {"org": case.organisation.name, "title": case.title}
 
     def case_number(self, case) -> str:
@@ -68,6 +74,23 @@ class PartnershipAgendaAdapter(_Base):
         if version is None:
             return ""
         totals = version.totals()
+        if case.state == Partnership.State.RENEWAL_PROPOSED:
+            evaluation = case.evaluations.filter(term_end=case.term_end).first()
+            return _(
+                "The committee is proposed to renew the IOP agreement with %(org)s for %(start)s – %(end)s "
+                "with the new version of the agreement. The evaluation of the current term found: "
+                "%(found)s The municipality contributes %(m)s (%(ms)s %%) and the organisation %(o)s "
+                "(%(os)s %%) over the new term."
+            ) % {
+                "org": case.organisation.name,
+                "start": version.start_date,
+                "end": version.end_date,
+                "found": evaluation.summary.strip() if evaluation else "",
+                "m": kr(totals["municipality"]),
+                "ms": totals["municipality_share"],
+                "o": kr(totals["organisation"]),
+                "os": totals["organisation_share"],
+            }
         return _(
             "The committee is proposed to approve the IOP agreement with %(org)s for %(start)s – %(end)s. "
             "The partnership meets this need: %(need)s "
@@ -116,7 +139,12 @@ class PartnershipAgendaAdapter(_Base):
         else:
             reference = str(decision)
         decided_at = getattr(decision, "decided_at", None)
-        partnership_decide(
+        decide = (
+            partnership_decide_renewal
+            if case.state == Partnership.State.RENEWAL_PROPOSED
+            else partnership_decide
+        )
+        decide(
             partnership=case,
             approved=decision.outcome in ("granted", "partly_granted"),
             by=by,
@@ -124,3 +152,5 @@ class PartnershipAgendaAdapter(_Base):
             reference=reference,
             reason=decision.reasons or "",
         )
+        if getattr(decision, "pk", None):
+            decision_letter_make.delay_on_commit(decision.pk, by.pk)

@@ -142,6 +142,11 @@ def renewal_version_ready(partnership) -> bool:
     )
 
 
+@check(_("Record the decision on renewal (by the committee or a delegate) first."))
+def renewal_decision_recorded(partnership) -> bool:
+    return bool(partnership.renewal_reference and partnership.renewal_decided_on)
+
+
 @check(_("Give the reason for ending the partnership early."))
 def termination_reason_given(partnership) -> bool:
     return bool(partnership.termination_reason.strip())

@@ -309,6 +309,25 @@ class ConferenceForm(forms.Form):
     )
 
 
+class CompactEvaluationForm(forms.Form):
+    evaluated_on = _date(_("Evaluated on"), initial=timezone.localdate)
+    findings = forms.CharField(
+        label=_("What the evaluation found"),
+        help_text=_("What the compact has achieved, for the municipality and for the organisations."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    next_steps = forms.CharField(
+        label=_("Decided next steps"),
+        help_text=_("For example: renew with a changed action plan, or let the compact end."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    document = forms.FileField(
+        label=_("The evaluation report"),
+        required=False,
+        help_text=_("PDF, Word, Excel, OpenDocument, PNG or JPEG."),
+    )
+
+
 class JoinCompactForm(forms.Form):
     organisation = ModelChoiceField(label=_("Organisation"), queryset=None)
 

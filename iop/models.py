@@ -9,7 +9,8 @@ its principles, the organisations that have joined it and an action plan.
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -51,12 +52,20 @@ class Partnership(CaseModel):
         ACTIVE = "active", _("active")
         FOLLOW_UP_DUE = "follow_up_due", _("follow-up due")
         EVALUATION = "evaluation", _("evaluation")
+        RENEWAL_PROPOSED = "renewal_proposed", _("renewal proposed to the committee")
         RENEWED = "renewed", _("renewed")
         ENDED = "ended", _("ended")
         TERMINATED_EARLY = "terminated_early", _("terminated early")
 
     #: states in which the partnership is running (money may be paid, follow-ups are due)
-    RUNNING = (State.SIGNED, State.ACTIVE, State.FOLLOW_UP_DUE, State.EVALUATION, State.RENEWED)
+    RUNNING = (
+        State.SIGNED,
+        State.ACTIVE,
+        State.FOLLOW_UP_DUE,
+        State.EVALUATION,
+        State.RENEWAL_PROPOSED,
+        State.RENEWED,
+    )
 
     view_permission = "iop.view_partnership"
 
@@ -88,6 +97,11 @@ class Partnership(CaseModel):
     municipality_signed_on = models.DateField(_("signed by the municipality on"), null=True, blank=True)
     organisation_signatory = models.CharField(_("signed for the organisation by"), max_length=200, blank=True)
     organisation_signed_on = models.DateField(_("signed by the organisation on"), null=True, blank=True)
+    # The decision on renewal after the evaluation (by the committee or a delegate), like the first one.
+    renewal_approved = models.BooleanField(null=True, blank=True)
+    renewal_reference = models.CharField(_("decision on renewal"), max_length=300, blank=True)
+    renewal_decided_on = models.DateField(_("renewal decided on"), null=True, blank=True)
+    renewal_reason = models.TextField(_("reasons for the decision on renewal"), blank=True)
     not_suitable_reason = models.TextField(_("why IOP is not the right form"), blank=True)
     termination_reason = models.TextField(_("reason for ending early"), blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
@@ -256,8 +270,8 @@ class Partnership(CaseModel):
         source=State.FOLLOW_UP_DUE,
         target=State.ACTIVE,
         conditions=[c.follow_ups_done],
-        permission="iop.manage_partnership",
-        custom={"label": _("Follow-up done: continue")},
+        permission="iop.run_partnership",
+        custom={"label": _("Follow-up done: continue"), "hidden": True},
     )
     def complete_follow_up(self):
         pass
@@ -276,12 +290,44 @@ class Partnership(CaseModel):
     @transition(
         field=state,
         source=State.EVALUATION,
-        target=State.RENEWED,
+        target=State.RENEWAL_PROPOSED,
         conditions=[c.evaluation_proposes_renewal, c.renewal_version_ready],
         permission="iop.manage_partnership",
+        custom={"label": _("Propose the renewal to the committee")},
+    )
+    def propose_renewal(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.RENEWAL_PROPOSED,
+        target=State.EVALUATION,
+        permission="iop.manage_partnership",
+        custom={"label": _("Take back the renewal proposal")},
+    )
+    def withdraw_renewal(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.RENEWAL_PROPOSED,
+        target=State.RENEWED,
+        conditions=[c.renewal_decision_recorded],
+        permission="iop.decide_partnership",
         custom={"label": _("Renew with the new agreement"), "hidden": True},
     )
     def renew(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.RENEWAL_PROPOSED,
+        target=State.EVALUATION,
+        conditions=[c.renewal_decision_recorded],
+        permission="iop.decide_partnership",
+        custom={"label": _("Renewal refused"), "hidden": True},
+    )
+    def refuse_renewal(self):
         pass
 
     @transition(
@@ -297,7 +343,7 @@ class Partnership(CaseModel):
 
     @transition(
         field=state,
-        source=[State.SIGNED, State.ACTIVE, State.FOLLOW_UP_DUE, State.EVALUATION, State.RENEWED],
+        source=list(RUNNING),
         target=State.TERMINATED_EARLY,
         conditions=[c.termination_reason_given],
         permission="iop.manage_partnership",
@@ -707,6 +753,15 @@ class Compact(StatefulModel):
         """The evaluation is due in the last year of the term."""
         return add_years(self.term_end, -1) if self.term_end else None
 
+    #: how long before the evaluation is due its managers are reminded
+    EVALUATION_NOTICE = timedelta(weeks=6)
+
+    def current_evaluation(self):
+        """The evaluation of the current term, or None while it is not recorded."""
+        if not self.term_start:
+            return None
+        return self.evaluations.filter(term_start=self.term_start).first()
+
     @property
     def will_renew(self) -> bool:
         if self.renewal_decision:
@@ -850,3 +905,35 @@ class CompactConference(models.Model):
 
     def __str__(self):
         return f"{self.compact} {self.held_on}"
+
+
+def _evaluation_path(instance, filename):
+    # A random name: nothing can be guessed from the file system.
+    return f"compact/evaluations/{uuid.uuid4().hex}"
+
+
+class CompactEvaluation(models.Model):
+    """The evaluation of the compact in the last year of its term: what was found and what is decided next."""
+
+    compact = models.ForeignKey(Compact, on_delete=models.CASCADE, related_name="evaluations")
+    #: the term the evaluation belongs to
+    term_start = models.DateField(_("term starts"))
+    evaluated_on = models.DateField(_("evaluated on"))
+    findings = models.TextField(_("what the evaluation found"))
+    next_steps = models.TextField(_("decided next steps"))
+    file = models.FileField(upload_to=_evaluation_path, max_length=200, blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evaluation of the compact")
+        verbose_name_plural = _("evaluations of the compact")
+        ordering = ["-term_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["compact", "term_start"], name="compact_evaluation_per_term")
+        ]
+
+    def __str__(self):
+        return f"{self.compact} {self.evaluated_on}"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from organizations.selectors import organisation_user_emails
@@ -31,6 +31,7 @@ from .models import (
     Commitment,
     Compact,
     CompactConference,
+    CompactEvaluation,
     CompactSignatory,
     Contribution,
     Evaluation,
@@ -68,8 +69,9 @@ SIMPLE_TRANSITIONS = {
     "propose",
     "withdraw_proposal",
     "activate",
-    "complete_follow_up",
     "start_evaluation",
+    "propose_renewal",
+    "withdraw_renewal",
     "end",
 }
 
@@ -169,7 +171,7 @@ def partnership_transition(*, partnership: Partnership, name: str, by, reason: s
     with transaction.atomic():
         partnership = _locked(partnership)
         perform_transition(partnership, name, by=by, reason=reason)
-        if name == "propose":
+        if name in ("propose", "propose_renewal"):
             agreement_document(version=partnership.latest_version(), by=by)
         if name == "end":
             Partnership.objects.filter(pk=partnership.pk).update(ended_on=timezone.localdate())
@@ -443,15 +445,18 @@ def follow_up_record(
             for pk, (achieved, comment) in results.items()
             if pk in indicators
         )
+        # Nothing needs a person once the follow-up that was due is made: the partnership runs on.
+        system = system_user()
         if (
             partnership.state == Partnership.State.FOLLOW_UP_DUE
-            and transition_check(partnership, "complete_follow_up", by=by).allowed
+            and transition_check(partnership, "complete_follow_up", by=system).allowed
         ):
             perform_transition(
                 partnership,
                 "complete_follow_up",
-                by=by,
-                reason=_("Follow-up of year %(year)s recorded") % {"year": year},
+                by=system,
+                reason=_("Follow-up of year %(year)s recorded by %(name)s")
+                % {"year": year, "name": by.full_name or by.email},
             )
     return follow_up
 
@@ -471,16 +476,99 @@ def evaluation_record(
     return evaluation
 
 
-def partnership_renew(*, partnership: Partnership, by, reason: str = "") -> Partnership:
-    """Renew with the newest agreement version and its term; active again once the new term starts."""
+def partnership_decide_renewal(
+    *, partnership: Partnership, approved: bool, by, decided_on: date, reference: str, reason: str = ""
+) -> Partnership:
+    """Record the decision on the proposed renewal (at a meeting or by a delegate).
+
+    Approved: renewed with the newest agreement version and its term, active again once the new
+    term starts.  Refused: back to the evaluation, from where the partnership ends with its term.
+    """
+    require(by, "iop.decide_partnership", partnership)
+    if not reference.strip():
+        raise ValidationError(_("Give the decision's reference (meeting and paragraph)."))
     with transaction.atomic():
         partnership = _locked(partnership)
-        new_version = partnership.latest_version()
-        perform_transition(partnership, "renew", by=by, reason=reason or _("Renewed after the evaluation"))
-        partnership.approved_version = new_version
-        partnership.save(update_fields=["approved_version"])
-        agreement_document(version=new_version, by=by)
+        partnership.renewal_approved = approved
+        partnership.renewal_reference = reference.strip()
+        partnership.renewal_decided_on = decided_on
+        partnership.renewal_reason = reason
+        if approved:
+            new_version = partnership.latest_version()
+            perform_transition(partnership, "renew", by=by, reason=reason or reference)
+            partnership.approved_version = new_version
+            partnership.save(update_fields=["approved_version"])
+            agreement_document(version=new_version, by=by)
+        else:
+            perform_transition(partnership, "refuse_renewal", by=by, reason=reason or reference)
+        for email in _org_emails(partnership.organisation):
+            outbox_enqueue(
+                key=f"iop:renewal-decided:{partnership.pk}:{partnership.term_end}:{email}",
+                to=email,
+                subject=_("The decision on renewing the partnership %(title)s")
+                % {"title": partnership.title},
+                template="iop/email/renewal_decided.txt",
+                context={"partnership": partnership, "link": _link("iop:detail", pk=partnership.pk)},
+            )
     return partnership
+
+
+def decision_letter_make(*, partnership: Partnership, decision, by) -> StoredDocument:
+    """The letter of a decision on the partnership (its agreement or a renewal), with how to appeal.
+
+    Made when the decision is recorded, and made again (a new version) when the minutes of the
+    meeting are posted, so that it states the last day to appeal.
+    """
+    partnership = _fresh(partnership)
+    decided_on = timezone.localdate(decision.decided_at)
+    renewal = bool(partnership.renewal_decided_on) and decided_on >= partnership.renewal_decided_on
+    meeting = decision.item.meeting if decision.item_id and not decision.delegation_id else None
+    version = partnership.approved_version if decision.outcome == "granted" else partnership.latest_version()
+    with translation.override("sv"):
+        return document_store(
+            subject=partnership,
+            kind=f"decision_letter_{decision.pk}",
+            title=(
+                _("Decision on renewing the partnership %(title)s")
+                if renewal
+                else _("Decision on the partnership %(title)s")
+            )
+            % {"title": partnership.title},
+            template="documents/iop_decision_letter.html",
+            context={
+                "partnership": partnership,
+                "decision": decision,
+                "renewal": renewal,
+                "approved": decision.outcome in ("granted", "partly_granted"),
+                "version": version,
+                "totals": version.totals() if version else None,
+                "committee": partnership.committee,
+                "municipality": partnership.committee.municipality,
+                "decided_on": decided_on,
+                "meeting": meeting,
+                "posted_on": meeting.posted_on if meeting else None,
+                "appeal_ends_on": meeting.appeal_ends_on if meeting else None,
+            },
+            by=by,
+        )
+
+
+def decision_letters_for_meeting(*, meeting, by) -> list[StoredDocument]:
+    """Once the minutes are posted: the letters of the meeting's partnership decisions, with the
+    last day to appeal (a new version of each letter made before)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflows.meetings_models import Decision
+
+    content_type = ContentType.objects.get_for_model(Partnership)
+    letters = []
+    for decision in Decision.objects.filter(item__meeting=meeting, content_type=content_type).select_related(
+        "item__meeting"
+    ):
+        partnership = Partnership.objects.filter(pk=decision.object_id).first()
+        if partnership is not None:
+            letters.append(decision_letter_make(partnership=partnership, decision=decision, by=by))
+    return letters
 
 
 def payment_plan(*, partnership: Partnership, period: str, amount: Decimal, by) -> PartnershipPayment:
@@ -532,15 +620,9 @@ def partnerships_advance(*, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     system = system_user()
     done = {"activated": 0, "follow_up_due": 0, "reminders": 0}
-    running = Partnership.objects.filter(
-        state__in=[
-            Partnership.State.SIGNED,
-            Partnership.State.RENEWED,
-            Partnership.State.ACTIVE,
-            Partnership.State.FOLLOW_UP_DUE,
-            Partnership.State.EVALUATION,
-        ]
-    ).select_related("organisation", "committee", "approved_version", "initiated_by")
+    running = Partnership.objects.filter(state__in=Partnership.RUNNING).select_related(
+        "organisation", "committee", "approved_version", "initiated_by"
+    )
     for partnership in running:
         with transaction.atomic():
             if partnership.state in (
@@ -786,6 +868,87 @@ def conference_record(
         conclusions=conclusions,
         recorded_by=by,
     )
+
+
+def compact_evaluation_record(
+    *, compact: Compact, evaluated_on: date, findings: str, next_steps: str, by, upload=None
+) -> CompactEvaluation:
+    """Record the evaluation of the compact's current term (made again: the record is replaced)."""
+    from organizations.services import document_check_upload
+
+    require(by, "iop.manage_compact", compact)
+    if compact.state != Compact.State.IN_FORCE or not compact.term_start:
+        raise TransitionRefused([_("The compact is evaluated while it is in force.")])
+    if not findings.strip() or not next_steps.strip():
+        raise ValidationError(_("Write what the evaluation found and the next steps decided."))
+    defaults = {
+        "evaluated_on": evaluated_on,
+        "findings": findings.strip(),
+        "next_steps": next_steps.strip(),
+        "recorded_by": by,
+        "recorded_at": timezone.now(),
+    }
+    if upload is not None:
+        defaults["content_type"] = document_check_upload(upload)
+        defaults["original_name"] = upload.name[:200]
+    with transaction.atomic():
+        evaluation, _created = CompactEvaluation.objects.update_or_create(
+            compact=compact, term_start=compact.term_start, defaults=defaults
+        )
+        if upload is not None:
+            evaluation.file.save(upload.name, upload, save=True)
+    return evaluation
+
+
+def compact_manager_emails(compact: Compact) -> list[str]:
+    """Who manages the compact: the caseworkers and program administrators of its municipality."""
+    from organizations.models import StaffRole, User
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            staff_roles__municipality_id=compact.municipality_id,
+            staff_roles__role__in=[StaffRole.Role.CASEWORKER, StaffRole.Role.PROGRAM_ADMIN],
+        )
+        .values_list("email", flat=True)
+        .distinct()
+        .order_by("email")
+    )
+
+
+def compacts_remind_evaluation(*, today: date | None = None) -> int:
+    """Some weeks before a compact's evaluation is due, remind its managers once per term.
+
+    Run by the periodic task; each reminder's outbox key is the compact, the term and the person.
+    """
+    from workflows.models import OutboxMessage
+
+    today = today or timezone.localdate()
+    written = 0
+    for compact in Compact.objects.filter(
+        state=Compact.State.IN_FORCE, term_end__isnull=False
+    ).select_related("municipality"):
+        due_on = compact.evaluation_due_on
+        if today < due_on - Compact.EVALUATION_NOTICE or compact.current_evaluation() is not None:
+            continue
+        for email in compact_manager_emails(compact):
+            key = f"iop:compact-evaluation:{compact.pk}:{compact.term_start}:{email}"
+            if OutboxMessage.objects.filter(key=key).exists():
+                continue
+            outbox_enqueue(
+                key=key,
+                to=email,
+                subject=_("The evaluation of %(title)s is due on %(date)s")
+                % {"title": compact.title, "date": due_on.isoformat()},
+                template="iop/email/compact_evaluation_reminder.txt",
+                context={
+                    "compact": compact,
+                    "due_on": due_on,
+                    "link": _link("iop:compact_evaluation", slug=compact.municipality.slug),
+                },
+            )
+            written += 1
+    return written
 
 
 __all__ = ["PermissionDenied", "TransitionRefused", "ValidationError"]

@@ -23,7 +23,6 @@ urlpatterns = [
     path("partnerskap/<int:pk>/styrgrupp/", views.steering_meetings, name="steering"),
     path("partnerskap/<int:pk>/uppfoljning/<int:year>/", views.follow_up, name="follow_up"),
     path("partnerskap/<int:pk>/utvardering/", views.evaluation, name="evaluation"),
-    path("partnerskap/<int:pk>/fornya/", views.renew, name="renew"),
     path("partnerskap/<int:pk>/utbetalningar/", views.payments, name="payments"),
     path("partnerskap/utbetalning/<int:pk>/betala/", views.payment_pay, name="payment_pay"),
     path("overenskommelse/<slug:slug>/", views.compact_public, name="compact"),
@@ -34,5 +33,11 @@ urlpatterns = [
     ),
     path("overenskommelse/<slug:slug>/hantera/", views.compact_manage, name="compact_manage"),
     path("overenskommelse/<slug:slug>/redigera/", views.compact_edit, name="compact_edit"),
+    path("overenskommelse/<slug:slug>/utvardering/", views.compact_evaluation, name="compact_evaluation"),
+    path(
+        "overenskommelse/<slug:slug>/utvardering/<int:pk>/rapport/",
+        views.compact_evaluation_document,
+        name="compact_evaluation_document",
+    ),
     path("overenskommelse/atagande/<int:pk>/status/", views.commitment_status, name="commitment_status"),
 ]

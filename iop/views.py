@@ -153,6 +153,95 @@ def partnership_edit(request, pk):
     return render(request, "iop/edit.html", {"form": form, "partnership": partnership})
 
 
+def next_step(partnership: Partnership, user) -> str:
+    """What happens next and who does it, in one or two sentences for the person reading the page."""
+    State = Partnership.State
+    staff = user.has_perm("iop.manage_partnership", partnership) or user.has_perm(
+        "iop.decide_partnership", partnership
+    )
+    state = partnership.state
+    if state == State.INITIATIVE:
+        return (
+            _("Start the screening: the IOP checklist shows whether a partnership is the right form.")
+            if staff
+            else _("The municipality checks whether a partnership (IOP) is the right form and contacts you.")
+        )
+    if state == State.SCREENING:
+        return (
+            _(
+                "Fill in the IOP checklist and conclude it: suitable starts the dialogue, "
+                "not suitable sends a decision letter to the organisation."
+            )
+            if staff
+            else _(
+                "The municipality is checking with the IOP checklist whether a partnership is the right form."
+            )
+        )
+    if state == State.DIALOGUE:
+        return _("Talk together about the need and how to meet it. When you agree, write the agreement.")
+    if state == State.DRAFTING:
+        return _(
+            "Both parties write the agreement; each save is a new version that can be compared with the "
+            "one before. When both agree, the caseworker proposes it to the committee."
+        )
+    if state == State.PROPOSED:
+        return _(
+            "The agreement is proposed to the committee: the secretary puts it on the agenda of a meeting, "
+            "where the decision is recorded."
+        )
+    if state == State.APPROVED:
+        missing = []
+        if not partnership.municipality_signed_on:
+            missing.append(_("the municipality"))
+        if not partnership.organisation_signed_on:
+            missing.append(_("the organisation's authorised signatory"))
+        return _("The committee has approved the agreement. Still to sign: %(who)s.") % {
+            "who": ", ".join(str(m) for m in missing)
+        }
+    if state in (State.SIGNED, State.RENEWED):
+        return _("Signed. The partnership starts by itself on %(date)s, when the term begins.") % {
+            "date": partnership.term_start.isoformat() if partnership.term_start else "–"
+        }
+    if state == State.ACTIVE:
+        done = set(
+            partnership.follow_ups.filter(term_start=partnership.term_start).values_list("year", flat=True)
+        )
+        year = next((y for y in partnership.term_years() if y not in done), None)
+        if year is None:
+            return _("The partnership runs. Every yearly follow-up of the term is made.")
+        return _(
+            "The partnership runs. The yearly follow-up of year %(year)s is due on %(date)s; "
+            "a reminder is sent a month before."
+        ) % {"year": year, "date": partnership.follow_up_due_on(year).isoformat()}
+    if state == State.FOLLOW_UP_DUE:
+        from .conditions import outstanding_years
+
+        years = outstanding_years(partnership)
+        year = years[0] if years else 1
+        date = partnership.follow_up_due_on(year).isoformat()
+        if staff:
+            return _(
+                "Waiting for the yearly follow-up of year %(year)s (due %(date)s), made together with the "
+                "organisation. When it is saved the partnership continues by itself: nothing else is needed."
+            ) % {"year": year, "date": date}
+        return _("Make the yearly follow-up of year %(year)s together with the municipality by %(date)s.") % {
+            "year": year,
+            "date": date,
+        }
+    if state == State.EVALUATION:
+        return _(
+            "Evaluate the term together. To renew, write a new version of the agreement with the new term "
+            "and propose the renewal to the committee; renewal is a new decision. Otherwise end the "
+            "partnership at the end of its term."
+        )
+    if state == State.RENEWAL_PROPOSED:
+        return _(
+            "The renewal is proposed to the committee: the secretary puts it on the agenda of a meeting, "
+            "where the decision is recorded (or a delegate decides it below the delegation limit)."
+        )
+    return _("The case is closed.")
+
+
 @login_required
 def partnership_detail(request, pk):
     partnership = _partnership(request, pk)
@@ -179,6 +268,7 @@ def partnership_detail(request, pk):
         "iop/detail.html",
         {
             "partnership": partnership,
+            "next_step": next_step(partnership, user),
             "options": options,
             "versions": versions,
             "version": version,
@@ -560,22 +650,6 @@ def evaluation(request, pk):
 
 
 @login_required
-@require_POST
-def renew(request, pk):
-    partnership = _partnership(request, pk)
-    _require(request, "iop.manage_partnership", partnership)
-    try:
-        services.partnership_renew(
-            partnership=partnership, by=request.user, reason=request.POST.get("reason", "")
-        )
-    except TransitionRefused as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The partnership is renewed with the new agreement."))
-    return redirect("iop:detail", pk=partnership.pk)
-
-
-@login_required
 def payments(request, pk):
     partnership = _partnership(request, pk)
     can_pay = request.user.has_perm("iop.pay_partnership", partnership)
@@ -739,6 +813,8 @@ def compact_manage(request, slug):
             "status_form": forms.CommitmentStatusForm,
             "conferences": compact.conferences.select_related("recorded_by"),
             "signatories": compact.signatories.select_related("organisation").order_by("-joined_on"),
+            "evaluations": compact.evaluations.select_related("recorded_by"),
+            "evaluation": compact.current_evaluation(),
             "can_decide": request.user.has_perm("iop.decide_compact", compact),
         },
     )
@@ -788,6 +864,67 @@ def compact_edit(request, slug):
         request,
         "iop/compact_edit.html",
         {"form": form, "compact": compact, "municipality": municipality},
+    )
+
+
+def _managed_compact(request, slug) -> Compact:
+    municipality = get_object_or_404(Municipality, slug=slug)
+    compact = Compact.objects.select_related("municipality").filter(municipality=municipality).first()
+    if compact is None or not request.user.has_perm("iop.manage_compact", compact):
+        raise Http404
+    return compact
+
+
+@login_required
+def compact_evaluation(request, slug):
+    """Record the evaluation of the compact's current term: what was found, next steps, the report."""
+    compact = _managed_compact(request, slug)
+    if compact.state != Compact.State.IN_FORCE:
+        messages.info(request, _("The compact is evaluated while it is in force."))
+        return redirect("iop:compact_manage", slug=slug)
+    existing = compact.current_evaluation()
+    initial = (
+        {
+            "evaluated_on": existing.evaluated_on,
+            "findings": existing.findings,
+            "next_steps": existing.next_steps,
+        }
+        if existing
+        else None
+    )
+    form = forms.CompactEvaluationForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.compact_evaluation_record(
+                compact=compact,
+                evaluated_on=data["evaluated_on"],
+                findings=data["findings"],
+                next_steps=data["next_steps"],
+                upload=data.get("document"),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("document" if exc.code in ("file_type", "too_large") else None, exc)
+        except TransitionRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The evaluation is saved."))
+            return redirect("iop:compact_manage", slug=slug)
+    return render(
+        request, "iop/compact_evaluation.html", {"compact": compact, "form": form, "existing": existing}
+    )
+
+
+@login_required
+def compact_evaluation_document(request, slug, pk):
+    compact = _managed_compact(request, slug)
+    evaluation = get_object_or_404(compact.evaluations.exclude(file=""), pk=pk)
+    return FileResponse(
+        evaluation.file.open("rb"),
+        as_attachment=True,
+        filename=evaluation.original_name or "utvardering",
+        content_type=evaluation.content_type or "application/octet-stream",
     )
 
 

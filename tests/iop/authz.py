@@ -76,6 +76,21 @@ def _commitment(world):
     return {"pk": commitment.pk}
 
 
+def _compact_evaluation(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = _compact(world)
+    evaluation = c.current_evaluation() or services.compact_evaluation_record(
+        compact=c,
+        evaluated_on=date(2029, 10, 1),
+        findings="Samverkan har blivit tätare.",
+        next_steps="Förnya med en ny handlingsplan.",
+        upload=SimpleUploadedFile("utvardering.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        by=world.users["caseworker"],
+    )
+    return {"slug": world.municipality.slug, "pk": evaluation.pk}
+
+
 def _slug(world):
     _compact(world)
     return {"slug": world.municipality.slug}
@@ -120,7 +135,6 @@ URLS = [
     Page("iop:steering", VIEWERS, kwargs=_pk("active")),
     Page("iop:follow_up", VIEWERS, kwargs=lambda w: {"pk": _p(w, "active").pk, "year": 1}),
     Page("iop:evaluation", DRAFTERS, kwargs=_pk("active")),
-    Action("iop:renew", CASEWORKER, kwargs=_pk("active")),
     Page("iop:payments", VIEWERS, kwargs=_pk("active"), setup=_payment),
     Action("iop:payment_pay", CASEWORKER, kwargs=_payment),
     Page("iop:compact", EVERYONE, kwargs=_slug),
@@ -150,6 +164,8 @@ URLS = [
         kwargs=lambda w: {"slug": w.municipality.slug},
         data=lambda w: {"title": ""},
     ),
+    Page("iop:compact_evaluation", COMPACT_MANAGERS, kwargs=_slug),
+    Page("iop:compact_evaluation_document", COMPACT_MANAGERS, kwargs=_compact_evaluation, html=False),
     Action("iop:commitment_status", COMPACT_MANAGERS, kwargs=_commitment, data=lambda w: {"status": "done"}),
     Page(
         "workflows:history",

@@ -153,12 +153,13 @@ def test_an_initiative_goes_from_screening_to_renewal_with_one_log_row_per_step(
     )
     follow_up = partnership.follow_ups.get()
     assert [(r.planned, r.achieved) for r in follow_up.results.all()] == [(Decimal(150), Decimal(170))]
-    services.partnership_transition(partnership=partnership, name="complete_follow_up", by=caseworker)
+    partnership.refresh_from_db()
+    assert partnership.state == "active"  # nothing needs a person once the follow-up is made
 
     # In the final year: evaluation, and a renewal with a new agreement version and term.
     travel(add_years(start, 1) + timedelta(days=10))
     with pytest.raises(TransitionRefused):
-        services.partnership_renew(partnership=partnership, by=caseworker)
+        services.partnership_transition(partnership=partnership, name="propose_renewal", by=caseworker)
     services.partnership_transition(partnership=partnership, name="start_evaluation", by=caseworker)
     services.evaluation_record(
         partnership=partnership,
@@ -176,7 +177,18 @@ def test_an_initiative_goes_from_screening_to_renewal_with_one_log_row_per_step(
         members=MEMBERS,
         by=caseworker,
     )
-    services.partnership_renew(partnership=partnership, by=caseworker)
+    services.partnership_transition(partnership=partnership, name="propose_renewal", by=caseworker)
+    with pytest.raises(PermissionDenied):
+        services.partnership_decide_renewal(
+            partnership=partnership, approved=True, by=applicant, decided_on=end, reference="x"
+        )
+    services.partnership_decide_renewal(
+        partnership=partnership,
+        approved=True,
+        by=secretary,
+        decided_on=add_years(start, 1) + timedelta(days=40),
+        reference="Socialnämnden 2027-05-11 § 17",
+    )
     partnership.refresh_from_db()
     assert (partnership.state, partnership.approved_version, partnership.term_end) == ("renewed", v3, new_end)
 
@@ -195,9 +207,10 @@ def test_an_initiative_goes_from_screening_to_renewal_with_one_log_row_per_step(
         ("approved", "signed", applicant),
         ("signed", "active", caseworker),
         ("active", "follow_up_due", system),
-        ("follow_up_due", "active", caseworker),
+        ("follow_up_due", "active", system),
         ("active", "evaluation", caseworker),
-        ("evaluation", "renewed", caseworker),
+        ("evaluation", "renewal_proposed", caseworker),
+        ("renewal_proposed", "renewed", secretary),
         ("renewed", "active", system),
     ]
     agreements = StoredDocument.objects.filter(kind="agreement", object_id=partnership.pk).order_by("version")

@@ -1,0 +1,14 @@
+"""What partnerships do when a meeting's minutes are posted: their decision letters get the appeal deadline."""
+
+from django.dispatch import receiver
+from django_fsm.signals import post_transition
+
+from workflows.meetings_models import Meeting
+
+from . import tasks
+
+
+@receiver(post_transition, sender=Meeting, dispatch_uid="iop.decision_letters.minutes_posted")
+def minutes_posted(sender, instance, name, source, target, **kwargs):
+    if target == Meeting.State.POSTED and "exception" not in kwargs:
+        tasks.decision_letters_make.delay_on_commit(instance.pk)
