@@ -1,10 +1,12 @@
-# Bidra: `make run` serves the demo, `make test` runs the tests. Nothing else is needed first.
+# Bidra: `make run` serves the demo (PORT=8010 for another port), `make test` runs the tests.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.bidra-installed
 APPS := organizations workflows grants iop portal insight
 PYTEST_ARGS ?=
+# make run PORT=8010 serves on another port
+PORT ?= 8000
 
 .PHONY: setup run test test-postgres lint format messages translations migrate demo worker beat bench clean
 
@@ -24,10 +26,10 @@ migrate: setup
 	$(BIN)/python manage.py migrate --no-input -v0
 
 demo: migrate
-	$(BIN)/python manage.py seed_demo
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py seed_demo
 
 run: demo
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)

@@ -6,7 +6,7 @@ device; it refuses outside DEBUG and for any account that is not a demo account.
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organizations.demo import STAFF
+from organizations.demo import COMMITTEE, STAFF
 
 #: a fixed key, only ever given to demo accounts (hex, 20 bytes)
 DEMO_KEY = "3132333435363738393031323334353637383930"
@@ -14,7 +14,8 @@ DEMO_DEVICE_NAME = "Demo (manage.py demo_code)"
 
 
 def demo_staff_emails() -> list[str]:
-    return [email for email, _name, _role in STAFF] + ["handlaggare@grannby.se", "admin@exemplo.se"]
+    staff = [email for email, _name, _role in STAFF] + [email for email, _name, _party in COMMITTEE]
+    return list(dict.fromkeys(staff)) + ["handlaggare@grannby.se", "admin@exemplo.se"]
 
 
 def seed(context):

@@ -107,11 +107,26 @@ def _program(committee, *, name, kind, description, budget, earmarked=None) -> P
     return program
 
 
+def day_start(when: datetime) -> datetime:
+    """A round opens as its first day begins (00.00, local time)."""
+    return timezone.make_aware(datetime.combine(timezone.localtime(when).date(), time(0, 0)))
+
+
+def day_end(when: datetime) -> datetime:
+    """A round closes as its last day ends (23.59, local time), as a municipality announces it."""
+    return timezone.make_aware(datetime.combine(timezone.localtime(when).date(), time(23, 59)))
+
+
 def _round(program, name, *, opens, closes, **extra) -> Round:
     round, _created = Round.objects.get_or_create(
         program=program,
         name=name,
-        defaults={"year": timezone.localdate().year, "opens_at": opens, "closes_at": closes, **extra},
+        defaults={
+            "year": timezone.localdate().year,
+            "opens_at": day_start(opens),
+            "closes_at": day_end(closes),
+            **extra,
+        },
     )
     return round
 
@@ -303,6 +318,7 @@ def seed_decisions(context: dict, *, operating: Program) -> None:
     approved and posted, letters made and sent, payments planned and the first ones paid; and the
     committee's next meeting with the proposed applications on its agenda."""
     from workflows.demo import _second_member
+    from workflows.demo import attendance as demo_attendance
     from workflows.meetings import services as meetings
     from workflows.meetings_models import Meeting
 
@@ -342,7 +358,7 @@ def seed_decisions(context: dict, *, operating: Program) -> None:
             _walk(spring, organisation, user, "proposed", caseworker, amount=amount)
         # The round was open in the spring (its dates are configuration, not a state change).
         Round.objects.filter(pk=spring.pk).update(
-            opens_at=_at(date(day.year, 2, 1), 8), closes_at=_at(day - timedelta(days=50), 23)
+            opens_at=_at(date(day.year, 2, 1), 0), closes_at=day_end(_at(day - timedelta(days=50)))
         )
         applications = [
             Application.objects.get(round=spring, organisation=organisations[index]) for index, _a in planned
@@ -359,10 +375,7 @@ def seed_decisions(context: dict, *, operating: Program) -> None:
         )
         meetings.attendance_set(
             meeting=meeting,
-            rows=[
-                meetings.AttendanceRow(user=lars, party="S", adjuster=True),
-                meetings.AttendanceRow(user=asa, party="M", adjuster=True),
-            ],
+            rows=demo_attendance(),
             by=secretary,
         )
         meetings.meeting_transition(meeting=meeting, name="hold", by=secretary)

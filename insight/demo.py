@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from grants import services
-from grants.demo import _applicant, _at, _round, _walk
+from grants.demo import _applicant, _at, _round, _walk, day_end
 from grants.models import Application, Payment, Program, ProgramBudget, Round
 
 #: (organisation index, amount applied for, target group)
@@ -43,6 +43,7 @@ def seed(context: dict) -> None:
 
 def _last_year(context: dict) -> None:
     from workflows.demo import _second_member
+    from workflows.demo import attendance as demo_attendance
     from workflows.meetings import services as meetings
     from workflows.models import Decision
 
@@ -81,7 +82,7 @@ def _last_year(context: dict) -> None:
         applications.append(Application.objects.get(pk=application.pk))
     # The round ran in the spring of last year (its dates are configuration, not a state change).
     Round.objects.filter(pk=round.pk).update(
-        opens_at=_at(date(year, 2, 1), 8), closes_at=_at(date(year, 3, 31), 23)
+        opens_at=_at(date(year, 2, 1), 0), closes_at=day_end(_at(date(year, 3, 31)))
     )
     day = date(year, 5, 20)
     meeting = meetings.meeting_create(
@@ -94,10 +95,7 @@ def _last_year(context: dict) -> None:
     asa = _second_member(context["municipality"])
     meetings.attendance_set(
         meeting=meeting,
-        rows=[
-            meetings.AttendanceRow(user=lars, party="S", adjuster=True),
-            meetings.AttendanceRow(user=asa, party="M", adjuster=True),
-        ],
+        rows=demo_attendance(),
         by=secretary,
     )
     meetings.meeting_transition(meeting=meeting, name="hold", by=secretary)

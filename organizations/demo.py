@@ -125,6 +125,20 @@ STAFF = [
     ("programadmin@exemplo.se", "Petra Programansvarig", StaffRole.Role.PROGRAM_ADMIN),
 ]
 
+#: Socialnämnden's nine members (e-mail, name, party): the first two adjust the demo's minutes,
+#: the third chairs.  Every one of them can sign in, as every person in the demo can.
+COMMITTEE = [
+    ("ledamot@exemplo.se", "Lars Ledamot", "S"),
+    ("ledamot2@exemplo.se", "Åsa Öberg", "M"),
+    ("ordforande@exemplo.se", "Karin Ek", "S"),
+    ("ledamot4@exemplo.se", "Johan Berg", "M"),
+    ("ledamot5@exemplo.se", "Fatima Yilmaz", "S"),
+    ("ledamot6@exemplo.se", "Per Lindqvist", "SD"),
+    ("ledamot7@exemplo.se", "Maria Nilsson", "C"),
+    ("ledamot8@exemplo.se", "Erik Sandberg", "V"),
+    ("ledamot9@exemplo.se", "Eva Holm", "KD"),
+]
+
 
 def _user(email: str, name: str, **extra) -> User:
     user = User.objects.filter(email=email).first()
@@ -158,6 +172,11 @@ def seed_register() -> dict:
         user = _user(email, name)
         StaffRole.objects.get_or_create(user=user, municipality=exemplo, committee=None, role=role)
         users[role] = user
+    for email, name, _party in COMMITTEE:
+        member = _user(email, name)
+        StaffRole.objects.get_or_create(
+            user=member, municipality=exemplo, committee=None, role=StaffRole.Role.MEMBER
+        )
     Delegation.objects.get_or_create(
         user=users[StaffRole.Role.CASEWORKER],
         committee=sn,

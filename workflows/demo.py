@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from organizations.demo import DEMO_PASSWORD
+from organizations.demo import COMMITTEE, DEMO_PASSWORD
 from organizations.models import StaffRole, User
 
 from .meetings import services
@@ -39,6 +39,19 @@ def _second_member(municipality) -> User:
     return user
 
 
+def attendance(*, absent: int = 1) -> list[services.AttendanceRow]:
+    """The committee at a demo meeting: every member, the last ``absent`` of them away; the
+    first two adjust the minutes."""
+    users = {u.email: u for u in User.objects.filter(email__in=[e for e, _n, _p in COMMITTEE])}
+    rows = []
+    for index, (email, _name, party) in enumerate(COMMITTEE):
+        present = index < len(COMMITTEE) - absent
+        rows.append(
+            services.AttendanceRow(user=users[email], party=party, present=present, adjuster=index < 2)
+        )
+    return rows
+
+
 def seed(context: dict) -> None:
     committee = context["committees"]["SN"]
     users = context["users"]
@@ -63,14 +76,7 @@ def seed(context: dict) -> None:
     meeting = services.meeting_create(
         committee=committee, starts_at=_at(held_day, 9), place=PLACE, by=secretary
     )
-    services.attendance_set(
-        meeting=meeting,
-        rows=[
-            services.AttendanceRow(user=lars, party="S", adjuster=True),
-            services.AttendanceRow(user=asa, party="M", adjuster=True),
-        ],
-        by=secretary,
-    )
+    services.attendance_set(meeting=meeting, rows=attendance(absent=2), by=secretary)
     services.meeting_transition(
         meeting=meeting, name="publish_agenda", by=secretary, reason="Kallelse skickad"
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from organizations.models import Delegation, StaffRole
 from workflows.meetings import services as meetings
 
+from ..demo import day_end, day_start
 from ..models import Criterion, EligibilityRule, Program, Round
 from . import services
 from .models import AwardSettings, Candidate
@@ -62,7 +63,7 @@ def _round(program, year: int, opens, closes) -> tuple[Round, bool]:
     return Round.objects.get_or_create(
         program=program,
         name=f"Nomineringar {year}",
-        defaults={"year": year, "opens_at": opens, "closes_at": closes},
+        defaults={"year": year, "opens_at": day_start(opens), "closes_at": day_end(closes)},
     )
 
 
@@ -131,7 +132,7 @@ def seed(context: dict) -> None:
         winner = services.candidate_propose(
             candidate=winner, by=caseworker, proposal="awarded", motivation=motivation
         )
-        Round.objects.filter(pk=last.pk).update(closes_at=now - timedelta(days=340))
+        Round.objects.filter(pk=last.pk).update(closes_at=day_end(now - timedelta(days=340)))
         Delegation.objects.get_or_create(
             user=caseworker,
             committee=committee,

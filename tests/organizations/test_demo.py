@@ -1,0 +1,65 @@
+"""The demo can be walked: every person in it can sign in, and it says so briefly."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.demo import DEMO_KEY
+from grants.models import Round
+from organizations.demo import DEMO_PASSWORD
+from organizations.models import StaffRole, User
+from workflows.meetings_models import Attendance
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_output(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # as `make run` has it
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def _can_sign_in(user: User) -> bool:
+    staff = StaffRole.objects.filter(user=user).exists() or user.is_staff
+    device = TOTPDevice.objects.filter(user=user, key=DEMO_KEY, confirmed=True).exists()
+    return user.check_password(DEMO_PASSWORD) and (device or not staff)
+
+
+def test_the_demo_can_be_walked(demo_output):
+    """One load of the demo (it takes 20 s), three things a newcomer notices."""
+    _ends_with_the_logins_and_prints_no_mail(demo_output)
+    _every_member_and_both_adjusters_of_every_meeting_can_sign_in(demo_output)
+    _rounds_close_at_the_end_of_a_day()
+
+
+def _ends_with_the_logins_and_prints_no_mail(demo_output):
+    lines = demo_output.strip().splitlines()
+    assert len(lines) < 20, demo_output
+    assert "Message-ID" not in demo_output
+    assert "demo_code" in lines[-1]
+    for email in re.findall(r"[\w.]+@[\w.]+", demo_output):
+        assert _can_sign_in(User.objects.get(email=email)), email
+
+
+def _every_member_and_both_adjusters_of_every_meeting_can_sign_in(demo_output):
+    members = User.objects.filter(staff_roles__role=StaffRole.Role.MEMBER).distinct()
+    assert members.count() >= 7  # a committee of realistic size
+    adjusters = User.objects.filter(pk__in=Attendance.objects.filter(adjuster=True).values("user"))
+    assert adjusters.count() >= 2
+    for user in [*members, *adjusters]:
+        assert _can_sign_in(user), user.email
+        assert user.email in demo_output
+
+
+def _rounds_close_at_the_end_of_a_day():
+    rounds = Round.objects.all()
+    assert rounds.exists()
+    for round in rounds:
+        closes = timezone.localtime(round.closes_at)
+        assert (closes.hour, closes.minute) == (23, 59), (round, closes)
