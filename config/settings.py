@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rules",
     "django_fsm_log",
     "django_htmx",
@@ -100,6 +101,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Form widgets render through the template engine, so that templates/django/forms/ can say
+# "Välj …" where Django's own option template would show "---------" for an empty choice.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'bidra.sqlite3'}"),

@@ -1,4 +1,5 @@
-"""Every page of Bidra, opened in headless Chromium, has no WCAG 2.1 A/AA violation found by axe-core."""
+"""Every page of Bidra, opened in headless Chromium, shows no developer text and has no WCAG 2.1
+A/AA violation found by axe-core."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -6,6 +7,7 @@ from django.urls import reverse
 
 from ..authz import Page, all_entries
 from ..conftest import build_world
+from ..journeys.harness import DEVELOPER_TEXT
 
 PAGES = [e for e in all_entries() if isinstance(e, Page) and e.html]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -45,6 +47,11 @@ def test_page_has_no_wcag_violations(entry, page_as, axe):
     url = reverse(entry.name, kwargs=entry.kwargs(world)) + entry.query
     response = page.goto(url)
     assert response.status == entry.status, f"{url} as {role}: HTTP {response.status}"
+    body = page.locator("body").inner_text()
+    leak = DEVELOPER_TEXT.search(body)
+    assert leak is None, (
+        f"{url} as {role} shows developer text: …{body[max(0, leak.start() - 80) : leak.end() + 80]}…"
+    )
     results = axe.run(page, options=AXE_OPTIONS)
     assert results.violations_count == 0, f"{url} as {role}:\n{results.generate_report()}"
 
