@@ -147,6 +147,11 @@ def report_detail(request, pk):
     ]
     for option in options:
         option.url = reverse("reporting:report_transition", kwargs={"pk": report.pk, "name": option.name})
+    # one primary action; "do not approve" comes last, secondary, behind a step of its own
+    primary = next((o for o in options if o.allowed and not o.custom.get("danger")), None)
+    for option in options:
+        option.primary = option is primary
+    options.sort(key=lambda o: bool(o.custom.get("danger")))
     return render(
         request,
         "grants/reporting/report_detail.html",
