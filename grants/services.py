@@ -146,7 +146,8 @@ def lateness(round: Round, at: datetime | None = None) -> Lateness:
     if at < round.closes_at:
         return Lateness(True)
     weeks = max(1, math.ceil((at - round.closes_at).total_seconds() / (7 * 24 * 3600)))
-    if round.late_rule == Round.LateRule.REFUSE:
+    if round.late_rule == Round.LateRule.REFUSE or round.program.kind == Program.Kind.AWARD:
+        # An award is decided among those nominated or applying in time: it takes none late.
         return Lateness(False, weeks)
     if round.late_rule == Round.LateRule.DEDUCT:
         return Lateness(True, weeks, min(Decimal("100"), round.late_deduction_percent * weeks))

@@ -100,3 +100,36 @@ def test_the_recipient_is_told_once_and_finds_its_award_letter_and_diploma(
     client.force_login(world.users["other_applicant"])
     assert "Prisbrev" not in client.get(reverse("grants:my_letters")).content.decode()
     assert client.get(letter).status_code == 404
+
+
+def test_a_closed_award_offers_neither_apply_nor_nominate(world, client):
+    """An award is decided among those in time: once closed, no page offers to apply or nominate,
+    even when the round's rule would take late grant applications."""
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from grants import services as grant_services
+
+    round = award_round(world)
+    client.force_login(world.users["applicant"])
+    assert f"{round.program.name} – {round.name}" in client.get(reverse("grants:rounds")).content.decode()
+    round.closes_at = timezone.now() - timedelta(days=1)
+    round.late_rule = "accept"
+    round.save(update_fields=["closes_at", "late_rule"])
+
+    rounds_page = client.get(reverse("grants:rounds")).content.decode()
+    assert f"{round.program.name} – {round.name}" not in rounds_page
+    with pytest.raises(ValidationError):
+        grant_services.application_start(
+            round=round, organisation=world.organisation, by=world.users["applicant"]
+        )
+    client.logout()
+    nominate = client.get(reverse("awards:nominate", args=[round.pk])).content.decode()
+    assert "Skicka nomineringen" not in nominate and "inte öppen" in nominate
+    for page in (
+        reverse("awards:public", args=[world.municipality.slug]),
+        reverse("portal:start", args=[world.municipality.slug]),
+    ):
+        assert reverse("awards:nominate", args=[round.pk]) not in client.get(page).content.decode()
