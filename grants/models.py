@@ -512,6 +512,29 @@ class Application(CaseModel):
     def reject(self):
         pass
 
+    # An organisation's own application for an award: the award's candidate is screened, scored
+    # and decided; when the committee has decided the award, the application ends with it.
+
+    @transition(
+        field=state,
+        source=[State.SUBMITTED, State.COMPLETION_REQUESTED, State.IN_ASSESSMENT, State.ASSESSED],
+        target=State.GRANTED,
+        permission="grants.record_award_decision",
+        custom={"label": _("Awarded"), "hidden": True},
+    )
+    def award_granted(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.SUBMITTED, State.COMPLETION_REQUESTED, State.IN_ASSESSMENT, State.ASSESSED],
+        target=State.REJECTED,
+        permission="grants.record_award_decision",
+        custom={"label": _("Not awarded"), "hidden": True},
+    )
+    def award_not_granted(self):
+        pass
+
     @transition(
         field=state,
         source=[

@@ -216,6 +216,16 @@ class Candidate(CaseModel):
 
     @transition(
         field=state,
+        source=State.ELIGIBLE,
+        target=State.NOT_AWARDED,
+        permission="grants.record_award_decision",
+        custom={"label": _("Close: not shortlisted by the jury"), "hidden": True},
+    )
+    def close_not_shortlisted(self):
+        """The committee decided the round without this candidate: it is not awarded."""
+
+    @transition(
+        field=state,
         source=State.AWARDED,
         target=State.ANNOUNCED,
         conditions=[conditions.decision_may_be_executed],

@@ -28,10 +28,10 @@ JURY = (CASEWORKER, MEMBER)
 
 
 def _program(obj):
-    from ..models import Program, Round
+    from ..models import Application, Program, Round
     from .models import AwardSettings, Candidate
 
-    if isinstance(obj, Candidate):
+    if isinstance(obj, (Candidate, Application)):
         return obj.round.program
     if isinstance(obj, Round):
         return obj.program
@@ -103,15 +103,14 @@ def may_nominate(user, round) -> bool:
 
 
 @rules.predicate
-def awarded_to_own_organisation(user, candidate) -> bool:
-    """The recipient organisation's users read its award letter and diploma."""
+def candidacy_of_own_organisation(user, candidate) -> bool:
+    """The candidate organisation's users read its decision letter (and its diploma, if awarded)."""
     from organizations.permissions import active_org_roles
 
     from .models import Candidate
 
     return (
         isinstance(candidate, Candidate)
-        and candidate.state in Candidate.AWARDED_STATES
         and candidate.organisation_id is not None
         and candidate.organisation_id in active_org_roles(user)
     )
@@ -129,7 +128,7 @@ rules.add_perm("grants.view_awards", is_award_staff)
 rules.add_perm("grants.view_award_round", award_staff)
 rules.add_perm("grants.manage_award", award_admin)
 rules.add_perm("grants.view_award_candidate", award_staff)
-rules.add_perm("grants.view_award_documents", award_staff | awarded_to_own_organisation)
+rules.add_perm("grants.view_award_documents", award_staff | candidacy_of_own_organisation)
 rules.add_perm("grants.handle_award_candidate", award_caseworker)
 rules.add_perm("grants.assess_award_candidate", award_jury)
 rules.add_perm("grants.record_award_decision", award_decider)

@@ -233,13 +233,14 @@ def nominator_addresses(*, round: Round) -> list[str]:
 
 
 def award_documents_of_applicant(*, user, limit: int = 50) -> list[dict]:
-    """The award letters and diplomas of the user's organisations, newest award first (two queries)."""
+    """The award decision letters (and diplomas) of the user's organisations, newest award first (two queries)."""
     from organizations.permissions import active_org_roles
     from workflows.models import StoredDocument
 
     candidates = list(
         Candidate.objects.filter(
-            organisation_id__in=list(active_org_roles(user)), state__in=Candidate.AWARDED_STATES
+            organisation_id__in=list(active_org_roles(user)),
+            state__in=[*Candidate.AWARDED_STATES, C.NOT_AWARDED, C.INELIGIBLE],
         )
         .select_related("round__program", "organisation")
         .order_by("-decided_at", "-pk")[:limit]
@@ -261,4 +262,5 @@ def award_documents_of_applicant(*, user, limit: int = 50) -> list[dict]:
             ],
         }
         for c in candidates
+        if c.is_awarded or (c.pk, "award_letter") in latest
     ]

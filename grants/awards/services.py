@@ -376,9 +376,13 @@ def candidate_propose(*, candidate: Candidate, by, proposal: str, motivation: st
 
 
 def candidate_decide(*, candidate: Candidate, decision, by) -> Candidate:
-    """Perform the committee's decision: awarded (with the amount and motivation) or not awarded."""
-    from . import tasks
+    """Perform the committee's decision: awarded (with the amount and motivation) or not awarded.
 
+    The candidate's own application ends with it; once no shortlisted candidate waits for the
+    committee, the round is decided and every other candidate and application ends too.  The
+    letters are made when the minutes are posted (``award_letters_make``): only then is the last
+    day to appeal known.
+    """
     awarded = decision.outcome in ("granted", "partly_granted")
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
@@ -386,23 +390,148 @@ def candidate_decide(*, candidate: Candidate, decision, by) -> Candidate:
         candidate.motivation = decision.reasons or candidate.proposal_motivation
         candidate.awarded_amount = decision.amount if awarded else None
         perform_transition(candidate, "award" if awarded else "not_award", by=by, reason=decision.reasons)
-        if awarded:
-            tasks.award_documents.delay_on_commit(candidate.pk, by.pk)
+        _application_settle(candidate, by=by)
+        if not Candidate.objects.filter(round_id=candidate.round_id, state=C.SHORTLISTED).exists():
+            award_round_settle(round=candidate.round, by=by)
     return candidate
 
 
-def award_documents_make(*, candidate: Candidate, by) -> dict:
-    """The award letter and the diploma, as PDF/A (the same content is kept once)."""
-    candidate = Candidate.objects.select_related(
-        "round__program__municipality", "round__program__committee", "organisation"
-    ).get(pk=candidate.pk)
-    if not candidate.is_awarded:
-        raise TransitionRefused([_("Only an awarded candidate gets a letter and a diploma.")])
+#: the final states of a candidate once the committee has decided its round
+SETTLED = (C.AWARDED, C.ANNOUNCED, C.NOT_AWARDED, C.INELIGIBLE)
+
+
+def award_round_settle(*, round: Round, by) -> int:
+    """The committee has decided the round's award: the candidates the jury did not shortlist are
+    not awarded, and every organisation's own application ends as its candidate did."""
+    settled = 0
+    with transaction.atomic():
+        for candidate in Candidate.objects.select_for_update().filter(round=round, state=C.ELIGIBLE):
+            perform_transition(
+                candidate,
+                "close_not_shortlisted",
+                by=by,
+                reason=_("The committee has decided the award; the jury did not shortlist the candidate."),
+            )
+            settled += 1
+        for candidate in (
+            Candidate.objects.filter(round=round, state__in=SETTLED, application__isnull=False)
+            .select_related("application")
+            .order_by("pk")
+        ):
+            settled += _application_settle(candidate, by=by)
+    return settled
+
+
+def _application_settle(candidate: Candidate, *, by) -> bool:
+    """An organisation's own application ends as its candidate did: awarded, or not."""
+    if candidate.application_id is None or candidate.state not in SETTLED:
+        return False
+    application = Application.objects.select_for_update().get(pk=candidate.application_id)
+    if application.state not in Application.OPEN_STATES:
+        return False
+    if candidate.is_awarded:
+        application.granted_amount = candidate.awarded_amount
+        name, reason = "award_granted", _("The committee gave the award to the organisation.")
+    else:
+        name, reason = "award_not_granted", _("The committee did not give the award to the organisation.")
+    perform_transition(application, name, by=by, reason=reason, save_fields=["granted_amount"])
+    return True
+
+
+# ---- letters, made when the minutes are posted ----
+
+LETTER_KIND = "award_letter"
+DIPLOMA_KIND = "award_diploma"
+
+
+def _meeting_candidates(meeting) -> list[Candidate]:
+    """The candidates decided at the meeting (or reported to it, when decided by delegation) and,
+    for every round the meeting settled, the round's other candidates, which get their letter
+    with the same appeal period."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflows.meetings_models import Decision
+    from workflows.models import StoredDocument
+
+    decided = set(
+        Decision.objects.filter(
+            item__meeting=meeting,
+            content_type=ContentType.objects.get_for_model(Candidate),
+            annulled=False,
+        ).values_list("object_id", flat=True)
+    )
+    rounds = set(Candidate.objects.filter(pk__in=decided).values_list("round_id", flat=True))
+    settled_rounds = [
+        r for r in rounds if not Candidate.objects.filter(round_id=r, state__in=[C.SHORTLISTED]).exists()
+    ]
+    others = set(
+        Candidate.objects.filter(round_id__in=settled_rounds, state__in=[C.NOT_AWARDED, C.INELIGIBLE])
+        .exclude(pk__in=decided)
+        .values_list("pk", flat=True)
+    )
+    lettered = set(
+        StoredDocument.objects.filter(
+            content_type=ContentType.objects.get_for_model(Candidate), object_id__in=others, kind=LETTER_KIND
+        ).values_list("object_id", flat=True)
+    )
+    ids = decided | (others - lettered)
+    return list(
+        Candidate.objects.filter(pk__in=ids)
+        .select_related(
+            "round__program__municipality", "round__program__committee", "organisation", "application"
+        )
+        .order_by("round_id", "name", "pk")
+    )
+
+
+def award_letters_make(*, meeting, by) -> int:
+    """The minutes are posted: a decision letter with appeal instructions to every candidate the
+    meeting decided (and the diploma to each recipient).  Safe to run again: an unchanged letter
+    is the same stored version and is not e-mailed twice."""
+    from workflows.meetings_models import Meeting
+
+    meeting = Meeting.objects.select_related("committee__municipality").get(pk=meeting.pk)
+    if meeting.posted_on is None:
+        raise TransitionRefused([_("The letters are made when the minutes are posted.")])
+    made = 0
+    for candidate in _meeting_candidates(meeting):
+        award_documents_make(candidate=candidate, meeting=meeting, by=by)
+        made += 1
+    return made
+
+
+def award_documents_make(*, candidate: Candidate, by, meeting=None) -> dict:
+    """The decision letter (and, for a recipient, the diploma), as PDF/A; unchanged ones are kept.
+
+    ``meeting`` is the meeting whose posted minutes start the appeal period; without it, the
+    meeting of the candidate's own decision.
+    """
     from workflows.meetings.services import case_decision
 
+    candidate = Candidate.objects.select_related(
+        "round__program__municipality", "round__program__committee", "organisation", "application__created_by"
+    ).get(pk=candidate.pk)
+    if candidate.state not in SETTLED:
+        raise TransitionRefused([_("The letter is made once the committee has decided the award.")])
     program = candidate.round.program
     decision = case_decision(candidate)
-    meeting = decision.item.meeting if decision is not None and decision.item_id else None
+    if meeting is None and decision is not None and decision.item_id:
+        meeting = decision.item.meeting
+    if meeting is None or meeting.posted_on is None:
+        raise TransitionRefused([_("The letters are made when the minutes are posted.")])
+    if candidate.is_awarded:
+        outcome = "awarded"
+    elif candidate.state == C.INELIGIBLE:
+        outcome = "ineligible"
+    elif decision is None:
+        outcome = "not_shortlisted"
+    else:
+        outcome = "not_awarded"
+    recipients = list(
+        Candidate.objects.filter(round=candidate.round, state__in=Candidate.AWARDED_STATES)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
     with translation.override(LANGUAGE):
         context = {
             "candidate": candidate,
@@ -412,30 +541,49 @@ def award_documents_make(*, candidate: Candidate, by) -> dict:
             "year": candidate.round.year,
             "decision": decision,
             "meeting": meeting,
-            "made_at": timezone.localtime(),
+            "decided_on": timezone.localtime(meeting.starts_at).date(),
+            "posted_on": meeting.posted_on,
+            "appeal_ends_on": meeting.appeal_ends_on,
+            "appeal_court": program.appeal_court,
+            "outcome": outcome,
+            "recipients": recipients,
+            "made_at": meeting.posted_on,
         }
-        letter = document_store(
-            subject=candidate,
-            kind="award_letter",
-            title=_("Award letter %(number)s") % {"number": candidate.case_number},
-            template="documents/awards/award_letter.html",
-            context=context,
-            by=by,
-        )
-        diploma = document_store(
-            subject=candidate,
-            kind="award_diploma",
-            title=_("Diploma: %(award)s %(year)s") % {"award": program.name, "year": candidate.round.year},
-            template="documents/awards/diploma.html",
-            context=context,
-            by=by,
-        )
-        _award_letter_notify(candidate=candidate, letter=letter, context=context)
-    return {"award_letter": letter, "award_diploma": diploma}
+        if candidate.is_awarded:
+            title = _("Award letter %(number)s") % {"number": candidate.case_number}
+        else:
+            title = _("Decision on %(award)s %(year)s: %(number)s") % {
+                "award": program.name,
+                "year": candidate.round.year,
+                "number": candidate.case_number,
+            }
+        documents = {
+            LETTER_KIND: document_store(
+                subject=candidate,
+                kind=LETTER_KIND,
+                title=title,
+                template="documents/awards/award_letter.html",
+                context=context,
+                by=by,
+            )
+        }
+        if candidate.is_awarded:
+            documents[DIPLOMA_KIND] = document_store(
+                subject=candidate,
+                kind=DIPLOMA_KIND,
+                title=_("Diploma: %(award)s %(year)s")
+                % {"award": program.name, "year": candidate.round.year},
+                template="documents/awards/diploma.html",
+                context=context,
+                by=by,
+            )
+        _award_letter_notify(candidate=candidate, letter=documents[LETTER_KIND], context=context)
+    return documents
 
 
 def _award_letter_notify(*, candidate: Candidate, letter, context: dict) -> None:
-    """Tell the recipient organisation once per letter version where its letter and diploma are."""
+    """Tell the candidate organisation (and the one who applied for it) once per letter version
+    where its letter is."""
     from django.urls import reverse
 
     organisation = candidate.organisation
@@ -443,12 +591,21 @@ def _award_letter_notify(*, candidate: Candidate, letter, context: dict) -> None
         return
     program = context["program"]
     addresses = [organisation.email] if organisation.email else organisation_user_emails(organisation)
-    for address in addresses:
+    if candidate.application is not None and candidate.application.created_by.email:
+        addresses.append(candidate.application.created_by.email)
+    if candidate.is_awarded:
+        subject = _("%(award)s %(year)s goes to %(organisation)s") % {
+            "award": program.name,
+            "year": context["year"],
+            "organisation": candidate.name,
+        }
+    else:
+        subject = _("Decision on %(award)s %(year)s") % {"award": program.name, "year": context["year"]}
+    for address in dict.fromkeys(a.strip().lower() for a in addresses if a):
         outbox_enqueue(
             key=f"award-letter:{candidate.pk}:v{letter.version}:{address}",
             to=address,
-            subject=_("%(award)s %(year)s goes to %(organisation)s")
-            % {"award": program.name, "year": context["year"], "organisation": candidate.name},
+            subject=subject,
             template="grants/awards/email/award_letter.txt",
             context={**context, "link": django_settings.SITE_URL + reverse("grants:my_letters")},
         )

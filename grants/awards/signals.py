@@ -1,9 +1,16 @@
-"""A self-application: an application submitted in an award round becomes a candidate after commit."""
+"""Awards follow events of other cases, after the transaction commits.
+
+A self-application: an application submitted in an award round becomes a candidate.  A posting of
+minutes: the award candidates decided at the meeting get their letters, with the appeal period
+that the posting starts.
+"""
 
 from django.db import transaction
 from django.dispatch import receiver
 from django_fsm.signals import post_transition
 from django_fsm_log.helpers import FSMLogDescriptor
+
+from workflows.meetings_models import Meeting
 
 from ..models import Application
 
@@ -30,3 +37,21 @@ def application_submitted(sender, instance, name, **kwargs):
 
     # robust: a failure here must not undo the applicant's submission; the candidates page repairs it
     transaction.on_commit(make_candidate, robust=True)
+
+
+@receiver(post_transition, sender=Meeting, dispatch_uid="grants.awards.minutes_posted")
+def minutes_posted(sender, instance, name, **kwargs):
+    if name != "post":
+        return
+    from . import tasks
+
+    try:
+        by = FSMLogDescriptor(instance, "by").get()
+    except AttributeError:
+        from workflows.services import system_user
+
+        by = system_user()
+    meeting_id, user_id = instance.pk, by.pk
+    # After commit, when the posting date and the last day to appeal are saved.  Robust: the
+    # minutes are posted whatever happens to a letter; the meeting's page can make them again.
+    transaction.on_commit(lambda: tasks.award_letters.delay(meeting_id, user_id), robust=True)

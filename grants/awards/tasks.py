@@ -4,13 +4,14 @@ from celery import shared_task
 
 
 @shared_task
-def award_documents(candidate_id: int, user_id: int) -> list[int]:
-    """Make the award letter and the diploma of an awarded candidate (unchanged ones are kept)."""
+def award_letters(meeting_id: int, user_id: int) -> int:
+    """The minutes are posted: make the letters (and diplomas) of the award candidates the meeting decided."""
     from django.contrib.auth import get_user_model
 
-    from .models import Candidate
-    from .services import award_documents_make
+    from workflows.meetings_models import Meeting
 
-    candidate = Candidate.objects.get(pk=candidate_id)
-    documents = award_documents_make(candidate=candidate, by=get_user_model().objects.get(pk=user_id))
-    return [d.pk for d in documents.values()]
+    from .services import award_letters_make
+
+    return award_letters_make(
+        meeting=Meeting.objects.get(pk=meeting_id), by=get_user_model().objects.get(pk=user_id)
+    )

@@ -69,8 +69,6 @@ def candidate_in(world, state: str, *, key: str = "candidate"):
     """The world's organisation as a candidate walked through the services to ``state`` (memoised)."""
     from django.contrib.auth.models import AnonymousUser
 
-    from workflows.meetings import services as meetings
-
     if key in world.objects:
         return world.objects[key]
     round = award_round(world)
@@ -92,23 +90,48 @@ def candidate_in(world, state: str, *, key: str = "candidate"):
             candidate=candidate, by=caseworker, proposal="awarded", motivation="För trygghet i vardagen."
         )
     if state in ("awarded", "announced"):
-        from organizations.models import Delegation
-
-        Delegation.objects.get_or_create(
-            user=caseworker,
-            committee=world.committee,
-            matter=Delegation.Matter.AWARD,
-            defaults={"max_amount": 10000},
-        )
-        meetings.delegated_decision_record(
-            case=candidate,
-            decision=meetings.DecisionData(
-                outcome="granted", amount=Decimal(10000), reasons="För trygghet i vardagen."
-            ),
-            by=caseworker,
-        )
+        decided_at_meeting(world, [candidate])
     if state == "announced":
         services.candidate_announce(candidate=candidate, by=caseworker)
     candidate = Candidate.objects.get(pk=candidate.pk)
     world.objects[key] = candidate
     return candidate
+
+
+def decided_at_meeting(world, candidates, *, decisions=None, posted=True):
+    """The committee decides ``candidates`` as proposed (or as ``decisions`` says, by candidate pk)
+    at a meeting held ten days ago; its minutes are approved and, with ``posted``, posted today."""
+    from workflows.meetings import services as meetings
+
+    from ..workflows.factories import member
+
+    secretary = world.users["secretary"]
+    meeting = meetings.meeting_create(
+        committee=world.committee,
+        starts_at=timezone.now() - timedelta(days=10),
+        place="Kommunhuset",
+        by=secretary,
+    )
+    candidates = list(Candidate.objects.filter(pk__in=[c.pk for c in candidates]).order_by("pk"))
+    items = meetings.agenda_add(meeting=meeting, cases=candidates, by=secretary)
+    second = member(world, "Bo Bergström", f"bo{meeting.pk}@exemplo.se")
+    meetings.attendance_set(
+        meeting=meeting,
+        rows=[
+            meetings.AttendanceRow(user=world.users["member"], adjuster=True),
+            meetings.AttendanceRow(user=second, adjuster=True),
+        ],
+        by=secretary,
+    )
+    meetings.meeting_transition(meeting=meeting, name="publish_agenda", by=secretary)
+    meetings.meeting_transition(meeting=meeting, name="hold", by=secretary)
+    if decisions is not None:
+        decisions = {item.pk: decisions[item.object_id] for item in items if item.object_id in decisions}
+    for group_no in sorted({item.group_no for item in items}):
+        meetings.decisions_record(meeting=meeting, group_no=group_no, decisions=decisions, by=secretary)
+    meetings.minutes_approve(meeting=meeting, by=world.users["member"])
+    meetings.minutes_approve(meeting=meeting, by=second)
+    if posted:
+        meetings.meeting_post(meeting=meeting, posted_on=timezone.localdate(), by=secretary)
+    meeting.refresh_from_db()
+    return meeting

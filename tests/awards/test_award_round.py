@@ -198,7 +198,7 @@ def test_an_award_goes_from_nominations_to_the_public_page(world, client, django
     # -- The committee decides at its meeting.
     meeting = meetings.meeting_create(
         committee=world.committee,
-        starts_at=meetings.timezone.now() + dt.timedelta(days=1),
+        starts_at=meetings.timezone.now() - dt.timedelta(hours=2),
         place="Kommunhuset",
         by=secretary,
     )
@@ -227,13 +227,51 @@ def test_an_award_goes_from_nominations_to_the_public_page(world, client, django
     assert trygg_candidate.motivation.startswith("För ett tryggare vardagsliv")
     assert applied.state == "not_awarded"
 
-    # -- The award letter and the diploma, as PDF/A in Swedish; the diploma is A4 landscape.
+    # -- Decided: every candidate and the organisation's own application reach their final state.
+    assert dict(Candidate.objects.values_list("name", "state")) == {
+        "Föreningen Trygg Vardag": "awarded",
+        "Exempelö Stödförening": "not_awarded",
+        "Grannstödet på Söder": "ineligible",
+        "Karin Karlsson": "ineligible",
+    }
+    application.refresh_from_db()
+    assert application.state == "rejected"
+    # The letters wait for the posting of the minutes: only then is the last day to appeal known.
+    assert not StoredDocument.objects.filter(kind__startswith="award_").exists()
+    client.force_login(caseworker)  # announcing waits for the approved minutes
+    response = client.post(reverse("awards:round_announce", args=[round.pk]), follow=True)
+    assert "justerat" in response.content.decode() or "justerats" in response.content.decode()
+    assert Candidate.objects.get(pk=trygg_candidate.pk).state == "awarded"
+    meetings.minutes_approve(meeting=meeting, by=lars)
+    meetings.minutes_approve(meeting=meeting, by=asa)
+    assert not StoredDocument.objects.filter(kind__startswith="award_").exists()
+    mail.outbox.clear()
+    posted_on = meetings.timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = meetings.meeting_post(meeting=meeting, posted_on=posted_on, by=secretary)
+    appeal_ends_on = meetings.appeal_period_end(posted_on).isoformat()
+
+    # -- A letter with appeal instructions to every candidate; the diploma to the recipient.
+    letters = {
+        c.name: " ".join(
+            pdf_text(StoredDocument.objects.get(object_id=c.pk, kind="award_letter").file.read()).split()
+        )
+        for c in Candidate.objects.all()
+    }
+    assert len(letters) == 4
+    for name, text in letters.items():
+        assert "Så här överklagar du beslutet" in text, name
+        assert f"senast den {appeal_ends_on}" in text and posted_on.isoformat() in text, name
+        assert "tre veckor" in text and "förvaltningsrätten" in text, name
     letter = StoredDocument.objects.get(object_id=trygg_candidate.pk, kind="award_letter").file.read()
     diploma = StoredDocument.objects.get(object_id=trygg_candidate.pk, kind="award_diploma").file.read()
     assert pdfa_conformance(letter) == "3B" and pdfa_conformance(diploma) == "3B"
     letter_text, diploma_text = pdf_text(letter), pdf_text(diploma)
     assert AWARD_NAME in letter_text and "10 000 kr" in letter_text.replace("\u00a0", " ")
     assert "Föreningen Trygg Vardag" in letter_text and "Grattis" in letter_text
+    assert "får inte utmärkelsen" in letters["Exempelö Stödförening"]
+    assert "Föreningen Trygg Vardag" in letters["Exempelö Stödförening"]  # who got it instead
+    assert "privatperson" in letters["Karin Karlsson"]
     assert "Diplom" in diploma_text and "Exempelö kommun" in diploma_text and str(year) in diploma_text
     assert "äldre som bor ensamma i Exempelö" in diploma_text.replace("\n", " ")
     from io import BytesIO
@@ -242,17 +280,19 @@ def test_an_award_goes_from_nominations_to_the_public_page(world, client, django
 
     box = PdfReader(BytesIO(diploma)).pages[0].mediabox
     assert float(box.width) > float(box.height)  # landscape
-    assert not StoredDocument.objects.filter(object_id=applied.pk, kind__startswith="award_").exists()
+    assert not StoredDocument.objects.filter(object_id=applied.pk, kind="award_diploma").exists()
+    # The applicant organisation is told where its decision letter is, and finds it.
+    assert [m.to for m in mail.outbox if "Beslut om" in m.subject] == [["kassor@stod.example"]]
+    client.force_login(treasurer)
+    page = client.get(reverse("grants:my_letters")).content.decode()
+    assert "Beslutsbrev" in page and "Inte tilldelad" in page
+    own = client.get(reverse("awards:candidate_document", args=[applied.pk, "award_letter"]))
+    assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
     client.force_login(caseworker)
     download = client.get(reverse("awards:candidate_document", args=[trygg_candidate.pk, "award_diploma"]))
     assert download["Content-Type"] == "application/pdf"
 
-    # -- Announcing waits for the approved minutes; then the nominators are told, once each.
-    response = client.post(reverse("awards:round_announce", args=[round.pk]), follow=True)
-    assert "justerat" in response.content.decode() or "justerats" in response.content.decode()
-    assert Candidate.objects.get(pk=trygg_candidate.pk).state == "awarded"
-    meetings.minutes_approve(meeting=meeting, by=lars)
-    meetings.minutes_approve(meeting=meeting, by=asa)
+    # -- Once the minutes are approved the result is announced; the nominators are told, once each.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("awards:round_announce", args=[round.pk]))
