@@ -430,3 +430,36 @@ def seed_decisions(context: dict, *, operating: Program) -> None:
         waiting = list(ApplicationAgendaAdapter().proposed_queryset(committee))
         if waiting:
             meetings.agenda_add(meeting=coming, cases=waiting, by=secretary)
+
+
+def backdate(context: dict) -> None:
+    """Each demo application over the weeks in which it ran: submitted a week or two before its
+    round closed, decided on the day of its meeting (see workflows.demo_history)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflows.demo_history import backdate_meetings, spread
+    from workflows.meetings_models import Decision
+
+    backdate_meetings()
+    now = timezone.now()
+    decisions = Decision.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application)
+    ).select_related("item__meeting")
+    for decision in decisions:
+        if decision.item_id:
+            Decision.objects.filter(pk=decision.pk).update(decided_at=decision.item.meeting.starts_at)
+    decided = {d.object_id: d for d in decisions}
+    for application in Application.objects.exclude(state=Application.State.DRAFT).select_related("round"):
+        round = application.round
+        submitted = min(round.closes_at, now) - timedelta(days=7 + application.pk % 10)
+        submitted = max(submitted, round.opens_at)
+        decision = decided.get(application.pk)
+        if decision is None:
+            end = min(now, submitted + timedelta(days=21))
+        else:
+            end = decision.item.meeting.starts_at if decision.item_id else decision.decided_at
+        times = spread(application, start=submitted, end=end)
+        if times:
+            Application.objects.filter(pk=application.pk).update(
+                submitted_at=times[0], registered_at=times[0], created_at=times[0] - timedelta(days=2)
+            )

@@ -36,6 +36,7 @@ def test_the_demo_can_be_walked(demo_output):
     _ends_with_the_logins_and_prints_no_mail(demo_output)
     _every_member_and_both_adjusters_of_every_meeting_can_sign_in(demo_output)
     _rounds_close_at_the_end_of_a_day()
+    _histories_spread_over_the_past_year_and_a_half()
 
 
 def _ends_with_the_logins_and_prints_no_mail(demo_output):
@@ -63,3 +64,30 @@ def _rounds_close_at_the_end_of_a_day():
     for round in rounds:
         closes = timezone.localtime(round.closes_at)
         assert (closes.hour, closes.minute) == (23, 59), (round, closes)
+
+
+def _histories_spread_over_the_past_year_and_a_half():
+    import datetime as dt
+
+    from django.contrib.contenttypes.models import ContentType
+    from django_fsm_log.models import StateLog
+
+    from grants.models import Application
+    from workflows.meetings_models import Decision
+
+    now = timezone.now()
+    stamps = StateLog.objects.values_list("timestamp", flat=True)
+    assert min(stamps) < now - dt.timedelta(days=365)
+    assert max(stamps) <= now
+    # a decided application's history ends on the day of the meeting that decided it
+    decision = (
+        Decision.objects.filter(
+            content_type=ContentType.objects.get_for_model(Application), item__isnull=False
+        )
+        .select_related("item__meeting")
+        .first()
+    )
+    last = StateLog.objects.filter(content_type=decision.content_type, object_id=decision.object_id).latest(
+        "timestamp"
+    )
+    assert timezone.localdate(last.timestamp) == timezone.localdate(decision.item.meeting.starts_at)
