@@ -8,7 +8,7 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         from workflows.agenda import register_agenda_adapter
-        from workflows.meetings.signals import decision_annulled, minutes_approved
+        from workflows.meetings.signals import decision_annulled, minutes_approved, minutes_posted
 
         from . import attention, permissions  # noqa: F401 - registers rules and start-page panels
         from .agenda import ApplicationAgendaAdapter
@@ -17,6 +17,7 @@ class GrantsConfig(AppConfig):
 
         register_agenda_adapter(ApplicationAgendaAdapter())
         minutes_approved.connect(_plan_payments, dispatch_uid="grants-plan-payments")
+        minutes_posted.connect(_make_letters, dispatch_uid="grants-make-letters")
         decision_annulled.connect(_cancel_payments, dispatch_uid="grants-cancel-payments")
 
 
@@ -26,6 +27,19 @@ def _plan_payments(sender, meeting, by, **kwargs):
     from . import tasks
 
     tasks.payments_create_due.delay()
+
+
+def _make_letters(sender, meeting, by, **kwargs):
+    """The minutes are posted: the meeting's decision letters are made (again), with the last day
+    to appeal.  The secretary follows the job on the meeting's letters page."""
+    from workflows.services import TransitionRefused
+
+    from .services import letter_job_start
+
+    try:
+        letter_job_start(meeting=meeting, by=by)
+    except TransitionRefused:
+        pass  # the meeting decided no grant applications
 
 
 def _cancel_payments(sender, decision, by, **kwargs):

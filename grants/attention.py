@@ -71,7 +71,7 @@ def payments(request):
 
 @panel(order=17)
 def letters_to_make(request):
-    """For the secretary: approved meetings whose grant decisions still lack their letters."""
+    """For the secretary: meetings with posted minutes whose grant decisions still lack their letters."""
     from workflows.meetings.permissions import SECRETARY
     from workflows.meetings_models import Meeting
 
@@ -84,7 +84,7 @@ def letters_to_make(request):
     meetings = []
     recent = Meeting.objects.filter(
         committee__in=committees_visible(user=request.user),
-        state__in=[Meeting.State.MINUTES_APPROVED, Meeting.State.POSTED],
+        state=Meeting.State.POSTED,
     ).select_related("committee")
     for meeting in recent.order_by("-starts_at")[:5]:
         total = meeting_grant_items(meeting).count()

@@ -110,8 +110,9 @@ def meeting_letters(request, pk):
     context = {
         "meeting": meeting,
         "job": job,
-        "can_start": request.user.has_perm("workflows.manage_meeting", meeting) and meeting.minutes_approved,
-        "approved": meeting.minutes_approved,
+        "can_start": request.user.has_perm("workflows.manage_meeting", meeting)
+        and meeting.posted_on is not None,
+        "posted": meeting.posted_on is not None,
     }
     if request.htmx:
         return render(request, "grants/_letter_progress.html", context)

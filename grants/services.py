@@ -1126,7 +1126,9 @@ def decision_letter_make(*, application: Application, by, missing_only: bool = F
             return None
         if (
             missing_only
-            and DecisionLetter.objects.filter(application=application, decision=decision).exists()
+            and _current_letters(
+                DecisionLetter.objects.filter(application=application, decision=decision)
+            ).exists()
         ):
             return None
         with translation.override("sv"):
@@ -1141,7 +1143,7 @@ def decision_letter_make(*, application: Application, by, missing_only: bool = F
                 compact=True,  # a meeting makes a thousand at once
                 stylesheets=(LETTER_CSS,),
             )
-            letter, _created = DecisionLetter.objects.get_or_create(
+            letter, created = DecisionLetter.objects.get_or_create(
                 document=document,
                 defaults={
                     "application": application,
@@ -1149,6 +1151,11 @@ def decision_letter_make(*, application: Application, by, missing_only: bool = F
                     "subject": context["subject"][:300],
                 },
             )
+            if not created and not _current_letters(DecisionLetter.objects.filter(pk=letter.pk)).exists():
+                # the same letter as before the posting (its text does not name the posting day):
+                # it is issued again now
+                letter.created_at = timezone.now()
+                letter.save(update_fields=["created_at"])
             recipient = application.organisation.email or application.created_by.email
             outbox_enqueue(
                 key=f"decision-letter:{application.pk}:v{document.version}",
@@ -1203,8 +1210,14 @@ def letter_job_start(*, meeting, by):
     require(by, "workflows.manage_meeting", meeting)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if not meeting.minutes_approved:
-            raise TransitionRefused([_("Decision letters are made once the minutes are approved.")])
+        if meeting.posted_on is None:
+            raise TransitionRefused(
+                [
+                    _(
+                        "Decision letters are made once the minutes are posted: each letter states the last day to appeal."
+                    )
+                ]
+            )
         total = meeting_grant_items(meeting).count()
         if not total:
             raise TransitionRefused([_("The meeting decided no grant applications.")])
@@ -1239,15 +1252,26 @@ def letter_runners() -> int:
 LETTER_JOB_RECHECK = 25
 
 
+def _current_letters(letters):
+    """Of ``letters``, those made after their meeting's minutes were posted: a letter made before
+    has no appeal deadline, and is made again."""
+    from django.db.models import F, Q
+
+    return letters.filter(
+        Q(decision__item__isnull=True)
+        | Q(decision__item__meeting__posted_at__isnull=True)
+        | Q(created_at__gte=F("decision__item__meeting__posted_at"))
+    )
+
+
 def _letters_made(meeting, ids: list[int]) -> set[int]:
-    """The applications of ``ids`` whose decision at ``meeting`` has its letter."""
+    """The applications of ``ids`` whose decision at ``meeting`` has its letter (since the posting)."""
     from .models import DecisionLetter
 
-    return set(
-        DecisionLetter.objects.filter(application_id__in=ids, decision__item__meeting=meeting).values_list(
-            "application_id", flat=True
-        )
-    )
+    letters = DecisionLetter.objects.filter(application_id__in=ids, decision__item__meeting=meeting)
+    if meeting.posted_at is not None:
+        letters = letters.filter(created_at__gte=meeting.posted_at)
+    return set(letters.values_list("application_id", flat=True))
 
 
 def letter_job_run(*, job_id: int, pause: float = 0.0, runner: int = 0, runners: int = 1):

@@ -33,6 +33,11 @@ def two_adjusters_named(meeting) -> bool:
     return meeting.attendances.filter(present=True, adjuster=True).count() == 2
 
 
+@check(_("The meeting has not taken place yet: it can be marked as held on its date or later."))
+def meeting_day_reached(meeting) -> bool:
+    return timezone.localtime(meeting.starts_at).date() <= timezone.localdate()
+
+
 @check(_("Every item on the agenda needs a decision first."))
 def all_items_decided(meeting) -> bool:
     return not meeting.items.filter(kind=AgendaItem.Kind.DECISION, decision__isnull=True).exists()
@@ -69,6 +74,17 @@ class Meeting(StatefulModel):
     place = models.CharField(_("place"), max_length=200)
     state = FSMField(_("state"), default=State.PLANNED, choices=State.choices, protected=True)
     posted_on = models.DateField(_("minutes posted on"), null=True, blank=True)
+    #: when the posting was recorded: letters made before it are made again, with the appeal deadline
+    posted_at = models.DateTimeField(_("posting recorded"), null=True, blank=True)
+    minutes_kept_at = models.CharField(_("where the minutes are kept"), max_length=200, blank=True)
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("secretary"),
+    )
     appeal_ends_on = models.DateField(_("appeal period ends"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -100,7 +116,7 @@ class Meeting(StatefulModel):
         field=state,
         source=State.AGENDA_PUBLISHED,
         target=State.HELD,
-        conditions=[attendance_recorded, two_adjusters_named],
+        conditions=[meeting_day_reached, attendance_recorded, two_adjusters_named],
         permission="workflows.manage_meeting",
         custom={"label": _("Mark the meeting as held")},
     )
@@ -144,6 +160,7 @@ class Attendance(models.Model):
     """A member or substitute at a meeting; two of those present approve the minutes."""
 
     class Role(models.TextChoices):
+        CHAIR = "chair", _("chair")
         MEMBER = "member", _("member")
         SUBSTITUTE = "substitute", _("substitute")
 

@@ -205,9 +205,38 @@ def test_a_grant_to_an_organisation_without_a_registered_account_is_not_planned_
 def test_the_secretary_is_reminded_of_letters_not_yet_sent(world, client):
     application, meeting = decided_yesterday_and_approved(world)
     client.force_login(world.users["secretary"])
+    assert "Beslutsbrev att skicka" not in client.get(reverse("home")).content.decode()  # not posted yet
+    meetings.meeting_post(meeting=meeting, posted_on=timezone.localdate(), by=world.users["secretary"])
     home = client.get(reverse("home")).content.decode()
     assert "Beslutsbrev att skicka" in home
     assert reverse("grants:meeting_letters", kwargs={"pk": meeting.pk}) in home
+
+
+def test_letters_are_made_when_the_minutes_are_posted_and_state_the_last_day_to_appeal(
+    world, client, django_capture_on_commit_callbacks
+):
+    from grants import services
+    from workflows.services import TransitionRefused
+
+    secretary = world.users["secretary"]
+    application, meeting = decided_yesterday_and_approved(world)
+    with pytest.raises(TransitionRefused, match="anslag|anslås"):
+        services.letter_job_start(meeting=meeting, by=secretary)
+    client.force_login(secretary)
+    page = client.get(reverse("grants:meeting_letters", kwargs={"pk": meeting.pk})).content.decode()
+    assert "Skapa och skicka beslutsbreven" not in page and "när protokollet anslås" in page
+    # a letter made before the posting (as Bidra once did) cannot know the last day to appeal
+    early = services.decision_letter_make(application=application, by=secretary)
+    assert "senast den" not in pdf_text(early.document.file.read())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = meetings.meeting_post(meeting=meeting, posted_on=timezone.localdate(), by=secretary)
+
+    letter = DecisionLetter.objects.filter(application=application).order_by("-created_at", "-pk").first()
+    assert letter.pk != early.pk and letter.document.version == early.document.version + 1
+    text = pdf_text(letter.document.file.read())
+    assert f"senast den {meeting.appeal_ends_on:%Y-%m-%d}" in " ".join(text.split()), text
+    assert LetterJob.objects.get(meeting=meeting).state == LetterJob.State.DONE
 
 
 def test_the_payment_list_costs_the_same_number_of_queries_for_more_payments(world, client):

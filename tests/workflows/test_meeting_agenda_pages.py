@@ -89,8 +89,8 @@ def planned_meeting(world, groups: list[tuple[str, int]], day: int = 20):
     return meeting
 
 
-def held_meeting(world, groups: list[tuple[str, int]], day: int = 20):
-    """The planned meeting, published, with two adjusters, and held."""
+def held_meeting(world, groups: list[tuple[str, int]], day: int = 20, *, clock):
+    """The planned meeting, published, with two adjusters, and held on its day."""
     secretary = world.users["secretary"]
     meeting = planned_meeting(world, groups, day)
     services.meeting_transition(meeting=meeting, name="publish_agenda", by=secretary)
@@ -104,6 +104,7 @@ def held_meeting(world, groups: list[tuple[str, int]], day: int = 20):
         ],
         by=secretary,
     )
+    clock.set(dt.date(2026, 5, day))
     services.meeting_transition(meeting=meeting, name="hold", by=secretary)
     return meeting
 
@@ -115,7 +116,7 @@ def group_no(meeting, label: str) -> int:
 def test_a_long_agenda_is_shown_fifty_items_a_page_under_its_group_headings(world, clock):
     clock.set(dt.date(2026, 5, 4))
     BudgetFactory(committee=world.committee, amount=100_000_000)
-    meeting = held_meeting(world, [(SUPPORT, 45), (PROJECTS, 20), (HOLIDAY, 5), (CULTURE, 5)])
+    meeting = held_meeting(world, [(SUPPORT, 45), (PROJECTS, 20), (HOLIDAY, 5), (CULTURE, 5)], clock=clock)
     secretary = world.users["secretary"]
     services.decisions_record(meeting=meeting, group_no=group_no(meeting, HOLIDAY), by=secretary)
     client = client_for(secretary)
@@ -205,7 +206,7 @@ def test_delegated_decisions_reported_follow_the_groups_in_the_pages(world, cloc
 def test_an_items_minutes_extract_is_linked_in_its_row(world, clock):
     clock.set(dt.date(2026, 5, 4))
     BudgetFactory(committee=world.committee, amount=1_000_000)
-    meeting = held_meeting(world, [(SUPPORT, 2)])
+    meeting = held_meeting(world, [(SUPPORT, 2)], clock=clock)
     secretary = world.users["secretary"]
     first, second = meeting.items.order_by("order")
     extract = extract_document_make(item=first, by=secretary)
@@ -225,8 +226,8 @@ def test_the_meeting_page_costs_the_same_queries_for_ten_items_as_for_a_hundred_
     clock.set(dt.date(2026, 5, 4))
     BudgetFactory(committee=world.committee, amount=100_000_000)
     secretary = world.users["secretary"]
-    small = held_meeting(world, [(SUPPORT, 5), (PROJECTS, 5)], day=20)
-    large = held_meeting(world, [(SUPPORT, 5), (PROJECTS, 145)], day=21)
+    small = held_meeting(world, [(SUPPORT, 5), (PROJECTS, 5)], day=20, clock=clock)
+    large = held_meeting(world, [(SUPPORT, 5), (PROJECTS, 145)], day=21, clock=clock)
     for meeting in (small, large):
         # Each first page shows a decision (with its appeals prefetched) and a conflict of interest.
         services.decisions_record(meeting=meeting, group_no=group_no(meeting, SUPPORT), by=secretary)

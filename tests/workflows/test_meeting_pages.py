@@ -69,6 +69,10 @@ def test_the_secretary_runs_a_meeting_through_the_pages(world, clock, django_cap
             f"m{asa.pk}-adjuster": "on",
         },
     )
+    early = secretary.post(reverse("workflows:meeting_transition", args=[meeting.pk, "hold"]), follow=True)
+    assert "Sammanträdet har inte ägt rum än" in early.content.decode()
+    clock.set(dt.date(2026, 5, 20))
+    secretary = client_for(world.users["secretary"])  # signed in again on the day of the meeting
     secretary.post(reverse("workflows:meeting_transition", args=[meeting.pk, "hold"]))
     meeting.refresh_from_db()
     assert meeting.state == Meeting.State.HELD
@@ -151,6 +155,7 @@ def test_a_budget_refusal_on_the_page_says_by_how_much_and_changes_nothing(world
         ],
         by=secretary,
     )
+    clock.set(dt.date(2026, 5, 20))
     services.meeting_transition(meeting=meeting, name="hold", by=secretary)
     response = client_for(secretary).post(
         reverse("workflows:meeting_decide", args=[meeting.pk, item.group_no]),

@@ -84,6 +84,7 @@ def test_posting_through_the_api_needs_the_date(world, clock):
         by=secretary,
     )
     services.meeting_transition(meeting=meeting, name="publish_agenda", by=secretary)
+    clock.set(dt.date(2026, 5, 20))
     services.meeting_transition(meeting=meeting, name="hold", by=secretary)
     services.minutes_approve(meeting=meeting, by=world.users["member"])
     services.minutes_approve(meeting=meeting, by=second)

@@ -90,6 +90,12 @@ class RecusalForm(forms.Form):
 
 class PostForm(forms.Form):
     posted_on = forms.DateField(label=_("Posted on the notice board on"), widget=DateInput())
+    kept_at = forms.CharField(
+        label=_("Where the minutes are kept"),
+        max_length=200,
+        required=False,
+        help_text=_("Stated in the posting certificate (anslagsbevis)."),
+    )
 
 
 class AppealForm(forms.Form):

@@ -124,6 +124,11 @@ def attendance_set(*, meeting: Meeting, rows: list[AttendanceRow], by: User) -> 
             errors.append(_("%(name)s cannot adjust the minutes without being present.") % {"name": row.user})
     if sum(1 for r in rows if r.adjuster) > 2:
         errors.append(_("Name at most two adjusters."))
+    chairs = [r for r in rows if r.role == Attendance.Role.CHAIR]
+    if len(chairs) > 1:
+        errors.append(_("Name one chair."))
+    if any(not r.present for r in chairs):
+        errors.append(_("The chair must be present."))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -231,6 +236,10 @@ def meeting_transition(*, meeting: Meeting, name: str, by: User, reason: str = "
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         perform_transition(meeting, name, by=by, reason=reason)
+        if name == "hold":
+            # whoever marks the meeting as held keeps its minutes and signs them as secretary
+            meeting.secretary = by
+            meeting.save(update_fields=["secretary"])
         if name == "publish_agenda":
             tasks.meeting_documents_make.delay_on_commit(meeting.pk, by.pk, ["agenda", "officer_reports"])
     return meeting
@@ -372,8 +381,14 @@ def minutes_approve(*, meeting: Meeting, by: User) -> Meeting:
     return meeting
 
 
-def meeting_post(*, meeting: Meeting, posted_on: dt.date, by: User) -> Meeting:
-    """Post the approved minutes (anslag); the appeal period of three weeks starts."""
+def meeting_post(*, meeting: Meeting, posted_on: dt.date, by: User, kept_at: str = "") -> Meeting:
+    """Post the approved minutes (anslag); the appeal period of three weeks starts.
+
+    The minutes are made again with their posting certificate (anslagsbevis), and the case apps
+    make the letters of the meeting's decisions now that they can state the last day to appeal.
+    """
+    from .. import tasks
+
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if posted_on > timezone.localdate():
@@ -382,9 +397,24 @@ def meeting_post(*, meeting: Meeting, posted_on: dt.date, by: User) -> Meeting:
             raise ValidationError(_("The minutes cannot be posted before the meeting."))
         perform_transition(meeting, "post", by=by, reason=_("Posted on %(date)s") % {"date": posted_on})
         meeting.posted_on = posted_on
+        meeting.posted_at = timezone.now()
         meeting.appeal_ends_on = appeal_period_end(posted_on)
-        meeting.save(update_fields=["posted_on", "appeal_ends_on"])
+        meeting.minutes_kept_at = kept_at.strip()[:200] or minutes_kept_at_default(meeting)
+        meeting.save(update_fields=["posted_on", "posted_at", "appeal_ends_on", "minutes_kept_at"])
+        tasks.meeting_documents_make.delay_on_commit(meeting.pk, by.pk, ["minutes"])
+        from .signals import minutes_posted
+
+        posted = meeting
+        transaction.on_commit(lambda: minutes_posted.send(sender=Meeting, meeting=posted, by=by))
     return meeting
+
+
+def minutes_kept_at_default(meeting: Meeting) -> str:
+    """Where the minutes are kept unless the secretary says otherwise: the committee's office."""
+    return _("The office of %(committee)s, %(municipality)s") % {
+        "committee": meeting.committee.name,
+        "municipality": meeting.committee.municipality.name,
+    }
 
 
 def appeal_period_end(posted_on: dt.date) -> dt.date:

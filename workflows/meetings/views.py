@@ -400,11 +400,17 @@ def minutes_approve(request, pk):
 def meeting_post(request, pk):
     meeting = _meeting(request, pk)
     _must(request, "workflows.manage_meeting", meeting)
-    form = forms.PostForm(request.POST or None, initial={"posted_on": timezone.localdate()})
+    form = forms.PostForm(
+        request.POST or None,
+        initial={"posted_on": timezone.localdate(), "kept_at": services.minutes_kept_at_default(meeting)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_post(
-                meeting=meeting, posted_on=form.cleaned_data["posted_on"], by=request.user
+                meeting=meeting,
+                posted_on=form.cleaned_data["posted_on"],
+                kept_at=form.cleaned_data["kept_at"],
+                by=request.user,
             )
         except (ValidationError, TransitionRefused) as exc:
             for message in _errors(exc):
@@ -412,7 +418,9 @@ def meeting_post(request, pk):
         else:
             messages.success(
                 request,
-                _("The minutes are posted. The appeal period ends on %(date)s.")
+                _(
+                    "The minutes are posted. The appeal period ends on %(date)s. The decision letters are made now."
+                )
                 % {"date": meeting.appeal_ends_on.isoformat()},
             )
             return redirect("workflows:meeting_detail", pk=meeting.pk)
