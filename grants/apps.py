@@ -32,14 +32,14 @@ def _plan_payments(sender, meeting, by, **kwargs):
 def _make_letters(sender, meeting, by, **kwargs):
     """The minutes are posted: the meeting's decision letters are made (again), with the last day
     to appeal.  The secretary follows the job on the meeting's letters page."""
+    import contextlib
+
     from workflows.services import TransitionRefused
 
     from .services import letter_job_start
 
-    try:
+    with contextlib.suppress(TransitionRefused):  # the meeting decided no grant applications
         letter_job_start(meeting=meeting, by=by)
-    except TransitionRefused:
-        pass  # the meeting decided no grant applications
 
 
 def _cancel_payments(sender, decision, by, **kwargs):

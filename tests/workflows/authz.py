@@ -81,11 +81,12 @@ def _posted(world):
 
 
 def _held(world):
-    """The planned meeting, published and held: its groups wait for decisions."""
+    """The planned meeting, published and held (it took place this morning): its groups wait for decisions."""
     meeting = _meeting(world)
     if meeting.state == "planned":
         secretary = world.users["secretary"]
         services.meeting_transition(meeting=meeting, name="publish_agenda", by=secretary)
+        type(meeting).objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(hours=3))
         services.meeting_transition(meeting=meeting, name="hold", by=secretary)
         meeting.refresh_from_db()
     return {"pk": meeting.pk, "group": world.objects["item"].group_no}
