@@ -1,4 +1,5 @@
-"""Request guards: the second factor for staff, rate limits on public forms, Permissions-Policy."""
+"""Request guards: the second factor for staff, rate limits on public forms, Permissions-Policy;
+and the language of the pages."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.http import JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import twofactor
@@ -129,3 +132,14 @@ class PermissionsPolicyMiddleware:
         if policy:
             response.setdefault("Permissions-Policy", policy)
         return response
+
+
+class SwedishUnlessChosenMiddleware(LocaleMiddleware):
+    """Bidra speaks Swedish, a Swedish public authority's language, whatever the browser asks for;
+    a person who chooses English (the language button, which sets the language cookie) gets it."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
