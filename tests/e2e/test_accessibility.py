@@ -1,6 +1,9 @@
 """Every page of Bidra, opened in headless Chromium, shows no developer text and has no WCAG 2.1
 A/AA violation found by axe-core."""
 
+import os
+from pathlib import Path
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
@@ -47,6 +50,10 @@ def test_page_has_no_wcag_violations(entry, page_as, axe):
     url = reverse(entry.name, kwargs=entry.kwargs(world)) + entry.query
     response = page.goto(url)
     assert response.status == entry.status, f"{url} as {role}: HTTP {response.status}"
+    folder = os.environ.get("JOURNEY_SCREENSHOTS")
+    if folder:  # for a person to look at every page of the matrix
+        Path(folder, "pages").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(folder, "pages", f"{entry.id.replace(':', '-')}-{role}.png"), full_page=True)
     body = page.locator("body").inner_text()
     leak = DEVELOPER_TEXT.search(body)
     assert leak is None, (
