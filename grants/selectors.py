@@ -248,6 +248,20 @@ def application_timeline(*, application: Application) -> list[dict]:
                 "note": letter.subject,
             }
         )
+    if application.state == S.DISMISSED:
+        from .services import dismissal_letter
+
+        letter = dismissal_letter(application)
+        if letter is not None:
+            events.append(
+                {
+                    "at": letter.created_at,
+                    "by": None,
+                    "text": _("Decision letter on the dismissal sent (version %(version)s)")
+                    % {"version": letter.version},
+                    "note": letter.title,
+                }
+            )
     decision = application.decision if application.decision_id else None
     if decision is not None and decision.final_at and not decision.annulled:
         events.append(

@@ -365,6 +365,11 @@ def reclaim_detail(request, pk):
     options = [o for o in transitions_for(reclaim, by=user) if o.permitted]
     for option in options:
         option.url = reverse("reporting:reclaim_transition", kwargs={"pk": reclaim.pk, "name": option.name})
+    # one primary action; writing off comes last, secondary, behind a step of its own
+    primary = next((o for o in options if o.allowed and not o.custom.get("danger")), None)
+    for option in options:
+        option.primary = option is primary
+    options.sort(key=lambda o: bool(o.custom.get("danger")))
     return render(
         request,
         "grants/reporting/reclaim_detail.html",

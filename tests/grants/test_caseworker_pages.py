@@ -98,6 +98,7 @@ def test_dismissing_asks_to_confirm_on_a_page_and_sends_a_letter_that_says_how_t
     page = _detail(client, application)
     letter = reverse("grants:dismissal_letter_download", args=[application.pk])
     assert letter in page
+    assert "Beslutsbrev om avvisningen skickat" in page  # on the timeline
     response = client.get(letter)
     text = pdf_text(b"".join(response.streaming_content)).replace("\xa0", " ")
     assert "Ansökan avvisas" in text and "Ansökan kom in efter att omgången stängt." in text
