@@ -428,6 +428,7 @@ def application_detail(request, pk):
             "can_act": user.has_perm("grants.act_for_application", application),
             "eligibility": eligibility,
             "failing_rules": [r for r in eligibility if not r.ok],
+            "blocking_rules": [r for r in eligibility if not r.passes],
             "completion_requests": application.completion_requests.select_related("requested_by"),
             "assessments": application.assessments.select_related("assessor"),
             "tasks": tasks,

@@ -55,7 +55,7 @@ def test_a_rule_failed_at_submission_is_checked_again_when_the_report_is_approve
     application = services.application_submit(application=draft_application(world), by=applicant)
     client.force_login(caseworker)
     page = _detail(client, application)
-    assert report.case_number in page  # the reason, at screening
+    assert "Ansökan stannar i granskningen" in page and report.case_number in page  # the reason
     assert "Kontrollera reglerna igen" in page
 
     # The organisation sends the report; the caseworker approves it.

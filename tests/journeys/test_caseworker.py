@@ -204,7 +204,7 @@ def test_the_caseworker_reviews_a_report_checks_the_rules_again_and_proposes_a_r
 
     caseworker = _caseworker(journey, world)
     caseworker.open(f"/ansokningar/{application.pk}/")
-    caseworker.sees("inte uppfyllt", overdue.case_number, "Ta upp till bedömning:")
+    caseworker.sees("Ansökan stannar i granskningen", overdue.case_number, "Ta upp till bedömning:")
 
     # The report is reviewed and approved on its page.
     caseworker.open("/aterrapportering/").click(overdue.case_number, role="link", exact=True)
