@@ -53,7 +53,9 @@ def test_page_has_no_wcag_violations(entry, page_as, axe):
     folder = os.environ.get("JOURNEY_SCREENSHOTS")
     if folder:  # for a person to look at every page of the matrix
         Path(folder, "pages").mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=Path(folder, "pages", f"{entry.id.replace(':', '-')}-{role}.png"), full_page=True)
+        page.screenshot(
+            path=Path(folder, "pages", f"{entry.id.replace(':', '-')}-{role}.png"), full_page=True
+        )
     body = page.locator("body").inner_text()
     leak = DEVELOPER_TEXT.search(body)
     assert leak is None, (
