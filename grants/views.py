@@ -420,6 +420,7 @@ def application_detail(request, pk):
             "files": application.files.select_related("register_document").order_by("key", "pk"),
             "timeline": application_timeline(application=application),
             "options": options,
+            "has_primary": primary is not None,
             "screening": screening,
             "dismissal_letter": services.dismissal_letter(application)
             if application.state == S.DISMISSED

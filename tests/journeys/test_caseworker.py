@@ -80,7 +80,9 @@ def test_the_caseworker_screens_with_a_written_override_assesses_and_proposes(jo
     network = _submitted(world, "Grannskapsnätverket", kind=Organisation.Kind.INFORMAL)
 
     caseworker = _caseworker(journey, world)
-    caseworker.open("/handlaggning/").sees("Inkorg", network.case_number, "Grannskapsnätverket").look()
+    caseworker.page.locator("header").get_by_role("link", name="Inkorg").click()
+    caseworker.check("click Inkorg")
+    caseworker.sees("Inkorg", network.case_number, "Grannskapsnätverket").look()
     caseworker.click(f"Ta {network.case_number}").sees("Uppgiften är din")
     caseworker.click(network.case_number, role="link", exact=True)
 
