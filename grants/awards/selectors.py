@@ -146,6 +146,11 @@ def candidates_for_round(*, round: Round, state: str = "") -> QuerySet[Candidate
     return qs.order_by("name", "pk")
 
 
+def candidate_counts(*, round: Round) -> dict[str, int]:
+    """How many of the round's candidates are in each state (one query)."""
+    return dict(Candidate.objects.filter(round=round).values_list("state").annotate(n=Count("pk")).order_by())
+
+
 def candidate_detail_queryset() -> QuerySet[Candidate]:
     return Candidate.objects.select_related(
         "round__program__municipality",

@@ -144,6 +144,7 @@ def round_candidates(request, pk):
     if can_handle:
         services.candidates_sync_applications(round=round, by=request.user)
     candidates = selectors.candidates_for_round(round=round, state=state)
+    counts = selectors.candidate_counts(round=round)
     return render(
         request,
         "grants/awards/round_candidates.html",
@@ -155,6 +156,9 @@ def round_candidates(request, pk):
             "state": state,
             "states": C.choices,
             "can_handle": can_handle,
+            "to_screen": counts.get(C.RECEIVED, 0),
+            "to_announce": counts.get(C.AWARDED, 0) and not counts.get(C.SHORTLISTED, 0),
+            "waiting": counts.get(C.SHORTLISTED, 0),
             "query_string": f"state={state}" if state else "",
             "public_url": reverse("awards:public", kwargs={"slug": round.program.municipality.slug}),
         },
@@ -212,6 +216,8 @@ def candidate_detail(request, pk):
     options = [o for o in transitions_for(candidate, by=user) if o.permitted]
     for option in options:
         option.url = reverse("awards:candidate_transition", kwargs={"pk": candidate.pk, "name": option.name})
+        # taking a candidate off the shortlist undoes work: never the page's main action
+        option.secondary = option.name == "unshortlist"
     documents = StoredDocument.objects.filter(
         content_type=ContentType.objects.get_for_model(Candidate), object_id=candidate.pk
     ).order_by("kind", "-version")

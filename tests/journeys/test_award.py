@@ -196,7 +196,8 @@ def test_an_award_from_the_publics_nominations_to_the_recipients_page(journey):
     letter = _words(kim.pdf(f"Beslutsbrev – {AWARD_NAME} {year}"))
     appeal_instructions(letter)
     assert "Exempelö Stödförening får inte utmärkelsen" in letter and "Föreningen Trygg Vardag" in letter
-    kim.open(f"/ansokningar/{application.pk}/").sees("avslagen")
+    kim.open(f"/ansokningar/{application.pk}/").sees("avslagen", "får inte utmärkelsen den här gången").look()
+    kim.click("Era beslutsbrev").sees(AWARD_NAME)
     assert OutboxMessage.objects.filter(to="kassor@stod.example.se", subject__startswith="Beslut om").exists()
 
     # The recipient finds its award letter and its diploma.
