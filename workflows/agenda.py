@@ -97,6 +97,12 @@ class AgendaAdapter:
         """The caseworker's proposal and its motivation, as plain text."""
         return ""
 
+    def outcome_label(self, outcome: str) -> str:
+        """How a decision's outcome reads for this case type (a reclaim is not "granted")."""
+        from .meetings_models import Decision
+
+        return str(dict(Decision.Outcome.choices).get(outcome, outcome))
+
     def case_url(self, case) -> str:
         """Where staff read the case (empty when the case type has no page)."""
         return ""

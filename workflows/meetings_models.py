@@ -233,8 +233,18 @@ class AgendaItem(ChoiceLabels, models.Model):
     def __str__(self):
         return f"§{self.order} {self.title}"
 
+    def outcome_label(self, outcome: str) -> str:
+        """``outcome`` as its case type reads it (a reclaim is "reclaimed", not "granted")."""
+        from .agenda import adapter_for
+
+        try:
+            adapter = adapter_for(ContentType.objects.get_for_id(self.content_type_id).model_class())
+        except LookupError:
+            return str(dict(Decision.Outcome.choices).get(outcome, outcome))
+        return adapter.outcome_label(outcome)
+
     def get_proposed_outcome_display(self) -> str:
-        return str(dict(Decision.Outcome.choices).get(self.proposed_outcome, self.proposed_outcome))
+        return self.outcome_label(self.proposed_outcome)
 
 
 class Decision(ChoiceLabels, models.Model):

@@ -48,6 +48,17 @@ class ReclaimAgenda(AgendaAdapter):
     def proposed_outcome(self, case):
         return "granted"
 
+    def outcome_label(self, outcome):
+        """"granted" on the agenda means the grant is reclaimed: never read as "beviljad"."""
+        return str(
+            {
+                "granted": _("reclaimed"),
+                "partly_granted": _("partly reclaimed"),
+                "rejected": _("not reclaimed"),
+                "noted": _("not reclaimed"),
+            }.get(outcome, outcome)
+        )
+
     def proposal_text(self, case):
         return f"{case.get_grounds_display()}. {case.motivation}"
 

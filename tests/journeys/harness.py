@@ -127,6 +127,24 @@ class Person:
         self.field(label).set_input_files({"name": name, "mimeType": mime, "buffer": content})
         return self
 
+    def fill_in(self, group: str, label: str, value: str, *, exact: bool = False) -> Person:
+        """Fill the field ``label`` inside the fieldset (or other group) a person reads as ``group``."""
+        self._in_group(group, label, exact=exact).fill(value)
+        return self
+
+    def tick_in(self, group: str, label: str, *, exact: bool = False) -> Person:
+        self._in_group(group, label, exact=exact).check()
+        return self
+
+    def choose_in(self, group: str, label: str, option: str, *, exact: bool = False) -> Person:
+        self._in_group(group, label, exact=exact).select_option(label=option)
+        return self
+
+    def _in_group(self, group: str, label: str, *, exact: bool):
+        controls = self.page.locator("input, textarea, select")
+        scope = self.page.get_by_role("group", name=group)
+        return scope.get_by_label(label, exact=exact).and_(controls).first
+
     def confirm_next_dialog(self) -> Person:
         """Accept the browser's confirm() of the next irreversible action."""
         self.page.once("dialog", lambda dialog: dialog.accept())

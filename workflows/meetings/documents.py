@@ -8,6 +8,7 @@ same content twice is one version; a change makes a new version.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone, translation
@@ -26,8 +27,14 @@ def _base_context(meeting: Meeting) -> dict:
     items = selectors.agenda_items(meeting=meeting)
     groups, information = selectors.agenda_groups(items)
     people = selectors.attendance(meeting=meeting)
+    present = [a for a in people if a.present]
     for item in items:
         item.recusal_lines = [recusal_sentence(r, people) for r in item.recusals.all()]
+        recused = {r.user_id for r in item.recusals.all()}
+        # who decided this item: those present, less anyone with a conflict of interest in it
+        item.participants = [a for a in present if a.user_id not in recused]
+    orders = [i.order for i in items]
+    secretary = meeting.secretary or meeting.created_by
     return {
         "meeting": meeting,
         "committee": meeting.committee,
@@ -38,6 +45,12 @@ def _base_context(meeting: Meeting) -> dict:
         "present": [a for a in people if a.present],
         "absent": [a for a in people if not a.present],
         "adjusters": [a for a in people if a.adjuster],
+        "members_present": [a for a in present if a.role != a.Role.SUBSTITUTE],
+        "substitutes": [a for a in present if a.role == a.Role.SUBSTITUTE],
+        "chair": next((a for a in present if a.role == a.Role.CHAIR), None),
+        "secretary": secretary,
+        "paragraphs": (min(orders), max(orders)) if orders else None,
+        "taken_down_on": meeting.appeal_ends_on + dt.timedelta(days=1) if meeting.appeal_ends_on else None,
         "made_at": timezone.localtime(),
     }
 

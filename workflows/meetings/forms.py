@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ..meetings_models import Appeal, Attendance, Decision
@@ -62,6 +63,13 @@ class ItemDecisionForm(forms.Form):
         label=_("Conditions for this case"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     reasons = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if item is not None:  # the outcomes as the case type reads them (a reclaim is "reclaimed")
+            self.fields["outcome"].choices = [
+                (value, capfirst(item.outcome_label(value))) for value in Decision.Outcome.values
+            ]
 
     def clean(self):
         data = super().clean()

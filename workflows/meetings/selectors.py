@@ -107,9 +107,10 @@ def agenda_rows(items: Iterable[AgendaItem]) -> list[AgendaItem]:
         item.recusal_names = ", ".join(r.user.full_name for r in item.recusals.all())
         decision = item.decision_or_none
         item.decision_text = ""
+        item.decision_label = ""
         item.decision_badge = ""
         if decision is not None:
-            outcome = capfirst(decision.get_outcome_display())
+            item.decision_label = outcome = capfirst(item.outcome_label(decision.outcome))
             item.decision_text = f"{outcome} {kr(decision.amount)}" if decision.amount else outcome
             if decision.annulled:
                 item.decision_badge = "annulled"

@@ -280,6 +280,7 @@ def meeting_decide(request, pk, group):
             item,
             forms.ItemDecisionForm(
                 request.POST or None,
+                item=item,
                 prefix=f"item{item.pk}",
                 initial={
                     "outcome": services.proposal_of(item).outcome,
