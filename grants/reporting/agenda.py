@@ -49,7 +49,7 @@ class ReclaimAgenda(AgendaAdapter):
         return "granted"
 
     def outcome_label(self, outcome):
-        """"granted" on the agenda means the grant is reclaimed: never read as "beviljad"."""
+        """ "granted" on the agenda means the grant is reclaimed: never read as "beviljad"."""
         return str(
             {
                 "granted": _("reclaimed"),

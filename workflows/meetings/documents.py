@@ -18,7 +18,7 @@ from ..agenda import adapter_for
 from ..meetings_models import AgendaItem, Meeting
 from ..models import StoredDocument
 from ..services import document_store
-from . import selectors
+from . import selectors, services
 
 DOCUMENT_LANGUAGE = "sv"
 
@@ -50,6 +50,8 @@ def _base_context(meeting: Meeting) -> dict:
         "chair": next((a for a in present if a.role == a.Role.CHAIR), None),
         "secretary": secretary,
         "paragraphs": (min(orders), max(orders)) if orders else None,
+        "kept_at": meeting.minutes_kept_at
+        or (services.minutes_kept_at_default(meeting) if meeting.posted_on else ""),
         "taken_down_on": meeting.appeal_ends_on + dt.timedelta(days=1) if meeting.appeal_ends_on else None,
         "made_at": timezone.localtime(),
     }
