@@ -249,7 +249,7 @@ class Partnership(CaseModel):
         target=State.ACTIVE,
         conditions=[c.term_started],
         permission="iop.run_partnership",
-        custom={"label": _("Start the partnership")},
+        custom={"label": _("Start the partnership"), "hidden": True},  # by itself when the term begins
     )
     def activate(self):
         pass

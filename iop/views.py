@@ -253,6 +253,12 @@ def partnership_detail(request, pk):
     documents = StoredDocument.objects.filter(
         content_type__app_label="iop", content_type__model="partnership", object_id=partnership.pk
     ).order_by("kind", "-version")
+    latest_of_kind: dict = {}
+    for document in documents:
+        latest_of_kind.setdefault(
+            document.kind, document
+        )  # an earlier version of a letter is kept, not shown
+    documents = list(latest_of_kind.values())
     version = partnership.approved_version or (versions[0] if versions else None)
     follow_ups = {f.year: f for f in partnership.follow_ups.filter(term_start=partnership.term_start)}
     years = [
