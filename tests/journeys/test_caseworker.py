@@ -23,6 +23,7 @@ from organizations.models import Organisation
 from .. import factories as f
 from ..conftest import build_world
 from ..grants.factories import RoundFactory, open_round, pdf_upload
+from ..grants.test_caseworker_pages import submit_owing
 from ..reporting.factories import fill_in, report_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,7 +62,7 @@ def _submit(world, round, organisation, applicant, amount=40000):
         key=f"attachment:{config['attachments']['budget'].pk}",
         upload=pdf_upload(),
     )
-    return services.application_submit(application=application, by=applicant)
+    return submit_owing(application, applicant)
 
 
 def _sv(label) -> str:
