@@ -399,3 +399,59 @@ def test_the_committee_cannot_give_the_award_to_more_than_its_number_of_recipien
     )
     assert sorted(Candidate.objects.values_list("state", flat=True)) == ["awarded", "not_awarded"]
     assert Application.objects.count() == 0
+
+
+def test_an_award_decided_by_delegation_gets_its_letter_when_the_minutes_it_is_reported_in_are_posted(
+    world, django_capture_on_commit_callbacks
+):
+    from organizations.models import Delegation
+    from workflows.meetings_models import Meeting
+
+    from ..workflows.factories import member
+    from .factories import candidate_in
+
+    caseworker, secretary = world.users["caseworker"], world.users["secretary"]
+    candidate = candidate_in(world, "shortlisted")
+    Delegation.objects.create(
+        user=caseworker, committee=world.committee, matter=Delegation.Matter.AWARD, max_amount=10000
+    )
+    meeting = meetings.meeting_create(
+        committee=world.committee,
+        starts_at=meetings.timezone.now() + dt.timedelta(days=3),
+        place="Kommunhuset",
+        by=secretary,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        meetings.delegated_decision_record(
+            case=candidate,
+            decision=meetings.DecisionData(outcome="granted", amount=Decimal(10000), reasons="Förtjänt."),
+            by=caseworker,
+        )
+    candidate.refresh_from_db()
+    assert candidate.state == "awarded"
+    assert not StoredDocument.objects.filter(object_id=candidate.pk, kind="award_letter").exists()
+
+    # The meeting it is reported to is held, its minutes approved and posted.
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=meetings.timezone.now() - dt.timedelta(hours=1))
+    second = member(world, "Bo Bergström", "bo@exemplo.se")
+    meetings.attendance_set(
+        meeting=meeting,
+        rows=[
+            meetings.AttendanceRow(user=world.users["member"], adjuster=True),
+            meetings.AttendanceRow(user=second, adjuster=True),
+        ],
+        by=secretary,
+    )
+    meetings.meeting_transition(meeting=meeting, name="publish_agenda", by=secretary)
+    meetings.meeting_transition(meeting=meeting, name="hold", by=secretary)
+    meetings.minutes_approve(meeting=meeting, by=world.users["member"])
+    meetings.minutes_approve(meeting=meeting, by=second)
+    with django_capture_on_commit_callbacks(execute=True):
+        meetings.meeting_post(meeting=meeting, posted_on=meetings.timezone.localdate(), by=secretary)
+    meeting.refresh_from_db()
+    letter = " ".join(
+        pdf_text(StoredDocument.objects.get(object_id=candidate.pk, kind="award_letter").file.read()).split()
+    )
+    assert "på delegation" in letter and "där beslutet anmäldes till nämnden" in letter
+    assert f"senast den {meeting.appeal_ends_on.isoformat()}" in letter
+    assert StoredDocument.objects.filter(object_id=candidate.pk, kind="award_diploma").exists()
