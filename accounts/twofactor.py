@@ -14,7 +14,7 @@ from binascii import unhexlify
 import django_otp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organizations.permissions import staff_roles
+from organizations.permissions import has_any_staff_role
 
 #: set in the session when the identity provider (OpenID Connect) signed the user in
 IDP_SESSION_KEY = "bidra_signed_in_by_idp"
@@ -22,10 +22,11 @@ DEVICE_NAME = "Bidra"
 
 
 def requires_second_factor(user) -> bool:
-    """Staff (any StaffRole, admin access or superuser) must pass a second factor."""
+    """Staff (any StaffRole, administrators of a municipality included, admin access or superuser)
+    must pass a second factor."""
     if not user.is_authenticated:
         return False
-    return bool(user.is_staff or user.is_superuser or staff_roles(user))
+    return bool(user.is_staff or user.is_superuser or has_any_staff_role(user))
 
 
 def is_verified(request) -> bool:

@@ -70,6 +70,7 @@ from workflows.models import AgendaItem, Attendance, CaseNumberSequence, Decisio
 TZ = ZoneInfo("Europe/Stockholm")
 PASSWORD = "bench-bidra-2026"
 YEARS = 10
+ACTIVE = "active"  # the state of a staff role or delegation in force
 APPLICATIONS_PER_MUNICIPALITY = 3450  # a few hundred a year, ten years
 MAX_MUNICIPALITIES = 290
 
@@ -388,9 +389,9 @@ class Generator:
                               "email_verified_at", "date_joined"])  # fmt: skip
         self.municipalities = t(Municipality, ["id", "name", "slug", "org_number"])
         self.committees = t(Committee, ["id", "municipality_id", "name", "code"])
-        self.staff_roles = t(StaffRole, ["id", "user_id", "municipality_id", "committee_id", "role"])
+        self.staff_roles = t(StaffRole, ["id", "user_id", "municipality_id", "committee_id", "role", "state"])
         self.delegations = t(
-            Delegation, ["id", "user_id", "committee_id", "matter", "max_amount", "valid_from"]
+            Delegation, ["id", "user_id", "committee_id", "matter", "max_amount", "valid_from", "state"]
         )
         self.organisations = t(Organisation, ["id", "name", "org_number", "kind", "purpose", "city", "email",
                                               "member_count", "account_type", "account_number"])  # fmt: skip
@@ -536,14 +537,16 @@ class Generator:
         caseworkers = []
         for k in range(max(2, min(12, round(per_year / 150)))):
             uid = self._user(f"handlaggare{k}@{slug}.bench.se")
-            self.staff_roles.add(self.staff_roles.new_id(), uid, mid, None, StaffRole.Role.CASEWORKER)
+            self.staff_roles.add(self.staff_roles.new_id(), uid, mid, None, StaffRole.Role.CASEWORKER, ACTIVE)
             self.delegations.add(
                 self.delegations.new_id(), uid, committees[0]["id"], Delegation.Matter.GRANT, Decimal(30000),
-                date(self.first_year, 1, 1),
+                date(self.first_year, 1, 1), ACTIVE,
             )  # fmt: skip
             caseworkers.append(uid)
         admin = self._user(f"programadmin@{slug}.bench.se")
-        self.staff_roles.add(self.staff_roles.new_id(), admin, mid, None, StaffRole.Role.PROGRAM_ADMIN)
+        self.staff_roles.add(
+            self.staff_roles.new_id(), admin, mid, None, StaffRole.Role.PROGRAM_ADMIN, ACTIVE
+        )
         for committee in committees:
             code = committee["code"].lower()
             committee["secretary"] = self._user(f"sekreterare-{code}@{slug}.bench.se")
@@ -553,11 +556,12 @@ class Generator:
                 mid,
                 committee["id"],
                 StaffRole.Role.SECRETARY,
+                ACTIVE,
             )
             for k in range(MEMBERS_PER_COMMITTEE):
                 uid = self._user(f"ledamot{k}-{code}@{slug}.bench.se")
                 self.staff_roles.add(
-                    self.staff_roles.new_id(), uid, mid, committee["id"], StaffRole.Role.MEMBER
+                    self.staff_roles.new_id(), uid, mid, committee["id"], StaffRole.Role.MEMBER, ACTIVE
                 )
                 committee["members"].append(uid)
 

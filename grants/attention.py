@@ -93,3 +93,52 @@ def letters_to_make(request):
     if not meetings:
         return None
     return {"template": "grants/panels/letters_to_make.html", "meetings": meetings}
+
+
+@panel(order=14)
+def programs_to_set_up(request):
+    """The program administrator: their programs, and what each still lacks before it can take
+    applications (an open or coming round, questions, criteria, this year's budget)."""
+    from django.db.models import Count, Exists, OuterRef, Q
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from .models import ProgramBudget, Round
+    from .permissions import PROGRAM_ADMIN
+    from .selectors import programs_visible
+
+    if not staff_municipality_ids(request.user, (PROGRAM_ADMIN,)):
+        return None
+    now = timezone.now()
+    programs = (
+        programs_visible(user=request.user)
+        .filter(is_active=True)
+        .select_related("committee")
+        .annotate(
+            open_rounds=Count(
+                "rounds", filter=Q(rounds__opens_at__lte=now, rounds__closes_at__gt=now), distinct=True
+            ),
+            field_count=Count("form_fields", distinct=True),
+            criterion_count=Count("criteria", distinct=True),
+            has_coming_round=Exists(Round.objects.filter(program=OuterRef("pk"), opens_at__gt=now)),
+            has_budget=Exists(
+                ProgramBudget.objects.filter(program=OuterRef("pk"), year=timezone.localdate().year)
+            ),
+        )
+        .order_by("name")
+    )
+    rows = []
+    for program in programs:
+        if not request.user.has_perm("grants.manage_program", program):
+            continue
+        missing = []
+        if not program.open_rounds and not program.has_coming_round:
+            missing.append(("rounds", _("no open or coming round")))
+        if not program.field_count:
+            missing.append(("fields", _("no questions in the application form")))
+        if not program.criterion_count:
+            missing.append(("criteria", _("no assessment criteria")))
+        if not program.has_budget:
+            missing.append(("budgets", _("no budget for this year")))
+        rows.append({"program": program, "missing": missing})
+    return {"template": "grants/panels/programs_to_set_up.html", "rows": rows}

@@ -149,6 +149,26 @@ def _democracy_declaration(ctx: Context) -> str | None:
     return _("The declaration that the organisation respects the democracy conditions has not been made.")
 
 
+def describe_params(kind: str, params: dict) -> str:
+    """A rule's parameters in words (``{"kinds": ["nonprofit"]}`` -> "non-profit association")."""
+    from django.utils.translation import ngettext
+
+    params = params or {}
+    if kind == "org_kinds":
+        labels = dict(Organisation.Kind.choices)
+        return ", ".join(str(labels.get(k, k)) for k in params.get("kinds") or [])
+    if kind == "min_resident_members":
+        minimum = int(params.get("min") or 0)
+        return ngettext("at least %(n)s member", "at least %(n)s members", minimum) % {"n": minimum}
+    if kind == "documents_current":
+        labels = dict(OrganisationDocument.Type.choices)
+        wanted = params.get("doc_types") or []
+        if not wanted:
+            return _("every document of the register")
+        return ", ".join(str(labels.get(d, d)) for d in wanted)
+    return ""
+
+
 def evaluate(
     *,
     rules: list[dict],

@@ -2,6 +2,7 @@ from django import forms
 from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import Organisation, OrganisationDocument
 from workflows.fields import ModelChoiceField
 
 from .models import (
@@ -267,7 +268,8 @@ class ProgramForm(forms.ModelForm):
 
     def __init__(self, *args, committees, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["committee"].queryset = committees
+        self.fields["committee"] = ModelChoiceField(label=_("Committee"), queryset=committees)
+        _readable_blank(self)
 
 
 class RoundForm(forms.ModelForm):
@@ -297,9 +299,60 @@ class RoundForm(forms.ModelForm):
 
 
 class RuleForm(forms.ModelForm):
+    """A rule with its parameters as fields a person fills in (stored as the rule's params)."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("Organisation kinds allowed"),
+        choices=Organisation.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For the rule “organisation kinds allowed”."),
+    )
+    min_members = forms.IntegerField(
+        label=_("Minimum number of members living in the municipality"),
+        min_value=0,
+        required=False,
+        help_text=_("For the rule “minimum number of members living there”."),
+    )
+    doc_types = forms.MultipleChoiceField(
+        label=_("Register documents that must be current"),
+        choices=OrganisationDocument.Type.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For the rule “register documents current”; none ticked means every document."),
+    )
+
     class Meta:
         model = EligibilityRule
-        fields = ["kind", "enabled", "params"]
+        fields = ["kind", "enabled"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        params = self.instance.params or {}
+        self.fields["kinds"].initial = params.get("kinds") or []
+        self.fields["min_members"].initial = params.get("min")
+        self.fields["doc_types"].initial = params.get("doc_types") or []
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == EligibilityRule.Kind.ORG_KINDS and not data.get("kinds"):
+            self.add_error("kinds", _("Tick the kinds of organisation that may apply."))
+        if kind == EligibilityRule.Kind.MIN_RESIDENT_MEMBERS and data.get("min_members") is None:
+            self.add_error("min_members", _("Give the number of members."))
+        return data
+
+    def save(self, commit=True):
+        rule = super().save(commit=False)
+        data = self.cleaned_data
+        rule.params = {
+            EligibilityRule.Kind.ORG_KINDS: {"kinds": data.get("kinds") or []},
+            EligibilityRule.Kind.MIN_RESIDENT_MEMBERS: {"min": data.get("min_members") or 0},
+            EligibilityRule.Kind.DOCUMENTS_CURRENT: {"doc_types": data.get("doc_types") or []},
+        }.get(rule.kind, {})
+        if commit:
+            rule.save()
+        return rule
 
 
 class CommitmentForm(forms.ModelForm):
@@ -332,13 +385,32 @@ SECTIONS = {
 }
 
 
+def _readable_blank(form) -> None:
+    """A select's empty choice reads "Choose …" (or "None" where it may stay empty), not Django's dashes."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = _("Choose …") if field.required else _("(none)")
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] == "":
+                field.choices = [("", _("Choose …") if field.required else _("(none)")), *choices[1:]]
+
+
+class ReadableBlankFormMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _readable_blank(self)
+
+
 def section_formset(section: str):
     model, form_or_fields, _label = SECTIONS[section]
     kwargs = {"extra": 1, "can_delete": section not in ("rounds",)}
     if isinstance(form_or_fields, list):
         kwargs["fields"] = form_or_fields
+        kwargs["form"] = type("SectionForm", (ReadableBlankFormMixin, forms.ModelForm), {})
     else:
-        kwargs["form"] = form_or_fields
+        kwargs["form"] = type(form_or_fields.__name__, (ReadableBlankFormMixin, form_or_fields), {})
     return modelformset_factory(model, **kwargs)
 
 

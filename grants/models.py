@@ -257,6 +257,13 @@ class EligibilityRule(models.Model):
     def __str__(self):
         return self.get_kind_display()
 
+    @property
+    def params_display(self) -> str:
+        """The parameters in words, as a person reads them on the program page."""
+        from .eligibility import describe_params
+
+        return describe_params(self.kind, self.params)
+
 
 class Criterion(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="criteria")

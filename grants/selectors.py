@@ -369,6 +369,7 @@ def caseworkers_for(*, application: Application):
         User.objects.filter(
             staff_roles__role=StaffRole.Role.CASEWORKER,
             staff_roles__municipality_id=program.municipality_id,
+            staff_roles__state=StaffRole.State.ACTIVE,
         )
         .filter(Q(staff_roles__committee__isnull=True) | Q(staff_roles__committee_id=program.committee_id))
         .distinct()

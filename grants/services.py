@@ -927,6 +927,25 @@ def program_save(*, program: Program, by) -> Program:
     return program
 
 
+def program_settings_save(*, program: Program, saved: list, deleted: list, by) -> None:
+    """Save one section of a program's settings (rounds, questions, criteria, rules...), as a whole.
+
+    ``saved`` and ``deleted`` are the rows a page's formset changed; each must belong to the program."""
+    require(by, "grants.manage_program", program)
+    with transaction.atomic():
+        for instance in saved:
+            if hasattr(instance, "program_id"):
+                instance.program = program
+            elif instance.budget.program_id != program.pk:  # an earmarked commitment
+                raise PermissionDenied(_("You do not have permission to do this."))
+            instance.save()
+        for instance in deleted:
+            owner = getattr(instance, "program_id", None) or instance.budget.program_id
+            if owner != program.pk:
+                raise PermissionDenied(_("You do not have permission to do this."))
+            instance.delete()
+
+
 # ---- the decision (called by the meeting engine through grants.agenda) ----
 
 

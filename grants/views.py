@@ -171,13 +171,10 @@ def program_section(request, pk, section):
         for form in formset.forms:
             form.fields["budget"].queryset = program.budgets.all()
     if request.method == "POST" and formset.is_valid():
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if section != "commitments":
-                instance.program = program
-            instance.save()
-        for instance in formset.deleted_objects:
-            instance.delete()
+        saved = formset.save(commit=False)
+        services.program_settings_save(
+            program=program, saved=saved, deleted=list(formset.deleted_objects), by=request.user
+        )
         messages.success(request, _("Saved. Rounds that have opened keep the settings they opened with."))
         return redirect("grants:program_section", pk=program.pk, section=section)
     return render(

@@ -39,3 +39,55 @@ def get_started(request):
         "template": "organizations/panels/get_started.html",
         "pending": list(user.org_roles.filter(state="requested").select_related("organisation")),
     }
+
+
+@panel(order=12)
+def municipality_setup(request):
+    """The municipality administrator: the set-up pages, and what in them needs a look."""
+    from datetime import timedelta
+
+    from django.db.models import Exists, OuterRef, Q
+    from django.utils import timezone
+
+    from .models import Delegation, StaffRole
+    from .permissions import admin_municipality_ids
+    from .selectors import municipalities_administered
+
+    if not admin_municipality_ids(request.user):
+        return None
+    today = timezone.localdate()
+    active = StaffRole.objects.filter(state=StaffRole.State.ACTIVE)
+    rows = []
+    for municipality in municipalities_administered(user=request.user):
+        committees = municipality.committees.annotate(
+            has_secretary=Exists(
+                active.filter(municipality=municipality, role=StaffRole.Role.SECRETARY).filter(
+                    Q(committee=OuterRef("pk")) | Q(committee__isnull=True)
+                )
+            )
+        ).order_by("name")
+        rows.append(
+            {
+                "municipality": municipality,
+                "committee_count": len(committees),
+                "without_secretary": [c for c in committees if not c.has_secretary],
+                "not_signed_in": list(
+                    active.filter(municipality=municipality, user__last_login__isnull=True)
+                    .select_related("user")
+                    .order_by("user__full_name")
+                    .values_list("user__full_name", flat=True)
+                    .distinct()
+                ),
+                "delegations_ending": list(
+                    Delegation.objects.filter(
+                        committee__municipality=municipality,
+                        state=Delegation.State.ACTIVE,
+                        valid_until__gte=today,
+                        valid_until__lte=today + timedelta(days=30),
+                    )
+                    .select_related("user", "committee")
+                    .order_by("valid_until")
+                ),
+            }
+        )
+    return {"template": "organizations/panels/municipality_setup.html", "rows": rows}

@@ -7,7 +7,17 @@ from workflows.fields import ModelChoiceField
 from workflows.services import outbox_enqueue
 
 from . import validators
-from .models import Municipality, Organisation, OrganisationActivity, OrganisationDocument, Person, User
+from .models import (
+    Committee,
+    Delegation,
+    Municipality,
+    Organisation,
+    OrganisationActivity,
+    OrganisationDocument,
+    Person,
+    StaffRole,
+    User,
+)
 
 
 class SignupForm(forms.Form):
@@ -166,3 +176,87 @@ class OrganisationSearchForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Organisation.Kind.choices]
     )
+
+
+# ---- the municipality's set-up ----
+
+
+class CommitteeForm(forms.ModelForm):
+    class Meta:
+        model = Committee
+        fields = ["name", "code"]
+        labels = {"name": _("Name of the committee"), "code": _("Code in case numbers")}
+        help_texts = {"code": _("A few capital letters, e.g. KFN: case numbers read “KFN 2026/12”.")}
+
+
+class StaffRoleForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        error_messages={"invalid": _("Enter an e-mail address like namn@example.se.")},
+        help_text=_("Someone without an account in Bidra gets an e-mail to choose a password."),
+    )
+    full_name = forms.CharField(
+        label=_("Name"), max_length=200, required=False, help_text=_("Needed for someone new to Bidra.")
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=StaffRole.Role.choices, widget=forms.RadioSelect)
+    committee = ModelChoiceField(
+        label=_("Committee"),
+        queryset=Committee.objects.none(),
+        required=False,
+        empty_label=_("Every committee of the municipality"),
+        help_text=_("A member, secretary or caseworker usually serves one committee."),
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = municipality.committees.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        email = (data.get("email") or "").lower()
+        if email and not data.get("full_name") and not User.objects.filter(email__iexact=email).exists():
+            self.add_error(
+                "full_name", _("Give the name of the person: there is no account for this address yet.")
+            )
+        return data
+
+
+class DelegationForm(forms.Form):
+    user = ModelChoiceField(label=_("Official"), queryset=User.objects.none())
+    committee = ModelChoiceField(label=_("For the committee"), queryset=Committee.objects.none())
+    matter = forms.ChoiceField(
+        label=_("Matters"), choices=Delegation.Matter.choices, widget=forms.RadioSelect
+    )
+    max_amount = forms.DecimalField(
+        label=_("Up to amount (kr)"),
+        min_value=1,
+        max_digits=12,
+        decimal_places=0,
+        help_text=_("The highest amount the official may decide alone; larger matters go to the committee."),
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(
+        label=_("Last valid day (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = municipality.committees.order_by("name")
+        self.fields["user"].queryset = (
+            User.objects.filter(
+                staff_roles__municipality=municipality,
+                staff_roles__state=StaffRole.State.ACTIVE,
+                staff_roles__role__in=[
+                    r for r in StaffRole.Role.values if r != StaffRole.Role.MUNICIPALITY_ADMIN
+                ],
+            )
+            .distinct()
+            .order_by("full_name")
+        )
+        self.fields["user"].label_from_instance = lambda u: f"{u.full_name} ({u.email})"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
+            self.add_error("valid_until", _("The last day cannot be before the first."))
+        return data

@@ -14,7 +14,7 @@ from django_fsm import FSMField, transition
 
 from workflows.models import ChoiceLabels, StatefulModel
 
-from . import validators
+from . import conditions, validators
 
 
 class UserManager(BaseUserManager):
@@ -120,14 +120,29 @@ class Committee(models.Model):
         return self.name
 
 
-class StaffRole(models.Model):
-    """What an official does for a municipality, optionally limited to one committee."""
+class StaffRole(StatefulModel):
+    """What an official does for a municipality, optionally limited to one committee.
+
+    A role is granted and revoked through transitions, so the log says who gave
+    whom which role and who took it away; a revoked role is kept for the record and
+    can be granted again."""
 
     class Role(models.TextChoices):
         CASEWORKER = "caseworker", _("caseworker")
         SECRETARY = "secretary", _("committee secretary")
         MEMBER = "member", _("committee member")
         PROGRAM_ADMIN = "program_admin", _("program administrator")
+        MUNICIPALITY_ADMIN = "municipality_admin", _("municipality administrator")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("not yet granted")
+        ACTIVE = "active", _("active")
+        REVOKED = "revoked", _("revoked")
+
+    #: roles that only concern one committee when given for one
+    COMMITTEE_ROLES = (Role.CASEWORKER, Role.SECRETARY, Role.MEMBER, Role.PROGRAM_ADMIN)
+
+    view_permission = "organizations.view_staff_role"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="staff_roles")
@@ -135,6 +150,7 @@ class StaffRole(models.Model):
         Committee, on_delete=models.CASCADE, null=True, blank=True, related_name="staff_roles"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    state = FSMField(_("state"), default=State.ACTIVE, choices=State.choices, protected=True)
 
     class Meta:
         verbose_name = _("staff role")
@@ -149,9 +165,33 @@ class StaffRole(models.Model):
         where = self.committee or self.municipality
         return f"{self.user} – {self.get_role_display()} ({where})"
 
+    @transition(
+        field=state,
+        source=[State.PENDING, State.REVOKED],
+        target=State.ACTIVE,
+        permission="organizations.manage_staff",
+        custom={"label": _("Grant")},
+    )
+    def grant(self):
+        pass
 
-class Delegation(models.Model):
-    """The right of an official to decide certain matters for a committee, up to an amount."""
+    @transition(
+        field=state,
+        source=State.ACTIVE,
+        target=State.REVOKED,
+        permission="organizations.manage_staff",
+        conditions=[conditions.keeps_an_administrator],
+        custom={"label": _("Revoke")},
+    )
+    def revoke(self):
+        pass
+
+
+class Delegation(StatefulModel):
+    """The right of an official to decide certain matters for a committee, up to an amount.
+
+    Set and ended through transitions, so the log says who delegated what to whom;
+    ending one sets its last valid day, which is what the decision pages read."""
 
     class Matter(models.TextChoices):
         GRANT = "grant", _("grant decisions")
@@ -159,12 +199,20 @@ class Delegation(models.Model):
         AWARD = "award", _("award decisions")
         PARTNERSHIP = "partnership", _("partnership decisions")
 
+    class State(models.TextChoices):
+        PENDING = "pending", _("not yet in force")
+        ACTIVE = "active", _("in force")
+        ENDED = "ended", _("ended")
+
+    view_permission = "organizations.view_delegation"
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delegations")
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="delegations")
     matter = models.CharField(_("matter"), max_length=20, choices=Matter.choices)
     max_amount = models.DecimalField(_("up to amount (kr)"), max_digits=12, decimal_places=0)
     valid_from = models.DateField(_("valid from"), default=date.today)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    state = FSMField(_("state"), default=State.ACTIVE, choices=State.choices, protected=True)
 
     class Meta:
         verbose_name = _("delegation")
@@ -172,6 +220,27 @@ class Delegation(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_matter_display()} ≤ {self.max_amount} kr ({self.committee.code})"
+
+    @transition(
+        field=state,
+        source=State.PENDING,
+        target=State.ACTIVE,
+        permission="organizations.manage_delegations",
+        custom={"label": _("Delegate"), "hidden": True},
+    )
+    def delegate(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.ACTIVE,
+        target=State.ENDED,
+        permission="organizations.manage_delegations",
+        custom={"label": _("End")},
+    )
+    def end(self, *, last_day):
+        if self.valid_until is None or self.valid_until > last_day:
+            self.valid_until = last_day
 
 
 class Organisation(ChoiceLabels, models.Model):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .permissions import active_org_roles, staff_roles
+from .permissions import active_org_roles, admin_municipality_ids, staff_roles
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class NavItem:
 
 
 def _entries(user) -> list[tuple[str, str, str]]:
-    """(label, url name, path prefix that marks it current) for ``user``."""
+    """(label, url name or (name, args), path prefix that marks it current) for ``user``."""
     roles = {role for _m, _c, role in staff_roles(user)}
     entries = [(_("Start"), "home", "")]
     if "caseworker" in roles:
@@ -36,6 +36,11 @@ def _entries(user) -> list[tuple[str, str, str]]:
         entries.append((_("Organisations"), "organizations:search", "/organisationer/"))
         entries.append((_("Follow-up reports"), "reporting:index", "/aterrapportering/"))
         entries.append((_("Statistics"), "insight:dashboard", "/statistik/"))
+    administered = admin_municipality_ids(user)
+    if administered:
+        entries.append(
+            (_("Administration"), ("organizations:setup", [min(administered)]), "/administration/")
+        )
     if active_org_roles(user):
         entries.append((_("Apply"), "grants:rounds", "/bidrag/"))
         entries.append((_("My applications"), "grants:my_applications", "/ansokningar/"))
@@ -55,4 +60,11 @@ def nav_items(request) -> list[NavItem]:
     # the longest matching prefix is the current section ("/aterrapportering/mina/" over "/aterrapportering/")
     matches = [prefix for _l, _n, prefix in entries if prefix and path.startswith(prefix)]
     current = max(matches, key=len) if matches else ("" if path == "/" else None)
-    return [NavItem(str(label), reverse(name), prefix == current) for label, name, prefix in entries]
+    return [
+        NavItem(
+            str(label),
+            reverse(name) if isinstance(name, str) else reverse(name[0], args=name[1]),
+            prefix == current,
+        )
+        for label, name, prefix in entries
+    ]

@@ -55,6 +55,7 @@ def _roles_sql() -> str:
     return (
         f"SELECT 's', {column(StaffRole, 'municipality')}, {column(StaffRole, 'committee')}, "  # noqa: S608
         f"{column(StaffRole, 'role')} FROM {quote(staff)} WHERE {column(StaffRole, 'user')} = %s "
+        f"AND {column(StaffRole, 'state')} = %s "
         f"UNION ALL SELECT 'o', {column(OrganisationRole, 'organisation')}, NULL, {column(OrganisationRole, 'kind')} "
         f"FROM {quote(org)} WHERE {column(OrganisationRole, 'user')} = %s AND {column(OrganisationRole, 'state')} = %s"
     )
@@ -68,10 +69,32 @@ def _read_roles(user, cache: dict) -> None:
     querysets they cost 0.8 ms of CPU per request to build and read, as this one statement
     0.13 ms (measured on the 2-core benchmark machine)."""
     with connection.cursor() as cursor:
-        cursor.execute(_roles_sql(), [user.pk, user.pk, OrganisationRole.State.ACTIVE])
+        cursor.execute(
+            _roles_sql(), [user.pk, StaffRole.State.ACTIVE, user.pk, OrganisationRole.State.ACTIVE]
+        )
         rows = cursor.fetchall()
-    cache["staff_roles"] = [(a, b, kind) for source, a, b, kind in rows if source == "s"]
+    admin = StaffRole.Role.MUNICIPALITY_ADMIN
+    cache["staff_roles"] = [(a, b, kind) for source, a, b, kind in rows if source == "s" and kind != admin]
+    cache["admin_municipalities"] = {a for source, a, _b, kind in rows if source == "s" and kind == admin}
     cache["org_roles"] = {a: kind for source, a, _b, kind in rows if source == "o"}
+
+
+def admin_municipality_ids(user) -> set[int]:
+    """Municipalities the user administers (committees, staff, delegations), memoised on the user.
+
+    Kept apart from ``staff_roles``: administering a municipality's set-up gives no access to its
+    cases, so every question about case work leaves the administrator out."""
+    if not user.is_authenticated:
+        return set()
+    cache = _cache(user)
+    if "admin_municipalities" not in cache:
+        _read_roles(user, cache)
+    return cache["admin_municipalities"]
+
+
+def has_any_staff_role(user) -> bool:
+    """Case work or administration: both are the municipality's staff (and need the second factor)."""
+    return bool(staff_roles(user) or admin_municipality_ids(user))
 
 
 def staff_municipality_ids(user, roles: tuple[str, ...] | None = None) -> set[int]:
@@ -178,3 +201,48 @@ def role_visible(user, role: OrganisationRole) -> bool:
 
 
 rules.add_perm("organizations.view_role", role_visible)
+
+
+# ---- the municipality's set-up: committees, staff roles and delegations ----
+
+
+def _municipality_id_of(obj) -> int | None:
+    from .models import Committee, Delegation, Municipality
+
+    if isinstance(obj, Municipality):
+        return obj.pk
+    if isinstance(obj, Committee | StaffRole):
+        return obj.municipality_id
+    if isinstance(obj, Delegation):
+        return obj.committee.municipality_id
+    return None
+
+
+@rules.predicate
+def is_municipality_admin(user) -> bool:
+    return bool(admin_municipality_ids(user))
+
+
+@rules.predicate
+def administers(user, obj) -> bool:
+    """The user is an administrator of the municipality the committee, role or delegation belongs to."""
+    municipality_id = _municipality_id_of(obj)
+    return municipality_id is not None and municipality_id in admin_municipality_ids(user)
+
+
+@rules.predicate
+def staff_role_is_own(user, role) -> bool:
+    return isinstance(role, StaffRole) and role.user_id == user.pk
+
+
+@rules.predicate
+def delegation_is_own(user, delegation) -> bool:
+    return delegation is not None and getattr(delegation, "user_id", None) == user.pk
+
+
+rules.add_perm("organizations.administer", is_municipality_admin)
+rules.add_perm("organizations.manage_committees", administers)
+rules.add_perm("organizations.manage_staff", administers)
+rules.add_perm("organizations.manage_delegations", administers)
+rules.add_perm("organizations.view_staff_role", administers | staff_role_is_own)
+rules.add_perm("organizations.view_delegation", administers | delegation_is_own)

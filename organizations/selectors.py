@@ -129,3 +129,56 @@ def organisation_user_emails(organisation) -> list[str]:
         .order_by("-kind", "pk")
         .values_list("user__email", flat=True)
     )
+
+
+# ---- the municipality's set-up ----
+
+
+def municipalities_administered(*, user) -> QuerySet:
+    from .models import Municipality
+    from .permissions import admin_municipality_ids
+
+    return Municipality.objects.filter(pk__in=admin_municipality_ids(user)).order_by("name")
+
+
+def committees_overview(*, municipality) -> QuerySet:
+    """The municipality's committees with how many officials serve each (active roles)."""
+    from django.db.models import Count
+
+    from .models import StaffRole
+
+    return municipality.committees.annotate(
+        staff_count=Count("staff_roles", filter=Q(staff_roles__state=StaffRole.State.ACTIVE))
+    ).order_by("name")
+
+
+def staff_of_municipality(*, municipality) -> list[dict]:
+    """Everyone with an active role in the municipality, each with their roles, by name."""
+    from .models import StaffRole
+
+    roles = (
+        StaffRole.objects.filter(municipality=municipality, state=StaffRole.State.ACTIVE)
+        .select_related("user", "committee")
+        .order_by("user__full_name", "user__email", "role", "committee__name")
+    )
+    people: dict[int, dict] = {}
+    for role in roles:
+        person = people.setdefault(role.user_id, {"user": role.user, "roles": []})
+        person["roles"].append(role)
+    return list(people.values())
+
+
+def delegations_of_municipality(*, municipality, today=None) -> dict:
+    """The delegations in force (or starting later) and those that have ended, newest first."""
+    from .models import Delegation
+
+    today = today or timezone.localdate()
+    qs = Delegation.objects.filter(committee__municipality=municipality).select_related("user", "committee")
+    current = qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today)).exclude(
+        state=Delegation.State.PENDING
+    )
+    ended = qs.filter(valid_until__lt=today).order_by("-valid_until", "-pk")[:20]
+    return {
+        "current": list(current.order_by("committee__name", "matter", "user__full_name")),
+        "ended": list(ended),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import setup_views, views
 
 app_name = "organizations"
 
@@ -20,4 +20,18 @@ urlpatterns = [
     path("organisationer/<int:pk>/anvandare/", views.organisation_members, name="members"),
     path("dokument/<int:pk>/", views.document_download, name="document_download"),
     path("roller/<int:pk>/<str:name>/", views.role_transition, name="role_transition"),
+    # the municipality's set-up (the municipality administrator)
+    path("administration/<int:pk>/", setup_views.setup, name="setup"),
+    path(
+        "administration/<int:municipality_pk>/namnder/ny/",
+        setup_views.committee_edit,
+        name="committee_create",
+    ),
+    path("administration/namnder/<int:pk>/", setup_views.committee_edit, name="committee_edit"),
+    path("administration/<int:pk>/personal/", setup_views.staff, name="staff"),
+    path("administration/<int:pk>/personal/ge-roll/", setup_views.staff_role_grant, name="staff_role_grant"),
+    path("administration/roller/<int:pk>/ta-bort/", setup_views.staff_role_revoke, name="staff_role_revoke"),
+    path("administration/<int:pk>/delegationer/", setup_views.delegations, name="delegations"),
+    path("administration/<int:pk>/delegationer/ny/", setup_views.delegation_create, name="delegation_create"),
+    path("administration/delegationer/<int:pk>/avsluta/", setup_views.delegation_end, name="delegation_end"),
 ]

@@ -21,6 +21,7 @@ ROLES = [
     "secretary",
     "member",
     "program_admin",
+    "municipality_admin",
 ]
 STAFF_ROLES = {"caseworker", "secretary", "member", "program_admin"}
 
@@ -64,6 +65,10 @@ def build_world() -> World:
     ]:
         users[role] = f.UserFactory(email=f"{role}@exemplo.se", full_name=f"{role.title()} Exempelö")
         f.StaffRoleFactory(user=users[role], municipality=municipality, committee=None, role=value)
+    users["municipality_admin"] = f.UserFactory(email="admin@exemplo.se", full_name="Ada Administratör")
+    f.StaffRoleFactory(
+        user=users["municipality_admin"], municipality=municipality, role=StaffRole.Role.MUNICIPALITY_ADMIN
+    )
     f.DelegationFactory(user=users["caseworker"], committee=committee, max_amount=30000)
     return World(
         municipality, other_municipality, committee, other_committee, organisation, other_organisation, users

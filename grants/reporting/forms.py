@@ -6,6 +6,7 @@ from django import forms
 from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from ..forms import ReadableBlankFormMixin
 from ..models import FormField
 from .models import CommitmentTemplate, Reclaim, ReportField, ReportingRequirement
 
@@ -34,8 +35,13 @@ class RequirementForm(forms.ModelForm):
         return ",".join(parts)
 
 
+class _ReportFieldForm(ReadableBlankFormMixin, forms.ModelForm):
+    pass
+
+
 ReportFieldFormSet = modelformset_factory(
     ReportField,
+    form=_ReportFieldForm,
     fields=["kind", "label", "help_text", "required", "order", "choices"],
     extra=1,
     can_delete=True,

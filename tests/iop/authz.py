@@ -96,9 +96,12 @@ def _slug(world):
     return {"slug": world.municipality.slug}
 
 
+#: staff and applicants; the municipality administrator manages the set-up, not the cases
+CASE_PEOPLE = SIGNED_IN - {"municipality_admin"}
+
 URLS = [
-    Page("iop:list", SIGNED_IN, setup=lambda w: _p(w, "active")),
-    Page("iop:list", SIGNED_IN, query="?q=Trygg&state=active", label="iop:list (filtered)"),
+    Page("iop:list", CASE_PEOPLE, setup=lambda w: _p(w, "active")),
+    Page("iop:list", CASE_PEOPLE, query="?q=Trygg&state=active", label="iop:list (filtered)"),
     Page("iop:overview", STAFF_ANY, setup=lambda w: _p(w, "active")),
     Page("iop:new", CREATORS),
     Page("iop:detail", VIEWERS, kwargs=_pk("initiative"), label="iop:detail (initiative)"),

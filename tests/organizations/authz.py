@@ -31,6 +31,22 @@ def _request(world):
     return role
 
 
+ADMIN = frozenset({"municipality_admin"})
+
+
+def _staff_role(world):
+    """The caseworker's role in Exempelö: the administrator may look at removing it."""
+    from organizations.models import StaffRole
+
+    return {"pk": StaffRole.objects.get(user=world.users["caseworker"]).pk}
+
+
+def _delegation(world):
+    from organizations.models import Delegation
+
+    return {"pk": Delegation.objects.get(user=world.users["caseworker"]).pk}
+
+
 def _reset_kwargs(world):
     user = UserFactory(email="forgot@example.se")
     return {
@@ -99,6 +115,76 @@ URLS = [
         "organizations:role_transition",
         frozenset({"applicant", "caseworker"}),
         kwargs=lambda w: {"pk": _request(w).pk, "name": "approve"},
+    ),
+    # the municipality's set-up
+    Page("organizations:setup", ADMIN, kwargs=lambda w: {"pk": w.municipality.pk}),
+    Page("organizations:committee_create", ADMIN, kwargs=lambda w: {"municipality_pk": w.municipality.pk}),
+    Action(
+        "organizations:committee_create",
+        ADMIN,
+        kwargs=lambda w: {"municipality_pk": w.municipality.pk},
+        data=lambda w: {"name": "Kulturnämnden", "code": "KN"},
+        label="organizations:committee_create (save)",
+    ),
+    Page("organizations:committee_edit", ADMIN, kwargs=lambda w: {"pk": w.committee.pk}),
+    Action(
+        "organizations:committee_edit",
+        ADMIN,
+        kwargs=lambda w: {"pk": w.committee.pk},
+        data=lambda w: {"name": "Socialnämnden", "code": "SN"},
+        label="organizations:committee_edit (save)",
+    ),
+    Page("organizations:staff", ADMIN, kwargs=lambda w: {"pk": w.municipality.pk}),
+    Page("organizations:staff_role_grant", ADMIN, kwargs=lambda w: {"pk": w.municipality.pk}),
+    Action(
+        "organizations:staff_role_grant",
+        ADMIN,
+        kwargs=lambda w: {"pk": w.municipality.pk},
+        data=lambda w: {
+            "email": "ny@exemplo.se",
+            "full_name": "Nina Ny",
+            "role": "caseworker",
+            "committee": "",
+        },
+        label="organizations:staff_role_grant (save)",
+    ),
+    Page("organizations:staff_role_revoke", ADMIN, kwargs=_staff_role),
+    Action(
+        "organizations:staff_role_revoke",
+        ADMIN,
+        kwargs=_staff_role,
+        label="organizations:staff_role_revoke (save)",
+    ),
+    Page("organizations:delegations", ADMIN, kwargs=lambda w: {"pk": w.municipality.pk}),
+    Page("organizations:delegation_create", ADMIN, kwargs=lambda w: {"pk": w.municipality.pk}),
+    Action(
+        "organizations:delegation_create",
+        ADMIN,
+        kwargs=lambda w: {"pk": w.municipality.pk},
+        data=lambda w: {
+            "user": w.users["secretary"].pk,
+            "committee": w.committee.pk,
+            "matter": "grant",
+            "max_amount": "20000",
+            "valid_from": "2026-01-01",
+        },
+        label="organizations:delegation_create (save)",
+    ),
+    Page("organizations:delegation_end", ADMIN, kwargs=_delegation),
+    Action(
+        "organizations:delegation_end", ADMIN, kwargs=_delegation, label="organizations:delegation_end (save)"
+    ),
+    Page(
+        "workflows:history",
+        ADMIN | {"caseworker"},
+        label="workflows:history (staff role)",
+        kwargs=lambda w: {"app_label": "organizations", "model": "staffrole", **_staff_role(w)},
+    ),
+    Page(
+        "workflows:history",
+        ADMIN | {"caseworker"},
+        label="workflows:history (delegation)",
+        kwargs=lambda w: {"app_label": "organizations", "model": "delegation", **_delegation(w)},
     ),
     Excluded("workflows:history", "covered per case type by the entries below"),
     Page(

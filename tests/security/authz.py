@@ -8,7 +8,7 @@ from organizations.models import StaffRole
 from ..authz import EVERYONE, SIGNED_IN, STAFF, Action, Page
 from ..factories import StaffRoleFactory, UserFactory
 
-ANY_STAFF = STAFF | {"other_caseworker"}
+ANY_STAFF = STAFF | {"other_caseworker", "municipality_admin"}  # everyone who needs the second factor
 NOBODY = frozenset()
 
 

@@ -93,6 +93,7 @@ def committee_members(committee) -> list[User]:
         User.objects.filter(
             staff_roles__role=StaffRole.Role.MEMBER,
             staff_roles__municipality_id=committee.municipality_id,
+            staff_roles__state=StaffRole.State.ACTIVE,
         )
         .filter(Q(staff_roles__committee__isnull=True) | Q(staff_roles__committee=committee))
         .distinct()

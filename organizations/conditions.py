@@ -1,0 +1,19 @@
+"""Conditions of the transitions of staff roles: each says why it is not met."""
+
+from django.utils.translation import gettext_lazy as _
+
+from workflows.checks import check
+
+
+@check(_("The municipality must keep at least one administrator: give the role to someone else first."))
+def keeps_an_administrator(role) -> bool:
+    if role.role != role.Role.MUNICIPALITY_ADMIN:
+        return True
+    return (
+        type(role)
+        .objects.filter(
+            municipality_id=role.municipality_id, role=role.Role.MUNICIPALITY_ADMIN, state=role.State.ACTIVE
+        )
+        .exclude(pk=role.pk)
+        .exists()
+    )
