@@ -5,14 +5,19 @@ minutes: the award candidates decided at the meeting get their letters, with the
 that the posting starts.
 """
 
+import logging
+
 from django.db import transaction
 from django.dispatch import receiver
 from django_fsm.signals import post_transition
 from django_fsm_log.helpers import FSMLogDescriptor
 
+from workflows.meetings.signals import minutes_posted
 from workflows.meetings_models import Meeting
 
 from ..models import Application
+
+logger = logging.getLogger(__name__)
 
 
 @receiver(post_transition, sender=Application, dispatch_uid="grants.awards.self_application")
@@ -39,19 +44,14 @@ def application_submitted(sender, instance, name, **kwargs):
     transaction.on_commit(make_candidate, robust=True)
 
 
-@receiver(post_transition, sender=Meeting, dispatch_uid="grants.awards.minutes_posted")
-def minutes_posted(sender, instance, name, **kwargs):
-    if name != "post":
-        return
+@receiver(minutes_posted, sender=Meeting, dispatch_uid="grants.awards.minutes_posted")
+def letters_when_minutes_posted(sender, meeting, by, **kwargs):
+    """The minutes are posted (the posting date and the last day to appeal are saved): the award
+    candidates the meeting decided get their letters.  A failing letter must not fail the posting:
+    it is logged, and ``award_letters_make`` makes what is missing whenever it runs again."""
     from . import tasks
 
     try:
-        by = FSMLogDescriptor(instance, "by").get()
-    except AttributeError:
-        from workflows.services import system_user
-
-        by = system_user()
-    meeting_id, user_id = instance.pk, by.pk
-    # After commit, when the posting date and the last day to appeal are saved.  Robust: the
-    # minutes are posted whatever happens to a letter; the meeting's page can make them again.
-    transaction.on_commit(lambda: tasks.award_letters.delay(meeting_id, user_id), robust=True)
+        tasks.award_letters.delay(meeting.pk, by.pk)
+    except Exception:  # noqa: BLE001 - the minutes are posted whatever happens to a letter
+        logger.exception("The award letters of meeting %s could not be made.", meeting.pk)
