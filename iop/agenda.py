@@ -20,7 +20,7 @@ from .services import partnership_decide, partnership_decide_renewal
 from .tasks import decision_letter_make
 
 
-def _municipality_money(case: Partnership) -> Decimal:
+def municipality_money(case: Partnership) -> Decimal:
     version = case.latest_version()
     if version is None:
         return Decimal(0)
@@ -61,10 +61,10 @@ class PartnershipAgendaAdapter(_Base):
 
     def requested_amount(self, case) -> Decimal | None:
         """What the organisation asks of the municipality in money over the whole term."""
-        return _municipality_money(case)
+        return municipality_money(case)
 
     def proposed_amount(self, case) -> Decimal | None:
-        return _municipality_money(case)
+        return municipality_money(case)
 
     def proposed_outcome(self, case) -> str:
         return "granted"

@@ -193,6 +193,16 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class DelegatedDecisionForm(forms.Form):
+    approved = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("yes", _("Approve")), ("no", _("Do not approve"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
 class SignForm(forms.Form):
     signatory = forms.CharField(label=_("Name of the person who signed"), max_length=200)
     signed_on = _date(_("Signed on"), initial=timezone.localdate)

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from workflows.models import CaseModel, StatefulModel
@@ -527,7 +528,9 @@ class Contribution(models.Model):
         IN_KIND = "in_kind", _("other in kind")
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="contributions")
-    party = models.CharField(_("party"), max_length=20, choices=Party.choices)
+    party = models.CharField(
+        pgettext_lazy("one side of the agreement", "party"), max_length=20, choices=Party.choices
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("year of the term"), default=1)
     description = models.CharField(_("description"), max_length=300, blank=True)
@@ -570,7 +573,9 @@ class GroupMember(models.Model):
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="members")
     group = models.CharField(_("group"), max_length=10, choices=Group.choices)
-    party = models.CharField(_("party"), max_length=20, choices=Party.choices)
+    party = models.CharField(
+        pgettext_lazy("one side of the agreement", "party"), max_length=20, choices=Party.choices
+    )
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=200, blank=True)
 

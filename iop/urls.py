@@ -18,6 +18,7 @@ urlpatterns = [
     path("partnerskap/<int:pk>/avtal/<int:number>/", views.agreement_version, name="version"),
     path("partnerskap/<int:pk>/dokument/<int:doc>/", views.document_download, name="document"),
     path("partnerskap/<int:pk>/beslut/", views.decide, name="decide"),
+    path("partnerskap/<int:pk>/delegationsbeslut/", views.delegated_decision, name="delegated_decision"),
     path("partnerskap/<int:pk>/underteckna/<str:party>/", views.sign, name="sign"),
     path("partnerskap/<int:pk>/avsluta/", views.terminate, name="terminate"),
     path("partnerskap/<int:pk>/styrgrupp/", views.steering_meetings, name="steering"),

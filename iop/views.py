@@ -292,6 +292,9 @@ def partnership_detail(request, pk):
                 and partnership.state in services.DRAFTING_STATES,
                 "decide": user.has_perm("iop.decide_partnership", partnership)
                 and partnership.state == Partnership.State.PROPOSED,
+                "delegate": user.has_perm("iop.decide_partnership", partnership)
+                and partnership.state in (Partnership.State.PROPOSED, Partnership.State.RENEWAL_PROPOSED)
+                and user.delegations.filter(committee=partnership.committee, matter="partnership").exists(),
                 "sign_municipality": user.has_perm("iop.sign_for_municipality", partnership)
                 and partnership.state == Partnership.State.APPROVED,
                 "sign_organisation": user.has_perm("iop.sign_for_organisation", partnership)
@@ -514,6 +517,49 @@ def decide(request, pk):
             messages.success(request, _("The decision is recorded."))
             return redirect("iop:detail", pk=partnership.pk)
     return render(request, "iop/decide.html", {"partnership": partnership, "form": form})
+
+
+@login_required
+def delegated_decision(request, pk):
+    """A delegate decides the agreement or its renewal below the delegation limit, outside a meeting;
+    the decision is listed at the committee's next meeting."""
+    from workflows.meetings.services import DecisionData, delegated_decision_record
+
+    from .agenda import municipality_money
+
+    partnership = _partnership(request, pk)
+    _require(request, "iop.decide_partnership", partnership)
+    if partnership.state not in (Partnership.State.PROPOSED, Partnership.State.RENEWAL_PROPOSED):
+        messages.info(request, _("There is no proposal to decide."))
+        return redirect("iop:detail", pk=partnership.pk)
+    money = municipality_money(partnership)
+    form = forms.DelegatedDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approved = form.cleaned_data["approved"]
+        data = DecisionData(
+            outcome="granted" if approved else "rejected",
+            amount=money if approved else None,
+            reasons=form.cleaned_data["reasons"],
+        )
+        try:
+            delegated_decision_record(case=partnership, decision=data, by=request.user)
+        except (TransitionRefused, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(
+                request, _("The decision is recorded and listed at the committee's next meeting.")
+            )
+            return redirect("iop:detail", pk=partnership.pk)
+    return render(
+        request,
+        "iop/delegated_decision.html",
+        {
+            "partnership": partnership,
+            "form": form,
+            "money": money,
+            "renewal": partnership.state == Partnership.State.RENEWAL_PROPOSED,
+        },
+    )
 
 
 @login_required

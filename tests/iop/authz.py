@@ -122,6 +122,7 @@ URLS = [
     Page("iop:compare", VIEWERS, kwargs=lambda w: {"pk": _two_versions(w).pk}),
     Page("iop:document", VIEWERS, kwargs=_document, html=False),
     Page("iop:decide", frozenset({"caseworker", "secretary"}), kwargs=_pk("proposed")),
+    Page("iop:delegated_decision", frozenset({"caseworker", "secretary"}), kwargs=_pk("proposed")),
     Page(
         "iop:sign",
         frozenset({"applicant"}),

@@ -83,3 +83,40 @@ def test_the_renewal_cannot_be_made_with_a_button(world, travel, client):
     assert client.post(f"/partnerskap/{partnership.pk}/fornya/").status_code == 404
     partnership.refresh_from_db()
     assert partnership.state == "renewal_proposed"
+
+
+def test_a_delegate_renews_below_the_limit_and_the_decision_is_listed_for_the_committee(
+    world, travel, client, django_capture_on_commit_callbacks
+):
+    from organizations.models import Delegation
+    from workflows.meetings_models import Decision
+
+    from ..factories import DelegationFactory
+
+    partnership = _renewal_proposed(world, travel)
+    caseworker = world.users["caseworker"]
+    delegation = DelegationFactory(
+        user=caseworker, committee=world.committee, matter=Delegation.Matter.PARTNERSHIP, max_amount=500000
+    )
+    client.force_login(caseworker)
+    detail = client.get(f"/partnerskap/{partnership.pk}/").content.decode()
+    assert "Besluta på delegation" in detail
+    url = f"/partnerskap/{partnership.pk}/delegationsbeslut/"
+    delegation.max_amount = 100000
+    delegation.save()
+    refused = client.post(url, {"approved": "yes", "reasons": "Utvärderingen visar att målen nås."})
+    assert "delegationsgräns" in refused.content.decode()
+    partnership.refresh_from_db()
+    assert partnership.state == "renewal_proposed"
+    delegation.max_amount = 1000000
+    delegation.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"approved": "yes", "reasons": "Utvärderingen visar att målen nås."})
+    assert response.status_code == 302
+    partnership.refresh_from_db()
+    assert partnership.state == "renewed" and partnership.renewal_approved
+    decision = Decision.objects.get(object_id=partnership.pk)
+    assert decision.delegated and decision.decided_by == caseworker
+    assert StoredDocument.objects.filter(
+        object_id=partnership.pk, kind=f"decision_letter_{decision.pk}"
+    ).exists()
