@@ -113,4 +113,5 @@ def test_a_compact_is_drafted_adopted_joined_followed_up_evaluated_and_ends(jour
     iop_run_due()
     compact.refresh_from_db()
     assert compact.state == "ended"
-    caseworker.sign_in().open(f"/overenskommelse/{slug}/hantera/").sees("avslutat").look()
+    caseworker.sign_in().open(f"/overenskommelse/{slug}/hantera/").sees("avslutad").look()
+    caseworker.does_not_see("Lägg till ett åtagande", "Registrera en konferens")
