@@ -12,7 +12,7 @@ from workflows.models import OutboxMessage
 
 from ..pdf import pdf_text
 from ..reporting.factories import fill_in, report_in
-from .factories import application_in, draft_application
+from .factories import application_in, draft_application, open_round
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +148,14 @@ def test_the_caseworkers_page_shows_scores_with_a_comma(world, client):
     client.force_login(world.users["caseworker"])
     page = _detail(client, application)
     assert "3,67" in page and "3.67" not in page
+
+
+def test_the_program_page_names_its_rules_in_words_and_weights_with_a_comma(world, client):
+    round = open_round(
+        world, org_kinds={"kinds": ["nonprofit", "foundation"]}, min_resident_members={"min": 10}
+    )
+    client.force_login(world.users["caseworker"])
+    page = client.get(reverse("grants:program_detail", args=[round.program_id])).content.decode()
+    assert "ideell förening, stiftelse" in page and "minst 10 medlemmar" in page
+    assert "{'kinds'" not in page and "{&#x27;kinds" not in page
+    assert "vikt 2,00" in page
