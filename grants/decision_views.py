@@ -110,8 +110,11 @@ def meeting_letters(request, pk):
     context = {
         "meeting": meeting,
         "job": job,
+        # made when the minutes are posted: the button is for letters still missing (a failed run)
         "can_start": request.user.has_perm("workflows.manage_meeting", meeting)
-        and meeting.posted_on is not None,
+        and meeting.posted_on is not None
+        and (job is None or job.finished)
+        and services.letters_ready_count(meeting) < services.meeting_grant_items(meeting).count(),
         "posted": meeting.posted_on is not None,
     }
     if request.htmx:
