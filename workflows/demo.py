@@ -15,7 +15,7 @@ from organizations.demo import COMMITTEE, DEMO_PASSWORD
 from organizations.models import StaffRole, User
 
 from .meetings import services
-from .meetings_models import Meeting
+from .meetings_models import Attendance, Meeting
 
 PLACE = "Kommunhuset, sammanträdesrum Ön"
 
@@ -41,13 +41,16 @@ def _second_member(municipality) -> User:
 
 def attendance(*, absent: int = 1) -> list[services.AttendanceRow]:
     """The committee at a demo meeting: every member, the last ``absent`` of them away; the
-    first two adjust the minutes."""
+    first two adjust the minutes and the third chairs."""
     users = {u.email: u for u in User.objects.filter(email__in=[e for e, _n, _p in COMMITTEE])}
     rows = []
     for index, (email, _name, party) in enumerate(COMMITTEE):
         present = index < len(COMMITTEE) - absent
+        role = Attendance.Role.CHAIR if index == 2 else Attendance.Role.MEMBER
         rows.append(
-            services.AttendanceRow(user=users[email], party=party, present=present, adjuster=index < 2)
+            services.AttendanceRow(
+                user=users[email], party=party, present=present, adjuster=index < 2, role=role
+            )
         )
     return rows
 

@@ -52,6 +52,10 @@ def _every_member_and_both_adjusters_of_every_meeting_can_sign_in(demo_output):
     members = User.objects.filter(staff_roles__role=StaffRole.Role.MEMBER).distinct()
     assert members.count() >= 7  # a committee of realistic size
     adjusters = User.objects.filter(pk__in=Attendance.objects.filter(adjuster=True).values("user"))
+    held = Attendance.objects.filter(meeting__state__in=["held", "minutes_approved", "posted", "final"])
+    assert (
+        held.exists() and not held.exclude(meeting__attendances__role="chair").exists()
+    )  # minutes name a chair
     assert adjusters.count() >= 2
     for user in [*members, *adjusters]:
         assert _can_sign_in(user), user.email
