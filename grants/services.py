@@ -931,8 +931,12 @@ def program_settings_save(*, program: Program, saved: list, deleted: list, by) -
     """Save one section of a program's settings (rounds, questions, criteria, rules...), as a whole.
 
     ``saved`` and ``deleted`` are the rows a page's formset changed; each must belong to the program."""
+    from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+
     require(by, "grants.manage_program", program)
     with transaction.atomic():
+        # who changed which setting, in Django's change log (settings have no states to log)
+        added = {id(i) for i in saved if i.pk is None}
         for instance in saved:
             if hasattr(instance, "program_id"):
                 instance.program = program
@@ -943,7 +947,17 @@ def program_settings_save(*, program: Program, saved: list, deleted: list, by) -
             owner = getattr(instance, "program_id", None) or instance.budget.program_id
             if owner != program.pk:
                 raise PermissionDenied(_("You do not have permission to do this."))
+            LogEntry.objects.log_actions(
+                user_id=by.pk, queryset=[instance], action_flag=DELETION, change_message=program.name
+            )
             instance.delete()
+        for instance in saved:
+            LogEntry.objects.log_actions(
+                user_id=by.pk,
+                queryset=[instance],
+                action_flag=ADDITION if id(instance) in added else CHANGE,
+                change_message=program.name,
+            )
 
 
 # ---- the decision (called by the meeting engine through grants.agenda) ----

@@ -4,6 +4,7 @@ administrator a grant program, end to end, without the Django admin."""
 import re
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
@@ -132,6 +133,9 @@ def test_an_administrator_sets_up_a_municipality_and_a_program_administrator_a_p
     assert Criterion.objects.get(program=program).weight == 2
     assert EligibilityRule.objects.get(program=program).params == {"kinds": ["nonprofit"]}
     assert program.letter_templates.get().subject == "Beslut om kulturstöd"
+    # who set what up is in the change log
+    assert LogEntry.objects.filter(user=admin, object_repr="Kultur- och fritidsnämnden").exists()
+    assert LogEntry.objects.filter(user=pia_user, change_message=program.name).count() >= 5
     requirement = ReportingRequirement.objects.get(program=program)
     assert requirement.enabled and requirement.instructions == "Berätta vad arrangemanget gav."
 
