@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from workflows.attention import panel
 
 from .models import OrganisationDocument
-from .permissions import active_org_roles, is_staff
+from .permissions import active_org_roles, has_any_staff_role
 from .selectors import document_status, organisations_of_user, role_requests_pending
 
 
@@ -33,7 +33,7 @@ def my_organisations(request):
 @panel(order=5)
 def get_started(request):
     user = request.user
-    if active_org_roles(user) or is_staff(user):
+    if active_org_roles(user) or has_any_staff_role(user):
         return None
     return {
         "template": "organizations/panels/get_started.html",

@@ -119,6 +119,7 @@ def test_the_administrator_sees_the_set_up_but_no_cases(client, world):
     program = ProgramFactory(committee=world.committee, municipality=world.municipality)
     home = client.get(reverse("home")).content.decode()
     assert reverse("organizations:staff", args=[world.municipality.pk]) in home
+    assert "Registrera din organisation" not in home  # an official is not shown the association's start
     assert client.get(reverse("grants:program_detail", args=[program.pk])).status_code in (403, 404)
     assert client.get(reverse("organizations:detail", args=[world.organisation.pk])).status_code in (403, 404)
 
