@@ -40,6 +40,9 @@ class ProgramSerializer(serializers.ModelSerializer):
             "description",
             "who_may_apply",
             "delegation_limit",
+            "min_amount",
+            "max_amount",
+            "several_per_round",
             "is_active",
         ]
 
@@ -284,6 +287,10 @@ class AssessmentSerializer(serializers.Serializer):
     completed_at = serializers.DateTimeField(allow_null=True)
 
 
+def _true(value) -> bool:
+    return value is True or str(value).lower() in ("true", "1", "on", "yes")
+
+
 def _api_error(exc):
     if isinstance(exc, PermissionDenied):
         return ApiPermissionDenied(str(exc))
@@ -363,7 +370,9 @@ class ApplicationViewSet(
     def run_transition(self, case, name: str, reason: str, data: dict):
         user = self.request.user
         calls = {
-            "submit": lambda: services.application_submit(application=case, by=user),
+            "submit": lambda: services.application_submit(
+                application=case, by=user, confirmed=_true(data.get("confirm_outstanding"))
+            ),
             "withdraw": lambda: services.application_withdraw(application=case, by=user, reason=reason),
             "accept": lambda: services.application_accept(application=case, by=user, reason=reason),
             "dismiss": lambda: services.application_dismiss(application=case, by=user, reason=reason),

@@ -6,6 +6,7 @@ from organizations.models import Organisation, OrganisationDocument
 from workflows.fields import ModelChoiceField
 
 from .models import (
+    DEFAULT_ANSWER_LENGTH,
     Application,
     BudgetCommitment,
     Criterion,
@@ -28,10 +29,14 @@ class ApplicationForm(forms.Form):
         label=_("Amount applied for (kr)"), min_value=0, decimal_places=0, max_digits=12, required=False
     )
 
-    def __init__(self, *args, application: Application, **kwargs):
+    def __init__(self, *args, application: Application, attachments=(), outstanding=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.application = application
         self.field_keys = {}
+        #: form field name -> the attachment's key, for the files sent with the form
+        self.file_keys = {}
+        #: what the attachments as a whole lack (shown at the list of attachments)
+        self.attachment_errors: list[str] = []
         for field in application.snapshot.get("fields", []):
             if field["kind"] == FormField.Kind.FILE:
                 continue
@@ -40,8 +45,11 @@ class ApplicationForm(forms.Form):
             # Required is checked on submission, so a draft can be saved half done.
             common = {"label": field["label"], "help_text": field["help_text"], "required": False}
             kind = field["kind"]
+            limit = field.get("max_length") or DEFAULT_ANSWER_LENGTH
             if kind == FormField.Kind.LONG_TEXT:
-                form_field = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), **common)
+                form_field = forms.CharField(
+                    widget=forms.Textarea(attrs={"rows": 5}), max_length=limit, **common
+                )
             elif kind in (FormField.Kind.NUMBER, FormField.Kind.AMOUNT):
                 form_field = forms.DecimalField(**common)
             elif kind == FormField.Kind.DATE:
@@ -57,7 +65,7 @@ class ApplicationForm(forms.Form):
             elif kind == FormField.Kind.YES_NO:
                 form_field = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
             else:
-                form_field = forms.CharField(max_length=2000, **common)
+                form_field = forms.CharField(max_length=limit, **common)
             if field["required"]:
                 form_field.widget.attrs["aria-required"] = "true"
                 form_field.label = f"{field['label']} *"
@@ -72,9 +80,75 @@ class ApplicationForm(forms.Form):
             self.initial.setdefault("democracy_declaration", application.democracy_declaration)
         self.initial.setdefault("title", application.title)
         self.initial.setdefault("requested_amount", application.requested_amount)
+        for key, label in attachments:
+            name = "file_" + key.replace(":", "_")
+            self.file_keys[name] = key
+            self.fields[name] = forms.FileField(
+                label=label, help_text=_("PDF, Word, Excel, OpenDocument, PNG or JPEG."), required=False
+            )
+        if "democracy_declaration" in self.fields:
+            self.fields["democracy_declaration"] = self.fields.pop("democracy_declaration")  # last
+        if outstanding:
+            self.offer_confirmation()
+
+    def offer_confirmation(self) -> None:
+        """The box with which the applicant sends an application that will stop at screening."""
+        if "confirm_outstanding" not in self.fields:
+            self.fields["confirm_outstanding"] = forms.BooleanField(
+                label=_("I have read this and want to send the application anyway"), required=False
+            )
+
+    def attachment_status(self, status: dict[str, str]) -> None:
+        """Say under each file's field what the application has for it now."""
+        for name, key in self.file_keys.items():
+            if status.get(key):
+                self.fields[name].help_text = status[key]
+
+    #: where a refusal of the service is shown: the service's name of the place -> the form's field
+    def field_for(self, where: str) -> str | None:
+        if where in self.fields:
+            return where
+        for name, key in {**self.field_keys, **self.file_keys}.items():
+            if key == where:
+                return name
+        return None
+
+    def summary(self) -> list[tuple[str, str]]:
+        """The errors for the summary above the form, each with the id of its field (or "")."""
+        rows = [("", str(error)) for error in self.non_field_errors()]
+        rows += [("attachments", error) for error in self.attachment_errors]
+        for field in self:
+            label = str(field.label).removesuffix(" *")
+            for error in field.errors:
+                text = error if error.startswith(label) else f"{label}: {error}"
+                rows.append((field.id_for_label, text))
+        return rows
+
+    def answer_fields(self):
+        return [
+            self[name]
+            for name in self.fields
+            if name not in self.file_keys and name not in ("democracy_declaration", "confirm_outstanding")
+        ]
+
+    def file_fields(self):
+        return [self[name] for name in self.file_keys]
+
+    def closing_fields(self):
+        return [
+            self[name] for name in ("democracy_declaration", "confirm_outstanding") if name in self.fields
+        ]
 
     def answers(self) -> dict:
         return {key: self.cleaned_data.get(name) for name, key in self.field_keys.items()}
+
+    def files_sent(self) -> dict:
+        """The attachment's key -> the file sent with the form for it."""
+        return {
+            key: self.cleaned_data[name]
+            for name, key in self.file_keys.items()
+            if self.cleaned_data.get(name)
+        }
 
 
 class AttachmentForm(forms.Form):
@@ -259,6 +333,9 @@ class ProgramForm(forms.ModelForm):
             "description",
             "who_may_apply",
             "delegation_limit",
+            "min_amount",
+            "max_amount",
+            "several_per_round",
             "reporting_requirement",
             "instalments",
             "appeal_kind",
@@ -365,7 +442,7 @@ class CommitmentForm(forms.ModelForm):
 SECTIONS = {
     "fields": (
         FormField,
-        ["kind", "label", "help_text", "required", "order", "choices"],
+        ["kind", "label", "help_text", "required", "order", "choices", "max_length"],
         _("Application form"),
     ),
     "attachments": (

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -78,6 +79,27 @@ class Program(ChoiceLabels, models.Model):
         blank=True,
         help_text=_("E.g. Förvaltningsrätten i Stockholm; named in the appeal instructions."),
     )
+    min_amount = models.DecimalField(
+        _("smallest amount (kr)"),
+        max_digits=12,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        help_text=_("An application must ask for at least this amount; empty: no lower limit."),
+    )
+    max_amount = models.DecimalField(
+        _("largest amount (kr)"),
+        max_digits=12,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        help_text=_("An application may ask for at most this amount; empty: no upper limit."),
+    )
+    several_per_round = models.BooleanField(
+        _("several applications per organisation and round"),
+        default=False,
+        help_text=_("Otherwise an organisation sends one application in each round."),
+    )
     reporting_config = models.JSONField(_("reporting configuration"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -86,6 +108,14 @@ class Program(ChoiceLabels, models.Model):
         verbose_name = _("grant program")
         verbose_name_plural = _("grant programs")
         ordering = ["municipality__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_amount__isnull=True)
+                | Q(max_amount__isnull=True)
+                | Q(max_amount__gte=models.F("min_amount")),
+                name="grants_program_amount_range",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -171,6 +201,10 @@ class Round(ChoiceLabels, models.Model):
         return str({"upcoming": _("upcoming"), "open": _("open"), "closed": _("closed")}[self.status])
 
 
+#: the longest answer a form field takes unless the program says otherwise
+DEFAULT_ANSWER_LENGTH = 5000
+
+
 class FormField(models.Model):
     class Kind(models.TextChoices):
         TEXT = "text", _("text")
@@ -190,6 +224,12 @@ class FormField(models.Model):
     required = models.BooleanField(_("required"), default=False)
     order = models.PositiveIntegerField(_("order"), default=0)
     choices = models.TextField(_("choices"), blank=True, help_text=_("One per line."))
+    max_length = models.PositiveIntegerField(
+        _("longest answer (characters)"),
+        default=DEFAULT_ANSWER_LENGTH,
+        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+        help_text=_("For text answers."),
+    )
 
     class Meta:
         verbose_name = _("form field")

@@ -36,6 +36,7 @@ from workflows.templatetags.bidra import kr
 from . import eligibility as elig
 from . import flows
 from .models import (
+    DEFAULT_ANSWER_LENGTH,
     Application,
     ApplicationAttachment,
     Assessment,
@@ -65,6 +66,9 @@ def program_snapshot(program: Program) -> dict:
             "kind": program.kind,
             "rules_reference": program.rules_reference,
             "rules_url": program.rules_url,
+            "min_amount": None if program.min_amount is None else str(program.min_amount),
+            "max_amount": None if program.max_amount is None else str(program.max_amount),
+            "several_per_round": program.several_per_round,
         },
         "fields": [
             {
@@ -75,6 +79,7 @@ def program_snapshot(program: Program) -> dict:
                 "help_text": f.help_text,
                 "required": f.required,
                 "choices": [c.strip() for c in f.choices.splitlines() if c.strip()],
+                "max_length": f.max_length,
             }
             for f in program.form_fields.order_by("order", "pk")
         ],
@@ -161,16 +166,21 @@ def _answered(value) -> bool:
     return value not in (None, "", [], {})
 
 
-def missing_answers(application: Application) -> list[str]:
-    missing = []
+def _missing_answers(application: Application) -> dict[str, str]:
+    """The required questions not answered: the answer's key ("title" for the title) and its label."""
+    missing = {}
     if not application.title.strip():
-        missing.append(_("Title"))
+        missing["title"] = _("Title")
     for field in application.snapshot.get("fields", []):
         if field["kind"] == FormField.Kind.FILE or not field["required"]:
             continue
         if not _answered(application.answers.get(field["key"])):
-            missing.append(field["label"])
+            missing[field["key"]] = field["label"]
     return missing
+
+
+def missing_answers(application: Application) -> list[str]:
+    return list(_missing_answers(application).values())
 
 
 def _current_register_documents(organisation: Organisation) -> dict[str, OrganisationDocument]:
@@ -242,6 +252,17 @@ def application_start(*, round: Round, organisation: Organisation, by) -> Applic
     existing = Application.objects.filter(round=round, organisation=organisation, state=S.DRAFT).first()
     if existing is not None:
         return existing
+    if not round.program.several_per_round:
+        earlier = _earlier_application(Application(round=round, organisation=organisation))
+        if earlier is not None:
+            raise ValidationError(
+                _(
+                    "The organisation has already applied in this round (%(number)s). The program "
+                    "takes one application per organisation and round."
+                )
+                % {"number": earlier},
+                code="one_per_round",
+            )
     snapshot = round_snapshot(round=round)
     try:
         with transaction.atomic():
@@ -265,9 +286,17 @@ def _clean_answer(field: dict, value):
             number = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
         except InvalidOperation as exc:
             raise ValidationError(_("%(label)s: enter a number.") % {"label": field["label"]}) from exc
+        if not _sensible_number(number):
+            raise ValidationError(
+                _(
+                    "%(label)s: enter a number with at most 12 digits before the decimal comma "
+                    "and 4 after it, e.g. 120 or 2,5."
+                )
+                % {"label": field["label"]}
+            )
         if kind == FormField.Kind.AMOUNT and number < 0:
             raise ValidationError(_("%(label)s: the amount cannot be negative.") % {"label": field["label"]})
-        return str(number)
+        return format(number, "f")
     if kind == FormField.Kind.DATE:
         if isinstance(value, date):
             return value.isoformat()
@@ -292,7 +321,41 @@ def _clean_answer(field: dict, value):
         if value in (False, "no", "nej"):
             return "no"
         raise ValidationError(_("%(label)s: answer yes or no.") % {"label": field["label"]})
-    return str(value)
+    text = str(value)
+    too_long = _too_long(field, text)
+    if too_long:
+        raise ValidationError(too_long)
+    return text
+
+
+#: the largest number an answer takes, and the most decimals
+_LARGEST_NUMBER = Decimal(10) ** 12
+_DECIMALS = 4
+
+
+def _sensible_number(number: Decimal) -> bool:
+    """Finite (no NaN or infinity), below a million millions and with at most four decimals."""
+    return (
+        number.is_finite()
+        and abs(number) < _LARGEST_NUMBER
+        and (number == 0 or number.normalize().as_tuple().exponent >= -_DECIMALS)
+    )
+
+
+def _too_long(field: dict, text: str) -> str:
+    """Why a text answer is too long for its field, or ""."""
+    limit = field.get("max_length") or DEFAULT_ANSWER_LENGTH
+    if len(text) <= limit:
+        return ""
+    return _("%(label)s: the answer has %(n)s characters; at most %(max)s are allowed.") % {
+        "label": field["label"],
+        "n": _thousands(len(text)),
+        "max": _thousands(limit),
+    }
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
 
 
 #: what saving a draft writes
@@ -309,7 +372,9 @@ def application_save(*, application: Application, by, **changes) -> Application:
     return application
 
 
-def application_save_and_submit(*, application: Application, by, **changes) -> Application:
+def application_save_and_submit(
+    *, application: Application, by, confirmed: bool = False, **changes
+) -> Application:
     """The applicant's form: the draft saved and submitted in one transaction, with one UPDATE
     of the row for both.
 
@@ -322,7 +387,9 @@ def application_save_and_submit(*, application: Application, by, **changes) -> A
     try:
         with transaction.atomic():
             _draft_changed(application, by=by, **changes)
-            return application_submit(application=application, by=by, locked=True, also_save=_DRAFT_FIELDS)
+            return application_submit(
+                application=application, by=by, locked=True, also_save=_DRAFT_FIELDS, confirmed=confirmed
+            )
     except TransitionRefused:
         application_save(application=application, by=by, **changes)
         raise
@@ -344,22 +411,26 @@ def _draft_changed(
         raise ValidationError(_("Only a draft can be changed."), code="not_draft")
     fields = {f["key"]: f for f in application.snapshot.get("fields", []) if f["kind"] != FormField.Kind.FILE}
     cleaned = dict(application.answers)
-    errors = []
+    errors: dict[str, list[str]] = {}  # by the answer's key, so that a form shows each at its field
     for key, value in (answers or {}).items():
         if key not in fields:
             continue
         try:
             cleaned[key] = _clean_answer(fields[key], value)
         except ValidationError as exc:
-            errors.extend(exc.messages)
+            errors[key] = exc.messages
     if requested_amount not in (None, ""):
         try:
             requested_amount = Decimal(str(requested_amount))
         except InvalidOperation:
-            errors.append(_("Amount applied for: enter a number."))
+            errors["requested_amount"] = [_("Amount applied for: enter a number.")]
         else:
-            if requested_amount < 0:
-                errors.append(_("Amount applied for: the amount cannot be negative."))
+            if not requested_amount.is_finite() or abs(requested_amount) >= _LARGEST_NUMBER:
+                errors["requested_amount"] = [
+                    _("Amount applied for: enter an amount in kronor, e.g. 15 000.")
+                ]
+            elif requested_amount < 0:
+                errors["requested_amount"] = [_("Amount applied for: the amount cannot be negative.")]
     if errors:
         raise ValidationError(errors)
     # Locks the row and reads its state only: what is written are the given fields.
@@ -425,8 +496,159 @@ _SUBMISSION_FIELDS = (
 )
 
 
+#: rules that never refuse a submission (an authority receives what is sent to it): the applicant
+#: is told before sending and confirms, and the case stops at screening until the caseworker
+#: checks the rules again or dismisses it
+OUTSTANDING_RULES = ("no_overdue_report", "no_unpaid_reclaim")
+
+
+class SubmissionRefused(TransitionRefused):
+    """A submission the program's rules refuse.  ``errors`` maps where each is to be corrected
+    (``title``, ``requested_amount``, ``democracy_declaration``, ``confirm_outstanding``,
+    ``attachments``, an answer's key such as ``field:12``, or ``""`` for the whole application)
+    to the sentences saying what to correct; ``reasons`` has them all."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__([message for messages in errors.values() for message in messages])
+
+
+def submission_eligibility(application: Application) -> list[elig.RuleResult]:
+    """The eligibility rules of the application's snapshot, checked now."""
+    round = application.round
+    return elig.evaluate(
+        rules=application.snapshot.get("rules", []),
+        organisation=application.organisation,
+        municipality_id=round.program.municipality_id,
+        declaration=application.democracy_declaration,
+        year=round.year,
+    )
+
+
+def outstanding(results: list[elig.RuleResult]) -> list[elig.RuleResult]:
+    """The failing rules that do not refuse a submission but stop it at screening."""
+    return [r for r in results if r.kind in OUTSTANDING_RULES and not r.ok]
+
+
+def _snapshot_program(application: Application) -> dict:
+    """The program's submission rules as the round took them (older snapshots: the program now)."""
+    taken = application.snapshot.get("program", {})
+    program = application.round.program
+    return {
+        "min_amount": taken.get("min_amount", program.min_amount),
+        "max_amount": taken.get("max_amount", program.max_amount),
+        "several_per_round": taken.get("several_per_round", program.several_per_round),
+    }
+
+
+def submission_problems(
+    application: Application,
+    *,
+    late: Lateness | None = None,
+    eligibility: list[elig.RuleResult] | None = None,
+    confirmed: bool = False,
+) -> dict[str, list[str]]:
+    """Everything that keeps the application from being sent, by where it is corrected: the one
+    check of the program's rules for the applicant's form and the API.  Empty: it may be sent."""
+    errors: dict[str, list[str]] = {}
+
+    def add(where: str, message: str) -> None:
+        errors.setdefault(where, []).append(message)
+
+    round = application.round
+    late = late or lateness(round)
+    if not late.accepted:
+        add(
+            "",
+            _("The round is not open: applications were accepted %(opens)s–%(closes)s.")
+            % {
+                "opens": timezone.localtime(round.opens_at).strftime("%Y-%m-%d %H:%M"),
+                "closes": timezone.localtime(round.closes_at).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
+    for key, label in _missing_answers(application).items():
+        add(key, _("%(label)s: this must be answered before you submit.") % {"label": label})
+    fields = {f["key"]: f for f in application.snapshot.get("fields", [])}
+    for key, value in application.answers.items():
+        field = fields.get(key)
+        if field is None or value in (None, ""):
+            continue
+        if field["kind"] in (FormField.Kind.NUMBER, FormField.Kind.AMOUNT):
+            try:
+                _clean_answer(field, value)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    add(key, message)
+        elif isinstance(value, str) and _too_long(field, value):
+            add(key, _too_long(field, value))
+    rules = _snapshot_program(application)
+    amount = application.requested_amount
+    low = None if rules["min_amount"] is None else Decimal(rules["min_amount"])
+    high = None if rules["max_amount"] is None else Decimal(rules["max_amount"])
+    if amount is None and (low is not None or high is not None):
+        add("requested_amount", _("Amount applied for: enter the amount you apply for."))
+    elif amount is not None and (low is not None and amount < low or high is not None and amount > high):
+        if low is not None and high is not None:
+            message = _("The program gives between %(low)s and %(high)s; you have applied for %(amount)s.")
+        elif low is not None:
+            message = _("The program gives at least %(low)s; you have applied for %(amount)s.")
+        else:
+            message = _("The program gives at most %(high)s; you have applied for %(amount)s.")
+        add("requested_amount", message % {"low": kr(low), "high": kr(high), "amount": kr(amount)})
+    if (
+        any(r["kind"] == "democracy_declaration" for r in application.snapshot.get("rules", []))
+        and not application.democracy_declaration
+    ):
+        add(
+            "democracy_declaration",
+            _("Tick the declaration that the organisation respects the democracy conditions."),
+        )
+    missing = missing_attachments(application)
+    if missing:
+        add("attachments", _("Add the required attachments: %(list)s.") % {"list": ", ".join(missing)})
+    if not rules["several_per_round"]:
+        earlier = _earlier_application(application)
+        if earlier is not None:
+            add(
+                "",
+                _(
+                    "The organisation has already applied in this round (%(number)s). The program "
+                    "takes one application per organisation and round."
+                )
+                % {"number": earlier},
+            )
+    if eligibility is None:
+        eligibility = submission_eligibility(application)
+    if outstanding(eligibility) and not confirmed:
+        add(
+            "confirm_outstanding",
+            _(
+                "%(reasons)s The application is received all the same, but it is not assessed until "
+                "this is put right. Tick the box to send it anyway."
+            )
+            % {"reasons": " ".join(r.reason for r in outstanding(eligibility))},
+        )
+    return errors
+
+
+def _earlier_application(application: Application) -> str | None:
+    """The case number of the organisation's application already sent in the round, if any."""
+    return (
+        Application.objects.filter(round_id=application.round_id, organisation_id=application.organisation_id)
+        .exclude(pk=application.pk)
+        .exclude(state__in=(S.DRAFT, S.WITHDRAWN))
+        .values_list("case_number", flat=True)
+        .first()
+    )
+
+
 def application_submit(
-    *, application: Application, by, locked: bool = False, also_save: tuple[str, ...] = ()
+    *,
+    application: Application,
+    by,
+    locked: bool = False,
+    also_save: tuple[str, ...] = (),
+    confirmed: bool = False,
 ) -> Application:
     """The applicant submits: checked, registered with a case number, receipt and PDF after commit.
 
@@ -436,10 +658,10 @@ def application_submit(
     savepoint is set).  Otherwise the row is locked and read again here.  A refused
     submission leaves the caller's instance as it was."""
     if not locked:
-        return _submit(application, by)
+        return _submit(application, by, confirmed=confirmed)
     before = {name: getattr(application, name) for name in _SUBMISSION_FIELDS}
     try:
-        return _submit(application, by, locked=True, also_save=also_save)
+        return _submit(application, by, locked=True, also_save=also_save, confirmed=confirmed)
     except TransitionRefused:
         for name, value in before.items():
             setattr(application, name, value)
@@ -447,7 +669,14 @@ def application_submit(
         raise
 
 
-def _submit(application: Application, by, *, locked: bool = False, also_save: tuple[str, ...] = ()):
+def _submit(
+    application: Application,
+    by,
+    *,
+    locked: bool = False,
+    also_save: tuple[str, ...] = (),
+    confirmed: bool = False,
+):
     # Locked: the caller's transaction is the submission's, and it rolls back as a whole.
     with transaction.atomic(savepoint=not locked), inserts_together():
         if not locked:
@@ -458,36 +687,16 @@ def _submit(application: Application, by, *, locked: bool = False, also_save: tu
         application._attachment_facts = _AttachmentFacts(application)
         round = application.round
         late = lateness(round)
-        reasons = []
-        if not late.accepted:
-            reasons.append(
-                _("The round is not open: applications were accepted %(opens)s–%(closes)s.")
-                % {
-                    "opens": timezone.localtime(round.opens_at).strftime("%Y-%m-%d %H:%M"),
-                    "closes": timezone.localtime(round.closes_at).strftime("%Y-%m-%d %H:%M"),
-                }
-            )
-        missing = missing_answers(application)
-        if missing:
-            reasons.append(_("Answer the required questions: %(list)s.") % {"list": ", ".join(missing)})
-        missing = missing_attachments(application)
-        if missing:
-            reasons.append(_("Add the required attachments: %(list)s.") % {"list": ", ".join(missing)})
-        if reasons:
-            raise TransitionRefused(reasons)
+        # The rules at the moment of sending, stored with the case; the caseworker can check
+        # them again later from the same snapshot (a report approved since then clears one).
+        results = submission_eligibility(application)
+        errors = submission_problems(application, late=late, eligibility=results, confirmed=confirmed)
+        if errors:
+            raise SubmissionRefused(errors)
         application.late_weeks = late.weeks if timezone.now() >= round.closes_at else 0
         application.late_deduction_percent = late.percent
         application.submitted_at = timezone.now()
-        application.eligibility = [
-            r.as_dict()
-            for r in elig.evaluate(
-                rules=application.snapshot.get("rules", []),
-                organisation=application.organisation,
-                municipality_id=round.program.municipality_id,
-                declaration=application.democracy_declaration,
-                year=round.year,
-            )
-        ]
+        application.eligibility = [r.as_dict() for r in results]
         # The new rows (register documents linked, diarium entry, log row, receipt, the flow's
         # process and tasks) are written together by the flow's start, last: with the number
         # sequence's UPDATE and the row's own, three statements in all.

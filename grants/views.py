@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 
@@ -23,7 +24,7 @@ from workflows.shortcuts import PreparedGet, get_permitted_or_404, paginate
 
 from . import forms, services
 from .graph import state_graph
-from .models import Application, ApplicationAttachment, Program, Round
+from .models import Application, ApplicationAttachment, FormField, Program, Round
 from .selectors import (
     application_answers_display,
     application_decision,
@@ -225,54 +226,164 @@ def application_edit(request, pk):
         raise PermissionDenied
     if application.state != S.DRAFT:
         return redirect("grants:application_detail", pk=application.pk)
-    form = forms.ApplicationForm(request.POST or None, application=application)
-    upload_form = forms.AttachmentForm(keys=services.attachment_keys(application))
-    if request.method == "POST" and form.is_valid():
-        changes = {
-            "title": form.cleaned_data["title"],
-            "requested_amount": form.cleaned_data["requested_amount"],
-            "answers": form.answers(),
-            "democracy_declaration": form.cleaned_data.get("democracy_declaration"),
-        }
-        try:
-            if "submit" in request.POST:
-                # one transaction; a refused submission leaves the draft saved
-                application = services.application_save_and_submit(
-                    application=application, by=request.user, **changes
-                )
-            else:
-                application = services.application_save(application=application, by=request.user, **changes)
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        except TransitionRefused as exc:
-            for reason in exc.reasons:
-                form.add_error(None, reason)
-        else:
-            if "submit" not in request.POST:
-                messages.success(request, _("The draft is saved. You can come back and continue later."))
-                return redirect("grants:application_edit", pk=application.pk)
-            messages.success(
-                request,
-                _("The application is submitted with case number %(number)s. A receipt is on its way.")
-                % {"number": application.case_number},
-            )
-            return redirect("grants:application_detail", pk=application.pk)
+    # A form sent is checked by the service: the pre-check and the attachments' state are read
+    # only for the page (a submission reads them once, under the row lock).
+    form = forms.ApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        application=application,
+        attachments=_attachment_choices(application),
+        outstanding="confirm_outstanding" in request.POST,
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            done = _application_post(request, application, form)
+            if done is not None:
+                return done
+        elif "submit" in request.POST:
+            _submission_problems_too(application, form)
+    eligibility = application_eligibility(application=application)
+    outstanding = services.outstanding(eligibility)
+    if outstanding:
+        form.offer_confirmation()
+    rows = _attachment_rows(application)
+    form.attachment_status(_attachment_status(rows))
     return render(
         request,
         "grants/application_edit.html",
         {
             "application": application,
             "form": form,
-            "upload_form": upload_form,
             "files": application.files.select_related("register_document"),
-            "attachments": _attachment_rows(application),
-            "eligibility": application_eligibility(application=application),
-            "missing_answers": services.missing_answers(application),
-            "missing_attachments": services.missing_attachments(application),
+            "attachments": rows,
+            "eligibility": eligibility,
+            "outstanding": outstanding,
             "late": services.lateness(application.round),
         },
     )
+
+
+def _application_post(request, application, form):
+    """Attach the files sent, save the draft, and submit it when asked; a redirect when done, or
+    ``None`` with the errors on the form (each next to its field)."""
+
+    def show(where: str, message: str) -> None:
+        if where == "confirm_outstanding":
+            form.offer_confirmation()
+        if where == "attachments":
+            form.attachment_errors.append(message)
+        else:
+            form.add_error(form.field_for(where), message)
+
+    for key, upload in form.files_sent().items():
+        try:
+            services.application_attach(application=application, by=request.user, key=key, upload=upload)
+        except ValidationError as exc:
+            for message in exc.messages:
+                show(key, message)
+    changes = {
+        "title": form.cleaned_data["title"],
+        "requested_amount": form.cleaned_data["requested_amount"],
+        "answers": form.answers(),
+        "democracy_declaration": form.cleaned_data.get("democracy_declaration"),
+    }
+    submit = "submit" in request.POST and not form.errors
+    try:
+        if submit:
+            # one transaction; a refused submission leaves the draft saved
+            application = services.application_save_and_submit(
+                application=application,
+                by=request.user,
+                confirmed=bool(form.cleaned_data.get("confirm_outstanding")),
+                **changes,
+            )
+        else:
+            application = services.application_save(application=application, by=request.user, **changes)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for where, messages_ in exc.message_dict.items():
+                for message in messages_:
+                    show(where, message)
+        else:
+            for message in exc.messages:
+                show("", message)
+        return None
+    except services.SubmissionRefused as exc:
+        for where, messages_ in exc.errors.items():
+            for message in messages_:
+                show(where, message)
+        return None
+    except TransitionRefused as exc:
+        for reason in exc.reasons:
+            show("", reason)
+        return None
+    if form.errors:
+        return None
+    if not submit:
+        messages.success(request, _("The draft is saved. You can come back and continue later."))
+        return redirect("grants:application_edit", pk=application.pk)
+    messages.success(
+        request,
+        _("The application is submitted with case number %(number)s. A receipt is on its way.")
+        % {"number": application.case_number},
+    )
+    return redirect("grants:application_detail", pk=application.pk)
+
+
+def _submission_problems_too(application, form) -> None:
+    """A form with errors of its own also shows what the submission would refuse, all at once:
+    the rules checked on the draft with the values that were valid."""
+    preview = copy.copy(application)
+    data = form.cleaned_data
+    for name in ("title", "requested_amount", "democracy_declaration"):
+        if name in data and data[name] is not None:
+            setattr(preview, name, data[name])
+    preview.answers = {
+        **application.answers,
+        **{key: data[name] for name, key in form.field_keys.items() if data.get(name) not in (None, "")},
+    }
+    problems = services.submission_problems(preview, confirmed=bool(data.get("confirm_outstanding")))
+    for where, messages_ in problems.items():
+        name = form.field_for(where)
+        if name in form.errors:
+            continue
+        for message in messages_:
+            if where == "attachments":
+                form.attachment_errors.append(message)
+            else:
+                if where == "confirm_outstanding":
+                    form.offer_confirmation()
+                    name = "confirm_outstanding"
+                form.add_error(name, message)
+
+
+def _attachment_choices(application):
+    """The files the form takes: (key, label), the required ones marked with *."""
+    required = {a["key"]: a["required"] for a in application.snapshot.get("attachments", [])}
+    required.update(
+        {
+            f["key"]: f["required"]
+            for f in application.snapshot.get("fields", [])
+            if f["kind"] == FormField.Kind.FILE
+        }
+    )
+    return [
+        (key, f"{label} *" if required.get(key) else label)
+        for key, label in services.attachment_keys(application).items()
+    ]
+
+
+def _attachment_status(rows) -> dict[str, str]:
+    """What the application has now for each attachment, said under its file field."""
+    status = {}
+    for row in rows:
+        if row["uploaded"]:
+            status[row["item"]["key"]] = _("Added: %(name)s.") % {"name": row["uploaded"].original_name}
+        elif row["register"]:
+            status[row["item"]["key"]] = _(
+                "Taken from the organisation register (%(year)s); add a file only to send another."
+            ) % {"year": row["register"].year}
+    return status
 
 
 def _attachment_rows(application):

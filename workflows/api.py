@@ -72,7 +72,10 @@ class CaseTransitionsMixin:
         except PermissionDenied as exc:
             raise ApiPermissionDenied(str(exc)) from exc
         except TransitionRefused as exc:
-            return Response({"detail": str(exc), "reasons": exc.reasons}, status=status.HTTP_409_CONFLICT)
+            body = {"detail": str(exc), "reasons": exc.reasons}
+            if getattr(exc, "errors", None):  # a refusal that says where each reason belongs
+                body["errors"] = exc.errors
+            return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(self.get_serializer(case).data)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))

@@ -32,6 +32,9 @@ class ProgramFactory(DjangoModelFactory):
     rules_reference = "SN 2025:12"
     description = "Stöd till föreningar som arbetar för social gemenskap."
     delegation_limit = Decimal("30000")
+    # The shared worlds walk several applications of one organisation through one round; the
+    # rule of one per organisation and round has its own tests.
+    several_per_round = True
 
 
 class RoundFactory(DjangoModelFactory):
