@@ -139,8 +139,17 @@ def _program_entry(program: Program, now, today: date) -> Entry:
         org_kind_labels=[str(kind_labels.get(k, k)) for k in kinds],
         min_members=min_members,
         max_members=guide.max_members if guide else None,
-        min_amount=guide.min_amount if guide else None,
-        max_amount=guide.max_amount if guide else None,
+        # the program's own range, which submission holds to; the guide's where the program has none
+        min_amount=program.min_amount
+        if program.min_amount is not None
+        else guide.min_amount
+        if guide
+        else None,
+        max_amount=program.max_amount
+        if program.max_amount is not None
+        else guide.max_amount
+        if guide
+        else None,
         award_amount=award.amount if award is not None else None,
         rules_reference=program.rules_reference,
         rules_url=program.rules_url,

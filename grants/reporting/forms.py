@@ -152,4 +152,4 @@ class ReclaimForm(forms.Form):
 
 
 class PaidForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs=DATE))
+    paid_on = forms.DateField(label=_("Paid back on"), widget=forms.DateInput(attrs=DATE))

@@ -460,7 +460,7 @@ class Reclaim(CaseModel):
         source=State.INVOICED,
         target=State.PAID,
         permission="grants.handle_reclaim",
-        custom={"label": _("Mark as paid"), "actor": "caseworker", "form": "paid"},
+        custom={"label": _("Mark as paid back"), "actor": "caseworker", "form": "paid"},
     )
     def mark_paid(self):
         pass

@@ -204,7 +204,7 @@ def test_an_overdue_report_blocks_new_applications_until_the_reclaim_is_paid(wor
     page = client.get(reverse("grants:application_edit", kwargs={"pk": application.pk})).content.decode()
     assert report.case_number in page and report.program.name in page
     assert "Lämna in den" in page
-    application = grant_services.application_submit(application=application, by=applicant)
+    application = grant_services.application_submit(application=application, by=applicant, confirmed=True)
     failing = [r for r in application.eligibility if not r["ok"]]
     assert [r["kind"] for r in failing] == ["no_overdue_report"]
     assert report.case_number in failing[0]["reason"]

@@ -1,0 +1,243 @@
+"""Journey 1: an association, through the pages.
+
+Kerstin, the treasurer of a new association, creates an account, confirms her e-mail address,
+registers the association and keeps its statutes, finds the right support on the municipality's
+page and its guide, applies with attachments, answers the caseworker's request for a completion,
+sees the decision and its letter, reports back, and sees a reclaim and how to pay it.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.utils import timezone
+
+from grants.models import Application, Program
+from organizations.models import Organisation
+
+from ..conftest import build_world
+from ..grants.factories import PDF, open_round
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+S = Application.State
+NBSP = "\u00a0"
+ORG_NUMBER = "802012-3454"  # the example of the form's help text: a valid organisation number
+
+
+def _link_in_mail(to: str, path_part: str) -> str:
+    """The link of the last message sent to ``to`` whose path contains ``path_part``."""
+    for message in reversed(mail.outbox):
+        if to in message.to:
+            found = re.search(rf"https?://[^\s]+{re.escape(path_part)}[^\s]*", message.body)
+            if found:
+                return re.sub(r"^https?://[^/]+", "", found.group(0))
+    raise AssertionError(f"no message to {to} with a link to {path_part}: {[m.subject for m in mail.outbox]}")
+
+
+def _support_program(world) -> Program:
+    """The social committee's operating grant: 10 000–100 000 kr, statutes from the register."""
+    round = open_round(world, org_kinds={"kinds": ["nonprofit"]}, democracy_declaration={})
+    program = round.program
+    Program.objects.filter(pk=program.pk).update(
+        name="Verksamhetsstöd till sociala föreningar",
+        min_amount=Decimal("10000"),
+        max_amount=Decimal("100000"),
+        several_per_round=False,
+    )
+    round.snapshot = None
+    round.save(update_fields=["snapshot"])
+    return program
+
+
+def test_a_new_association_signs_up_registers_keeps_its_statutes_and_finds_its_support(journey):
+    world = build_world()
+    _support_program(world)
+    kerstin = journey.person(label="Kerstin, treasurer")
+
+    # An account, confirmed with the link in the e-mail
+    kerstin.open("/konto/registrera/").look()
+    kerstin.fill("Ditt namn", "Kerstin Kassör").fill("E-postadress", "kerstin@exempelforeningen.se")
+    kerstin.fill("Lösenord", "Ett långt och bra lösenord 2026").click("Skapa konto")
+    kerstin.sees("e-post")
+    kerstin.open(_link_in_mail("kerstin@exempelforeningen.se", "/konto/bekrafta/"))
+    user = get_user_model().objects.get(email="kerstin@exempelforeningen.se")
+    assert user.email_verified_at is not None
+    kerstin.user, kerstin.password = user, "Ett långt och bra lösenord 2026"
+    kerstin.sign_in()
+
+    # The association, registered with the example number the form itself gives
+    kerstin.open("/organisationer/ny/").look()
+    kerstin.sees(ORG_NUMBER)
+    kerstin.fill("Namn", "Exempelföreningen Gemenskap").choose("Typ", "ideell förening")
+    kerstin.fill("Organisationsnummer", ORG_NUMBER)
+    kerstin.fill("Vad organisationen gör", "Vi ordnar träffar för äldre som bor ensamma.")
+    kerstin.fill("Antal medlemmar", "60")
+    kerstin.choose("Kommun där ni är verksamma", "Exempelö kommun")
+    kerstin.fill("Medlemmar som bor i kommunen", "45")
+    kerstin.click("Registrera")
+    organisation = Organisation.objects.get(org_number=ORG_NUMBER.replace("-", ""))
+    kerstin.sees("Exempelföreningen Gemenskap")
+
+    # Its statutes, kept in the register for every application
+    kerstin.click("Dokument")
+    kerstin.choose("Dokumenttyp", "Stadgar").fill("Gäller för år", str(timezone.localdate().year))
+    kerstin.upload("Fil", "stadgar.pdf", PDF).click("Ladda upp")
+    kerstin.sees("stadgar.pdf")
+    assert organisation.documents.filter(doc_type="statutes").exists()
+
+    # The right support, found on the municipality's page and its guide
+    kerstin.open("/kommun/exemplo/").look()
+    kerstin.click("Vägledning")
+    kerstin.look().sees("Verksamhetsstöd till sociala föreningar")
+    kerstin.sees(f"10{NBSP}000{NBSP}kr")
+
+
+def _above(person, first: str, then_button: str) -> bool:
+    """Whether the control labelled ``first`` stands above the button ``then_button`` on the page."""
+    a = person.field(first).bounding_box()
+    b = person.page.get_by_role("button", name=then_button).first.bounding_box()
+    return a["y"] < b["y"]
+
+
+def test_an_association_applies_with_attachments_and_answers_a_completion_request(journey):
+    world = build_world()
+    program = _support_program(world)
+    config = world.objects["config"]
+    siv = journey.person(world.user("applicant")).sign_in()
+
+    # The open rounds, compact: the pre-check folded, the amounts as a person writes them
+    siv.open("/bidrag/").look()
+    siv.sees(program.name, f"10{NBSP}000{NBSP}kr–100{NBSP}000{NBSP}kr")
+    assert siv.page.locator("main details").count() >= 1
+    siv.click("Ansök för Föreningen Trygg Vardag")
+    siv.look()
+
+    # Every problem at once, each at its field; the attachments come before "Skicka in"
+    assert _above(siv, "Budget för verksamheten", "Skicka in ansökan")
+    siv.fill("Ansökans rubrik", "Träffpunkt för äldre")
+    siv.fill("Sökt belopp", "500000")
+    siv.fill(
+        config["fields"]["purpose"].label, "Veckoträffar med lunch och samtal för äldre som bor ensamma."
+    )
+    siv.choose(config["fields"]["focus"].label, "Äldre")
+    siv.upload("Budget för verksamheten", "budget-2026.pdf", PDF)
+    siv.click("Skicka in ansökan")
+    siv.look()
+    siv.sees(
+        "Något behöver rättas", f"mellan 10{NBSP}000{NBSP}kr och 100{NBSP}000{NBSP}kr", "demokrativillkoren"
+    )
+    for field_id in ("id_requested_amount", "id_democracy_declaration"):
+        assert siv.page.locator(f"#{field_id}_error").count() == 1, field_id
+        assert siv.page.locator(f'#error-summary a[href="#{field_id}"]').count() == 1, field_id
+    application = Application.objects.get(organisation=world.organisation)
+    assert application.state == S.DRAFT and application.files.count() == 1  # the file is kept
+
+    siv.fill("Sökt belopp", "40000").tick("Vi intygar att organisationen följer demokrativillkoren")
+    siv.click("Skicka in ansökan")
+    application.refresh_from_db()
+    assert application.state == S.SUBMITTED and application.requested_amount == 40000
+    siv.sees(f"diarienummer {application.case_number}", f"40{NBSP}000{NBSP}kr")
+
+    # The caseworker asks for a completion on the case's page
+    caseworker = journey.person(world.user("caseworker")).sign_in()
+    caseworker.open(f"/ansokningar/{application.pk}/")
+    caseworker.fill(
+        "Vad som behöver kompletteras", "Skicka en budget som visar hur bidraget fördelas över året."
+    )
+    caseworker.click("Begär komplettering")
+    application.refresh_from_db()
+    assert application.state == S.COMPLETION_REQUESTED
+
+    # Siv reads the request where she looks for her applications, and answers with a file
+    siv.open("/ansokningar/")
+    siv.sees(application.case_number).click(application.case_number)
+    siv.look().sees("Skicka en budget som visar hur bidraget fördelas över året.")
+    siv.choose("Vilken bilaga", "Budget för verksamheten").upload("Fil", "budget-per-manad.pdf", PDF)
+    siv.click("Ladda upp filen")
+    siv.sees("budget-per-manad.pdf")
+    siv.fill("Ditt svar", "Här är budgeten per månad.").click("Skicka kompletteringen")
+    application.refresh_from_db()
+    assert application.state == S.SUBMITTED
+    assert application.completion_requests.get().answer == "Här är budgeten per månad."
+    siv.sees("Här är budgeten per månad.")
+
+
+def test_an_association_sees_its_decision_and_letter_reports_back_and_sees_how_to_pay_a_reclaim(journey):
+    """The grant is decided by the caseworker's delegation, set up here (the decision's own pages
+    are the committee's journeys); from then on every step is taken on the pages."""
+    from grants.reporting import services as reporting
+    from grants.reporting.models import FollowUpReport, Reclaim
+    from organizations.models import Delegation
+    from workflows.meetings import services as meetings
+
+    from ..reporting.factories import granted_by_delegation
+
+    world = build_world()
+    today = timezone.localdate()
+    application = granted_by_delegation(world, report_due=today + dt.timedelta(days=20))
+    reporting.reports_create_due()  # the periodic task opens the report
+    report = FollowUpReport.objects.get(application=application)
+    fields = world.objects["reporting"]["fields"]
+
+    # The decision and its letter
+    siv = journey.person(world.user("applicant")).sign_in()
+    siv.open("/ansokningar/").click(application.case_number)
+    siv.look().sees("Beviljat", f"25{NBSP}000{NBSP}kr")
+    letter = siv.pdf(application.decision_letters.latest("pk").subject)
+    assert "25 000 kr" in letter.replace(NBSP, " ") and "överklag" in letter.lower()
+
+    # The report, filled in and sent on its page
+    siv.open("/aterrapportering/mina/").look().click(report.case_number)
+    siv.click("Fyll i och lämna in återrapporteringen").look()
+    siv.fill(fields["activities"].label, "Tio öppna träffar med lunch.")
+    siv.fill(fields["participants"].label, "120")
+    siv.fill("Utfall: Öppna träffar", "6")
+    siv.upload(fields["statement"].label, "resultat.pdf", PDF)
+    siv.click("Spara och lämna in återrapporteringen")
+    report.refresh_from_db()
+    assert report.state == FollowUpReport.State.SUBMITTED, report.state
+
+    # The caseworker does not approve it and proposes a reclaim on the pages
+    caseworker = journey.person(world.user("caseworker")).sign_in()
+    caseworker.open(f"/aterrapportering/{report.pk}/")
+    caseworker.fill("Skäl", "Bara sex av tio träffar hölls.").click("Godkänn inte")
+    caseworker.click("Föreslå återkrav av bidraget").look()
+    caseworker.fill("Belopp att kräva tillbaka", "10000")
+    caseworker.choose("Skäl", "bidraget har använts till annat")
+    caseworker.fill("Motivering", "Fyra av tio träffar hölls inte.").click("Föreslå återkravet")
+    reclaim = Reclaim.objects.get(application=application)
+    # decided by the caseworker's delegation (set up here), then the letter is sent on the page
+    Delegation.objects.get_or_create(
+        user=world.user("caseworker"),
+        committee=world.committee,
+        matter=Delegation.Matter.RECLAIM,
+        defaults={"max_amount": 50000, "valid_from": dt.date(2020, 1, 1)},
+    )
+    meetings.delegated_decision_record(
+        case=reclaim,
+        decision=meetings.DecisionData(
+            outcome="granted", amount=Decimal(10000), reasons="Träffarna hölls inte."
+        ),
+        by=world.user("caseworker"),
+    )
+    caseworker.open(f"/aterkrav/{reclaim.pk}/").click("Skicka beslutet om återkrav")
+    reclaim.refresh_from_db()
+    assert reclaim.state == Reclaim.State.INVOICED
+
+    # Siv sees the reclaim, its letter and how to pay it
+    siv.open("/aterrapportering/mina/").sees(reclaim.case_number).click(reclaim.case_number)
+    siv.look().sees(
+        "Så här betalar ni", f"10{NBSP}000{NBSP}kr", reclaim.case_number, reclaim.pay_by.isoformat()
+    )
+    letter = siv.pdf("Ladda ner beslutet (PDF)")
+    assert "Så här betalar ni" in letter and "10 000 kr" in letter.replace(NBSP, " ")
+
+    # The finance department's payment is recorded, and Siv sees it paid
+    caseworker.open(f"/aterkrav/{reclaim.pk}/").click("Markera som återbetald")
+    reclaim.refresh_from_db()
+    assert reclaim.state == Reclaim.State.PAID
+    siv.open(f"/aterkrav/{reclaim.pk}/").sees("Betald").does_not_see("Så här betalar ni")
