@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organisation, OrganisationDocument
 from workflows.fields import ModelChoiceField
+from workflows.templatetags.bidra import kr
 
 from .models import (
     DEFAULT_ANSWER_LENGTH,
@@ -80,6 +81,7 @@ class ApplicationForm(forms.Form):
             self.initial.setdefault("democracy_declaration", application.democracy_declaration)
         self.initial.setdefault("title", application.title)
         self.initial.setdefault("requested_amount", application.requested_amount)
+        self._amount_range(application.snapshot.get("program", {}), application.round.program)
         for key, label in attachments:
             name = "file_" + key.replace(":", "_")
             self.file_keys[name] = key
@@ -90,6 +92,22 @@ class ApplicationForm(forms.Form):
             self.fields["democracy_declaration"] = self.fields.pop("democracy_declaration")  # last
         if outstanding:
             self.offer_confirmation()
+
+    def _amount_range(self, taken: dict, program) -> None:
+        """The program's amount range, said before it is checked at submission."""
+        low = taken.get("min_amount", program.min_amount)
+        high = taken.get("max_amount", program.max_amount)
+        field = self.fields["requested_amount"]
+        if low is None and high is None:
+            return
+        field.label = _("Amount applied for (kr) *")
+        field.widget.attrs["aria-required"] = "true"
+        if low is not None and high is not None:
+            field.help_text = _("Between %(low)s and %(high)s.") % {"low": kr(low), "high": kr(high)}
+        elif low is not None:
+            field.help_text = _("At least %(low)s.") % {"low": kr(low)}
+        else:
+            field.help_text = _("At most %(high)s.") % {"high": kr(high)}
 
     def offer_confirmation(self) -> None:
         """The box with which the applicant sends an application that will stop at screening."""
@@ -116,12 +134,18 @@ class ApplicationForm(forms.Form):
     def summary(self) -> list[tuple[str, str]]:
         """The errors for the summary above the form, each with the id of its field (or "")."""
         rows = [("", str(error)) for error in self.non_field_errors()]
+
+        def of(fields):
+            for field in fields:
+                label = str(field.label).removesuffix(" *")
+                for error in field.errors:
+                    text = error if error.startswith(label) else f"{label}: {error}"
+                    rows.append((field.id_for_label, text))
+
+        of(self.answer_fields())  # in the order of the page
         rows += [("attachments", error) for error in self.attachment_errors]
-        for field in self:
-            label = str(field.label).removesuffix(" *")
-            for error in field.errors:
-                text = error if error.startswith(label) else f"{label}: {error}"
-                rows.append((field.id_for_label, text))
+        of(self.file_fields())
+        of(self.closing_fields())
         return rows
 
     def answer_fields(self):

@@ -84,7 +84,7 @@ def test_a_new_association_signs_up_registers_keeps_its_statutes_and_finds_its_s
 
     # Its statutes, kept in the register for every application
     kerstin.click("Dokument")
-    kerstin.choose("Dokumenttyp", "Stadgar").fill("Gäller för år", str(timezone.localdate().year))
+    kerstin.choose("Dokumenttyp", "stadgar").fill("Gäller för år", str(timezone.localdate().year))
     kerstin.upload("Fil", "stadgar.pdf", PDF).click("Ladda upp")
     kerstin.sees("stadgar.pdf")
     assert organisation.documents.filter(doc_type="statutes").exists()
@@ -119,12 +119,13 @@ def test_an_association_applies_with_attachments_and_answers_a_completion_reques
     # Every problem at once, each at its field; the attachments come before "Skicka in"
     assert _above(siv, "Budget för verksamheten", "Skicka in ansökan")
     siv.fill("Ansökans rubrik", "Träffpunkt för äldre")
+    siv.sees(f"Mellan 10{NBSP}000{NBSP}kr och 100{NBSP}000{NBSP}kr.")
     siv.fill("Sökt belopp", "500000")
     siv.fill(
         config["fields"]["purpose"].label, "Veckoträffar med lunch och samtal för äldre som bor ensamma."
     )
     siv.choose(config["fields"]["focus"].label, "Äldre")
-    siv.upload("Budget för verksamheten", "budget-2026.pdf", PDF)
+    siv.upload("Stadgar", "stadgar.pdf", PDF).upload("Budget för verksamheten", "budget-2026.pdf", PDF)
     siv.click("Skicka in ansökan")
     siv.look()
     siv.sees(
@@ -134,7 +135,7 @@ def test_an_association_applies_with_attachments_and_answers_a_completion_reques
         assert siv.page.locator(f"#{field_id}_error").count() == 1, field_id
         assert siv.page.locator(f'#error-summary a[href="#{field_id}"]').count() == 1, field_id
     application = Application.objects.get(organisation=world.organisation)
-    assert application.state == S.DRAFT and application.files.count() == 1  # the file is kept
+    assert application.state == S.DRAFT and application.files.count() == 2  # the files are kept
 
     siv.fill("Sökt belopp", "40000").tick("Vi intygar att organisationen följer demokrativillkoren")
     siv.click("Skicka in ansökan")
@@ -186,7 +187,7 @@ def test_an_association_sees_its_decision_and_letter_reports_back_and_sees_how_t
     # The decision and its letter
     siv = journey.person(world.user("applicant")).sign_in()
     siv.open("/ansokningar/").click(application.case_number)
-    siv.look().sees("Beviljat", f"25{NBSP}000{NBSP}kr")
+    siv.look().sees("Beviljad", f"25{NBSP}000{NBSP}kr")
     letter = siv.pdf(application.decision_letters.latest("pk").subject)
     assert "25 000 kr" in letter.replace(NBSP, " ") and "överklag" in letter.lower()
 
