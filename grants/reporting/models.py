@@ -361,7 +361,7 @@ class Reclaim(CaseModel):
         DECIDED = "decided", _("decided")
         DROPPED = "dropped", _("not reclaimed")
         INVOICED = "invoiced", _("invoiced")
-        PAID = "paid", _("paid")
+        PAID = "paid", _("paid back")
         WRITTEN_OFF = "written_off", _("written off")
 
     class Grounds(models.TextChoices):

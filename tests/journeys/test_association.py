@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from grants.models import Application, Program
 from organizations.models import Organisation
@@ -89,11 +89,21 @@ def test_a_new_association_signs_up_registers_keeps_its_statutes_and_finds_its_s
     kerstin.sees("stadgar.pdf")
     assert organisation.documents.filter(doc_type="statutes").exists()
 
-    # The right support, found on the municipality's page and its guide
-    kerstin.open("/kommun/exemplo/").look()
-    kerstin.click("Vägledning")
-    kerstin.look().sees("Verksamhetsstöd till sociala föreningar")
-    kerstin.sees(f"10{NBSP}000{NBSP}kr")
+    # The right support, found with the guide on the municipality's page
+    kerstin.open("/kommun/exemplo/").look().sees("Vilket stöd passar oss?")
+    kerstin.choose("Vilken sorts organisation är ni?", "ideell förening")
+    kerstin.fill("Ungefär hur mycket pengar behöver ni", "40000").click("Visa det som passar")
+    kerstin.look().sees(
+        "Verksamhetsstöd till sociala föreningar", f"10{NBSP}000{NBSP}kr – 100{NBSP}000{NBSP}kr"
+    )
+
+    # and applied for from there: the form of the program opens for the new association
+    kerstin.click("Ansök om Verksamhetsstöd till sociala föreningar")
+    kerstin.look().sees("Ansökan: Verksamhetsstöd till sociala föreningar", "Exempelföreningen Gemenskap")
+    application = Application.objects.get(organisation=organisation)
+    assert application.state == S.DRAFT
+    # the statutes kept in the register stand in for the attachment
+    kerstin.sees("Hämtas från föreningsregistret")
 
 
 def _above(person, first: str, then_button: str) -> bool:
@@ -205,10 +215,15 @@ def test_an_association_sees_its_decision_and_letter_reports_back_and_sees_how_t
     # The caseworker does not approve it and proposes a reclaim on the pages
     caseworker = journey.person(world.user("caseworker")).sign_in()
     caseworker.open(f"/aterrapportering/{report.pk}/")
-    caseworker.fill("Skäl", "Bara sex av tio träffar hölls.").click("Godkänn inte")
+    caseworker.page.locator("summary", has_text="Godkänn inte").click()  # the step of its own
+    caseworker.fill("Motivering", "Bara sex av tio träffar hölls.")
+    caseworker.click("Godkänn inte", role="button", exact=True)
+    report.refresh_from_db()
+    assert report.state == FollowUpReport.State.NOT_APPROVED, report.state
     caseworker.click("Föreslå återkrav av bidraget").look()
     caseworker.fill("Belopp att kräva tillbaka", "10000")
-    caseworker.choose("Skäl", "bidraget har använts till annat")
+    with translation.override("sv"):
+        caseworker.choose("Skäl", str(Reclaim.Grounds.OTHER_PURPOSE.label))
     caseworker.fill("Motivering", "Fyra av tio träffar hölls inte.").click("Föreslå återkravet")
     reclaim = Reclaim.objects.get(application=application)
     # decided by the caseworker's delegation (set up here), then the letter is sent on the page
@@ -241,4 +256,6 @@ def test_an_association_sees_its_decision_and_letter_reports_back_and_sees_how_t
     caseworker.open(f"/aterkrav/{reclaim.pk}/").click("Markera som återbetald")
     reclaim.refresh_from_db()
     assert reclaim.state == Reclaim.State.PAID
-    siv.open(f"/aterkrav/{reclaim.pk}/").sees("Betald").does_not_see("Så här betalar ni")
+    siv.open(f"/aterkrav/{reclaim.pk}/").sees("återbetald", "Återbetald den").does_not_see(
+        "Så här betalar ni", "utbetald"
+    )
