@@ -311,6 +311,11 @@ class ApplicationViewSet(
 
     Create a draft with POST, fill it in with PATCH, add files with ``attachments``,
     then ``POST …/transitions/submit/``.  Every change of state is a transition.
+
+    A submission the program's rules refuse answers 409 with ``reasons`` and ``errors`` (where
+    each is corrected: ``requested_amount``, ``democracy_declaration``, an answer's key…).  An
+    overdue follow-up report or an unpaid reclaim does not refuse it: send
+    ``{"confirm_outstanding": true}`` to say the applicant knows the case stops at screening.
     """
 
     serializer_class = ApplicationSerializer

@@ -167,6 +167,7 @@ def test_an_association_applies_with_attachments_and_answers_a_completion_reques
     siv.open("/ansokningar/")
     siv.sees(application.case_number).click(application.case_number)
     siv.look().sees("Skicka en budget som visar hur bidraget fördelas över året.")
+    assert _above(siv, "Vilken bilaga", "Skicka kompletteringen")  # the file first, then the answer
     siv.choose("Vilken bilaga", "Budget för verksamheten").upload("Fil", "budget-per-manad.pdf", PDF)
     siv.click("Ladda upp filen")
     siv.sees("budget-per-manad.pdf")
