@@ -433,33 +433,24 @@ def seed_decisions(context: dict, *, operating: Program) -> None:
 
 
 def backdate(context: dict) -> None:
-    """Each demo application over the weeks in which it ran: submitted a week or two before its
-    round closed, decided on the day of its meeting (see workflows.demo_history)."""
+    """Each demo application carries the dates on which it ran: submitted a week or two before its
+    round closed, decided on the day of its meeting.  The demo makes every case today; these are
+    the case's own date fields.  The transition log keeps the moment of seeding: it is append-only
+    (on PostgreSQL a trigger refuses any UPDATE), and the demo does not rewrite it."""
     from django.contrib.contenttypes.models import ContentType
 
-    from workflows.demo_history import backdate_meetings, spread
     from workflows.meetings_models import Decision
 
-    backdate_meetings()
     now = timezone.now()
     decisions = Decision.objects.filter(
-        content_type=ContentType.objects.get_for_model(Application)
+        content_type=ContentType.objects.get_for_model(Application), item__isnull=False
     ).select_related("item__meeting")
     for decision in decisions:
-        if decision.item_id:
-            Decision.objects.filter(pk=decision.pk).update(decided_at=decision.item.meeting.starts_at)
-    decided = {d.object_id: d for d in decisions}
+        Decision.objects.filter(pk=decision.pk).update(decided_at=decision.item.meeting.starts_at)
     for application in Application.objects.exclude(state=Application.State.DRAFT).select_related("round"):
         round = application.round
         submitted = min(round.closes_at, now) - timedelta(days=7 + application.pk % 10)
         submitted = max(submitted, round.opens_at)
-        decision = decided.get(application.pk)
-        if decision is None:
-            end = min(now, submitted + timedelta(days=21))
-        else:
-            end = decision.item.meeting.starts_at if decision.item_id else decision.decided_at
-        times = spread(application, start=submitted, end=end)
-        if times:
-            Application.objects.filter(pk=application.pk).update(
-                submitted_at=times[0], registered_at=times[0], created_at=times[0] - timedelta(days=2)
-            )
+        Application.objects.filter(pk=application.pk).update(
+            submitted_at=submitted, registered_at=submitted, created_at=submitted - timedelta(days=2)
+        )

@@ -123,6 +123,7 @@ STAFF = [
     ("sekreterare@exemplo.se", "Sara Sekreterare", StaffRole.Role.SECRETARY),
     ("ledamot@exemplo.se", "Lars Ledamot", StaffRole.Role.MEMBER),
     ("programadmin@exemplo.se", "Petra Programansvarig", StaffRole.Role.PROGRAM_ADMIN),
+    ("kommunadmin@exemplo.se", "Maja Kommunadministratör", StaffRole.Role.MUNICIPALITY_ADMIN),
 ]
 
 #: Socialnämnden's nine members (e-mail, name, party): the first two adjust the demo's minutes,

@@ -24,6 +24,7 @@ LOGINS = [
     ("caseworker (delegation up to 30 000 kr)", "handlaggare@exemplo.se"),
     ("committee secretary", "sekreterare@exemplo.se"),
     ("program administrator", "programadmin@exemplo.se"),
+    ("municipality administrator (committees, staff)", "kommunadmin@exemplo.se"),
     ("caseworker of another municipality", "handlaggare@grannby.se"),
     ("support administrator (Django admin)", "admin@exemplo.se"),
 ]
