@@ -32,14 +32,6 @@ def _date(label, **kwargs):
     return forms.DateField(label=label, widget=DateInput(), **kwargs)
 
 
-def choose_instead_of_dashes(form) -> None:
-    """A model form's empty choice reads "– choose –", not Django's "---------"."""
-    for field in form.fields.values():
-        choices = list(getattr(field, "choices", []) or [])
-        if choices and choices[0][0] == "" and str(choices[0][1]).startswith("---"):
-            field.choices = [("", _("– choose –")), *choices[1:]]
-
-
 class InitiativeForm(forms.ModelForm):
     organisation = ModelChoiceField(label=_("Organisation"), queryset=None)
     committee = ModelChoiceField(label=_("Committee"), queryset=None)
@@ -136,10 +128,6 @@ class ContributionForm(forms.ModelForm):
         model = Contribution
         fields = ["year", "party", "kind", "description", "hours", "value"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        choose_instead_of_dashes(self)
-
 
 class IndicatorForm(forms.Form):
     goal = forms.CharField(label=_("Goal"), max_length=300)
@@ -152,10 +140,6 @@ class MemberForm(forms.ModelForm):
     class Meta:
         model = GroupMember
         fields = ["group", "party", "name", "role"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        choose_instead_of_dashes(self)
 
 
 ContributionFormSet = forms.formset_factory(ContributionForm, extra=2, can_delete=True)
@@ -316,10 +300,6 @@ class CommitmentForm(forms.ModelForm):
         model = Commitment
         fields = ["side", "text", "owner", "due_on"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "due_on": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        choose_instead_of_dashes(self)
 
 
 class CommitmentStatusForm(forms.Form):
