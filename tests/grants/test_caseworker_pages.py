@@ -1,7 +1,5 @@
 """The caseworker's pages: what a caseworker can do from them, and how they show it."""
 
-import inspect
-
 import pytest
 from django.urls import reverse
 
@@ -19,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def submit_owing(application, by):
     """Submitted by an organisation that owes a report: the applicant has confirmed sending it anyway."""
-    if "confirmed" in inspect.signature(services.application_submit).parameters:
-        return services.application_submit(application=application, by=by, confirmed=True)
-    return services.application_submit(application=application, by=by)
+    return services.application_submit(application=application, by=by, confirmed=True)
 
 
 def _detail(client, application) -> str:
