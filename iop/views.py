@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organizations.models import Municipality, Organisation
-from organizations.permissions import active_org_roles, is_signatory
+from organizations.permissions import active_org_roles, is_signatory, staff_municipality_ids
 from workflows.models import StoredDocument
 from workflows.services import TransitionRefused, transitions_for
 from workflows.shortcuts import get_permitted_or_404, paginate
@@ -95,7 +95,19 @@ def overview(request):
         committees[0] if committees else None
     )
     data = committee_overview(committee=chosen, user=request.user) if chosen else None
-    return render(request, "iop/overview.html", {"committees": committees, "committee": chosen, "data": data})
+    # the compact's management page is for its caseworkers and program administrators only
+    managers = staff_municipality_ids(request.user, ("caseworker", "program_admin"))
+    can_manage_compact = chosen is not None and chosen.municipality_id in managers
+    return render(
+        request,
+        "iop/overview.html",
+        {
+            "committees": committees,
+            "committee": chosen,
+            "data": data,
+            "can_manage_compact": can_manage_compact,
+        },
+    )
 
 
 # -- the initiative -----------------------------------------------------------------------------------------

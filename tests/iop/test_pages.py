@@ -160,3 +160,12 @@ def test_a_new_agreement_version_keeps_every_row_that_was_not_changed(world):
     )
     assert rows(after) == rows(before)
     assert len(rows(after)[0]) == 9 and len(rows(after)[2]) == 3
+
+
+def test_the_overview_links_to_the_compacts_management_only_for_those_who_may_open_it(world, client):
+    """The secretary's overview led to a management page that answered 404."""
+    manage = f"/overenskommelse/{world.municipality.slug}/hantera/"
+    client.force_login(world.user("secretary"))
+    assert manage not in client.get("/partnerskap/oversikt/").content.decode()
+    client.force_login(world.user("caseworker"))
+    assert manage in client.get("/partnerskap/oversikt/").content.decode()
