@@ -1,7 +1,6 @@
 """Factories for committee meetings and the test-only case type ``caseapp.Matter``."""
 
 import datetime as dt
-import subprocess
 from decimal import Decimal
 
 import factory
@@ -10,6 +9,8 @@ from factory.django import DjangoModelFactory
 
 from organizations.models import StaffRole
 from tests.factories import OrganisationFactory, StaffRoleFactory, UserFactory
+from tests.pdf import pdf_text as read_pdf_text
+from tests.pdf import pdfa_conformance
 from tests.workflows.caseapp.models import Budget, Matter
 from workflows.meetings import services
 from workflows.meetings_models import Meeting
@@ -54,24 +55,10 @@ def meeting_for(world, *, starts_at=None, place="Kommunhuset, Exempelö") -> Mee
 
 
 def pdf_text(data: bytes) -> str:
-    """The text of a PDF (poppler's pdftotext), with whitespace collapsed."""
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True
-    )
-    return " ".join(result.stdout.decode().replace("\u00a0", " ").split())
+    """The text of a PDF (read with pypdf), with whitespace collapsed."""
+    return " ".join(read_pdf_text(data).replace("\u00a0", " ").split())
 
 
 def pdfa_claim(data: bytes) -> str:
-    """The PDF/A identification in the XMP metadata (e.g. '3B'), read with poppler's pdfinfo."""
-    import re
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(data)
-        handle.flush()
-        xmp = subprocess.run(
-            ["pdfinfo", "-meta", handle.name], capture_output=True, check=True
-        ).stdout.decode()
-    part = re.search(r"pdfaid:part(?:>|=\")(\d)", xmp)
-    level = re.search(r"pdfaid:conformance(?:>|=\")([ABU])", xmp)
-    return f"{part.group(1)}{level.group(1)}" if part and level else ""
+    """The PDF/A identification in the XMP metadata (e.g. '3B'), or '' when it claims none."""
+    return pdfa_conformance(data) or ""
