@@ -15,34 +15,70 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import transaction
-from django_fsm_log.backends import SimpleBackend, _pre_transition_callback
+from django.utils import timezone
+from django_fsm_log.backends import BaseBackend
+from django_fsm_log.helpers import FSMLogDescriptor
 
 from .db import insert_later, inserts_pending
 
 _batch: ContextVar[list | None] = ContextVar("bidra_state_log_batch", default=None)
+_history_at: ContextVar = ContextVar("bidra_state_log_history_at", default=None)
 
 
-class _Collect:
-    """Stands in for the StateLog manager: keeps the row instead of inserting it."""
-
-    def __init__(self, rows: list):
-        self.rows = rows
-
-    def create(self, **values):
-        from django_fsm_log.models import StateLog
-
-        self.rows.append(StateLog(**values))
+def _attribute(instance, name: str, default):
+    try:
+        return FSMLogDescriptor(instance, name).get()
+    except AttributeError:
+        return default
 
 
-class Backend(SimpleBackend):
-    """``DJANGO_FSM_LOG_STORAGE_METHOD``: SimpleBackend, except inside ``state_logs_batched()``."""
+class Backend(BaseBackend):
+    """``DJANGO_FSM_LOG_STORAGE_METHOD``: one ``StateLog`` row per transition, written at once,
+    or kept until the end of ``state_logs_batched()``.  Who and why come from django-fsm-log's
+    ``FSMLogDescriptor``; the time is now, or the moment ``history_at()`` names."""
+
+    @staticmethod
+    def setup_model(model):
+        pass
+
+    @staticmethod
+    def pre_transition_callback(sender, **kwargs):
+        pass
 
     @staticmethod
     def post_transition_callback(sender, instance, name, source, target, **kwargs):
+        from django_fsm_log.models import StateLog
+
+        if target is None:
+            return
+        row = StateLog(
+            timestamp=_history_at.get() or timezone.now(),
+            source_state=source,
+            state=target,
+            transition=name,
+            content_object=instance,
+            by=_attribute(instance, "by", None),
+            description=_attribute(instance, "description", None),
+        )
         rows = _batch.get()
         if rows is None:
-            return SimpleBackend.post_transition_callback(sender, instance, name, source, target, **kwargs)
-        return _pre_transition_callback(sender, instance, name, source, target, _Collect(rows), **kwargs)
+            row.save()
+        else:
+            rows.append(row)
+
+
+@contextmanager
+def history_at(moment):
+    """Stamp the log rows of the transitions in this block with ``moment`` instead of now.
+
+    For building a history that happened earlier (the demo's cases over the past year and a
+    half, imported records); the log stays append-only, so the time is set as the row is made.
+    """
+    token = _history_at.set(moment)
+    try:
+        yield
+    finally:
+        _history_at.reset(token)
 
 
 def batching() -> bool:

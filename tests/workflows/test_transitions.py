@@ -73,3 +73,22 @@ def test_the_page_can_list_what_a_user_may_do_and_why_not(request_to_join):
         ("reject", True),
     ]
     assert all(not o.permitted for o in transitions_for(role, by=joiner))
+
+
+def test_a_history_built_afterwards_carries_the_time_it_happened_not_the_time_it_was_written(
+    request_to_join,
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from workflows.statelog import history_at
+
+    role, signatory, _joiner = request_to_join
+    then = timezone.now() - datetime.timedelta(days=400)
+    with history_at(then):
+        perform_transition(role, "approve", by=signatory, reason="Ny kassör")
+    perform_transition(role, "revoke", by=signatory, reason="Avgått")
+    first, second = _log(role)
+    assert first.timestamp == then
+    assert timezone.now() - second.timestamp < datetime.timedelta(minutes=1)
