@@ -1,9 +1,9 @@
-"""Reading the PDFs Bidra makes, for assertions: their text and their PDF/A identification."""
+"""The PDFs of the tests: reading those Bidra makes (text, PDF/A claim), and a real one to upload."""
 
 import io
 import re
 
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 
 def pdf_text(data: bytes) -> str:
@@ -21,3 +21,13 @@ def pdfa_conformance(data: bytes) -> str | None:
     part = re.search(r"pdfaid:part(?:>|=\")(\d)", xmp)
     level = re.search(r"pdfaid:conformance(?:>|=\")([ABU])", xmp)
     return f"{part.group(1)}{level.group(1)}" if part and level else None
+
+
+def tiny_pdf(pages: int = 1) -> bytes:
+    """A real PDF of blank A4 pages, for uploads that must open as a PDF."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

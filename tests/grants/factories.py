@@ -19,6 +19,7 @@ from grants.models import (
 )
 
 from ..factories import CommitteeFactory
+from ..pdf import tiny_pdf
 
 
 class ProgramFactory(DjangoModelFactory):
@@ -106,7 +107,7 @@ def open_round(world, **rules):
     return world.objects["round"]
 
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = tiny_pdf()
 
 
 def pdf_upload(name="budget.pdf", data=PDF):

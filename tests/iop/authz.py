@@ -7,6 +7,7 @@ from iop.models import Partnership
 from workflows.models import StoredDocument
 
 from ..authz import EVERYONE, SIGNED_IN, Action, Page
+from ..pdf import tiny_pdf
 from .factories import INDICATORS, MEMBERS, agreement_data, compact, contributions, in_state
 
 VIEWERS = frozenset({"applicant", "caseworker", "secretary", "member", "program_admin"})
@@ -85,7 +86,7 @@ def _compact_evaluation(world):
         evaluated_on=date(2029, 10, 1),
         findings="Samverkan har blivit tätare.",
         next_steps="Förnya med en ny handlingsplan.",
-        upload=SimpleUploadedFile("utvardering.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        upload=SimpleUploadedFile("utvardering.pdf", tiny_pdf(), "application/pdf"),
         by=world.users["caseworker"],
     )
     return {"slug": world.municipality.slug, "pk": evaluation.pk}

@@ -11,6 +11,7 @@ from iop import tasks
 from iop.models import add_years
 from workflows.models import OutboxMessage
 
+from ..pdf import tiny_pdf
 from .factories import compact
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def test_the_evaluation_is_recorded_on_its_page_with_the_report(world, travel):
             "evaluated_on": "2029-03-20",
             "findings": "Samverkan har blivit tätare; fler föreningar har anslutit sig.",
             "next_steps": "Förnya överenskommelsen med en ny handlingsplan.",
-            "document": SimpleUploadedFile("utvardering.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+            "document": SimpleUploadedFile("utvardering.pdf", tiny_pdf(), "application/pdf"),
         },
     )
     assert response.status_code == 302

@@ -15,10 +15,11 @@ from iop.tasks import iop_run_due
 from workflows.models import OutboxMessage
 
 from ..conftest import build_world
+from ..pdf import tiny_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = tiny_pdf()
 
 
 def submit(person, form: str):

@@ -12,10 +12,11 @@ from organizations.selectors import document_status
 from workflows.models import OutboxMessage
 
 from ..factories import OrganisationDocumentFactory, OrganisationFactory
+from ..pdf import tiny_pdf
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = tiny_pdf()
 
 
 def _upload(client, organisation, content, name="stadgar.pdf", doc_type="statutes", year=2026):

@@ -14,9 +14,11 @@ from django.urls import reverse
 from accounts import scanning
 from organizations.models import OrganisationDocument
 
+from ..pdf import tiny_pdf
+
 # The EICAR test file: harmless, and every virus scanner reports it.
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = tiny_pdf()
 
 
 class FakeScanner:
