@@ -2,6 +2,7 @@ from django import forms
 from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from organizations import uploads
 from organizations.models import Organisation, OrganisationDocument
 from workflows.fields import ModelChoiceField
 from workflows.templatetags.bidra import kr
@@ -85,9 +86,7 @@ class ApplicationForm(forms.Form):
         for key, label in attachments:
             name = "file_" + key.replace(":", "_")
             self.file_keys[name] = key
-            self.fields[name] = forms.FileField(
-                label=label, help_text=_("PDF, Word, Excel, OpenDocument, PNG or JPEG."), required=False
-            )
+            self.fields[name] = forms.FileField(label=label, help_text=uploads.help_text(), required=False)
         if "democracy_declaration" in self.fields:
             self.fields["democracy_declaration"] = self.fields.pop("democracy_declaration")  # last
         if outstanding:
@@ -177,10 +176,11 @@ class ApplicationForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     key = forms.ChoiceField(label=_("Which attachment"))
-    file = forms.FileField(label=_("File"), help_text=_("PDF, Word, Excel, OpenDocument, PNG or JPEG."))
+    file = forms.FileField(label=_("File"))
 
     def __init__(self, *args, keys: dict, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = uploads.help_text()
         self.fields["key"].choices = list(keys.items())
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organizations import uploads
 from workflows.fields import ModelChoiceField
 
 from .models import (
@@ -331,11 +332,11 @@ class CompactEvaluationForm(forms.Form):
         help_text=_("For example: renew with a changed action plan, or let the compact end."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    document = forms.FileField(
-        label=_("The evaluation report"),
-        required=False,
-        help_text=_("PDF, Word, Excel, OpenDocument, PNG or JPEG."),
-    )
+    document = forms.FileField(label=_("The evaluation report"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].help_text = uploads.help_text()
 
 
 class JoinCompactForm(forms.Form):

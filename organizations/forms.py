@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows.fields import ModelChoiceField
 from workflows.services import outbox_enqueue
 
-from . import validators
+from . import uploads, validators
 from .models import (
     Committee,
     Delegation,
@@ -157,7 +157,11 @@ class BankAccountForm(forms.Form):
 class DocumentUploadForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("Document type"), choices=OrganisationDocument.Type.choices)
     year = forms.IntegerField(label=_("Valid for year"), min_value=1900, max_value=2100)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, image or office document, at most 10 MB."))
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = uploads.help_text()
 
 
 class JoinForm(forms.Form):

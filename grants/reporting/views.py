@@ -275,9 +275,14 @@ def report_commitment(request, pk):
 def report_file(request, pk, file_pk):
     report = _report(request, pk)
     attachment = get_object_or_404(report.files, pk=file_pk)
-    return FileResponse(
-        attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # ---- reclaims ----
