@@ -119,6 +119,8 @@ def main(argv=None) -> int:
 
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # measured as the figures in bench/README.md were: statements prepared (no transaction pooler)
+    os.environ.setdefault("POSTGRES_PREPARED_STATEMENTS", "true")
     os.environ["CELERY_BROKER_URL"] = _broker_url()
     os.environ["CELERY_TASK_DEFAULT_QUEUE"] = QUEUE
     os.environ["EMAIL_URL"] = "dummymail://"

@@ -110,6 +110,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'bidra.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections: a worker keeps its connection for CONN_MAX_AGE seconds instead of
+# opening one per request, and checks it before reusing it (0 closes it after every request).
+# A ``conn_max_age`` in DATABASE_URL itself wins.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing at once when two requests write.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -120,11 +125,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # 100-150 ms before the first row: a loss for the short queries of pages and periodic
         # scans (measured in bench/).  Off for Bidra's connections unless POSTGRES_NO_JIT=false.
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
-    if env.bool("POSTGRES_PREPARED_STATEMENTS", default=True):
-        # A statement a connection runs again is planned once (PostgreSQL plans the join of an
-        # application's page in about 1 ms, longer than it runs): parameters bound by the server
-        # and statements prepared from their second run.  Off (POSTGRES_PREPARED_STATEMENTS=false)
-        # behind a pooler in transaction mode that does not keep prepared statements.
+    if env.bool("POSTGRES_PREPARED_STATEMENTS", default=False):
+        # Opt-in: a statement a connection runs again is planned once, with the parameters bound
+        # by the server (Django's ``server_side_binding``) and psycopg's documented
+        # ``prepare_threshold`` (prepared from its second run).  Off by default: a pooler in
+        # transaction mode does not keep prepared statements.
         options.setdefault("server_side_binding", True)
         options.setdefault("prepare_threshold", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -13,20 +13,12 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
-from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import STATUS, flow, lock
-from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Process, Task
-from viewflow.workflow.nodes.start import StartHandleActivation
-from viewflow.workflow.nodes.view import ViewActivation
-from viewflow.workflow.signals import flow_started, task_finished, task_started
-
-from workflows.db import insert_together
 
 from .models import Application
 
@@ -44,92 +36,8 @@ def _not_routed(request, **kwargs):  # pragma: no cover - viewflow's views are n
     raise Http404
 
 
-def _state(activation) -> str:
+def _state_of(activation) -> str:
     return Application.objects.values_list("state", flat=True).get(pk=activation.process.artifact_object_id)
-
-
-class _StartInSubmission(StartHandleActivation):
-    """viewflow's start of a process, inside the submission's own transaction, written in one
-    statement.
-
-    viewflow opens a savepoint, inserts the process and then locks its row (a second savepoint,
-    ``SELECT … FOR UPDATE NOWAIT``) before it creates the first tasks, each with an INSERT of its
-    own and one more for the link between them.  A process inserted in the submission's
-    transaction cannot be seen, let alone locked, by anyone else until it commits, and the
-    submission rolls back as a whole: the same rows, without the savepoints and the lock, are
-    written together (``workflows.db.insert_together``: the process, the start task, the first
-    human task and its link to the start task: one statement, where viewflow's own start takes
-    ten).  The submission's other new rows, kept by ``workflows.db.inserts_together()``, are
-    written in the same statement, before these.  Every later step of the process is viewflow's
-    own, and takes its lock as usual.
-
-    viewflow's signals are sent as usual, but before the rows exist: nothing listens to them."""
-
-    @Activation.status.transition(source=STATUS.NEW)
-    def execute(self):
-        if not transaction.get_connection().in_atomic_block:
-            raise RuntimeError("start the application's flow inside the submission's transaction")
-        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
-        self.pending_rows = [(self.process, {})]
-        self.complete()
-        flow_started.send(sender=self.flow_class, process=self.process, task=self.task)
-        # viewflow's activate_next, with the rows written once the next task is created (an
-        # activation is hashed by its task's id)
-        created = list(self.create_next())
-        insert_together(self.pending_rows)
-        del self.pending_rows
-        self._activate_next(set(created))
-
-    @Activation.status.transition(source=STATUS.NEW, target=STATUS.DONE)
-    def complete(self):
-        """viewflow's ``complete``, the task written with the process."""
-        self.task.finished = now()
-        self.task.flow_task_type = self.flow_task.task_type  # what Task.save() sets
-        self.pending_rows.append((self.task, {"process_id": self.process}))
-        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
-
-
-class _FirstViewActivation(ViewActivation):
-    """The first human task of a process started in a submission: written with the process."""
-
-    @classmethod
-    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
-        rows = getattr(prev_activation, "pending_rows", None)
-        if rows is None:  # the step is reached again later on: viewflow's own
-            return super().create(flow_task, prev_activation, token, data=data, seed=seed)
-        if flow_task._on_create is not None:
-            raise ImproperlyConfigured("the first task of a process started in a submission has no onCreate")
-        # viewflow's ViewActivation.create, with the task and its link to the start task written
-        # by the start (tests/grants/test_flow_start.py compares the rows with viewflow's)
-        task = flow_task.flow_class.task_class(
-            process=prev_activation.process, flow_task=flow_task, token=token
-        )
-        task.data = data if data is not None else {}
-        task.seed = seed
-        activation = cls(task)
-        owner_permission = flow_task.calc_owner_permission(activation)
-        if owner_permission:
-            task.owner_permission = owner_permission
-            task.owner_permission_obj = flow_task.calc_owner_permission_obj(activation)
-        owner = flow_task.calc_owner(activation)
-        if owner:
-            task.owner = owner
-            task.status = STATUS.ASSIGNED
-        task.flow_task_type = flow_task.task_type  # what Task.save() sets
-        link = type(task).previous.through()
-        rows.append((task, {"process_id": prev_activation.process}))
-        rows.append((link, {"from_task_id": task, "to_task_id": prev_activation.task}))
-        return activation
-
-
-class _StartHandle(flow.StartHandle):
-    activation_class = _StartInSubmission
-
-
-class _View(flow.View):
-    """A human task; written with the process when a submission starts it."""
-
-    activation_class = _FirstViewActivation
 
 
 class ApplicationFlow(flow.Flow):
@@ -139,10 +47,10 @@ class ApplicationFlow(flow.Flow):
 
     lock_impl = lock.select_for_update_lock
 
-    start = _StartHandle(this.start_case).Next(this.screen)
+    start = flow.StartHandle(this.start_case).Next(this.screen)
 
     screen = (
-        _View(_not_routed)
+        flow.View(_not_routed)
         .Annotation(title=_("Screen the application"))
         .Permission("grants.handle_application", obj=lambda process: process.artifact)
         .Next(this.route)
@@ -150,9 +58,9 @@ class ApplicationFlow(flow.Flow):
 
     route = (
         flow.Switch()
-        .Case(this.await_completion, lambda a: _state(a) == S.COMPLETION_REQUESTED)
-        .Case(this.assess, lambda a: _state(a) == S.IN_ASSESSMENT)
-        .Case(this.screen, lambda a: _state(a) == S.SUBMITTED)
+        .Case(this.await_completion, lambda a: _state_of(a) == S.COMPLETION_REQUESTED)
+        .Case(this.assess, lambda a: _state_of(a) == S.IN_ASSESSMENT)
+        .Case(this.screen, lambda a: _state_of(a) == S.SUBMITTED)
         .Default(this.end)
     )
 
@@ -163,7 +71,7 @@ class ApplicationFlow(flow.Flow):
         .Next(this.after_answer)
     )
 
-    after_answer = flow.If(lambda a: _state(a) == S.SUBMITTED).Then(this.check_completion).Else(this.end)
+    after_answer = flow.If(lambda a: _state_of(a) == S.SUBMITTED).Then(this.check_completion).Else(this.end)
 
     check_completion = (
         flow.View(_not_routed)
@@ -221,10 +129,13 @@ def open_tasks(application):
 
 
 def flow_start(*, application: Application) -> None:
-    """Start the application's process, in the submission's transaction.
+    """Start the application's process, in the submission's transaction (viewflow's own start
+    from code: the process, its start task and the first task to screen the application).
 
     The caller holds the application's row lock and has seen it a draft: a draft has no process
     (its process starts with the submission, and nothing returns an application to draft)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("start the application's flow inside the submission's transaction")
     ApplicationFlow.start.run(application=application)
 
 

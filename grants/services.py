@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from organizations.models import Organisation, OrganisationDocument
 from organizations.selectors import document_status
 from organizations.services import document_check_upload
-from workflows.db import insert_later, inserts_together
 from workflows.deadlines import add_working_days
 from workflows.services import (
     TransitionRefused,
@@ -30,7 +29,6 @@ from workflows.services import (
     perform_transition,
     require,
 )
-from workflows.statelog import state_logs_batched
 from workflows.templatetags.bidra import kr
 
 from . import eligibility as elig
@@ -678,7 +676,7 @@ def _submit(
     confirmed: bool = False,
 ):
     # Locked: the caller's transaction is the submission's, and it rolls back as a whole.
-    with transaction.atomic(savepoint=not locked), inserts_together():
+    with transaction.atomic(savepoint=not locked):
         if not locked:
             application = _locked_for_submission(application)
         require(by, "grants.act_for_application", application)
@@ -697,17 +695,14 @@ def _submit(
         application.late_deduction_percent = late.percent
         application.submitted_at = timezone.now()
         application.eligibility = [r.as_dict() for r in results]
-        # The new rows (register documents linked, diarium entry, log row, receipt, the flow's
-        # process and tasks) are written together by the flow's start, last: with the number
-        # sequence's UPDATE and the row's own, three statements in all.
         _link_register_documents(application, by)
         program = round.program
         committee = program.committee
         if committee.municipality_id == program.municipality_id:
             committee.municipality = program.municipality  # the same row, read with the program
         # The committee's number sequence stays locked until commit, and every application
-        # submitted to the committee at the same moment waits for it: what follows is the
-        # row's UPDATE and the new rows.  The number is written with the transition's UPDATE.
+        # submitted to the committee at the same moment waits for it: what follows is only the
+        # submission's own writes.  The number is written with the transition's UPDATE.
         case_number_register(
             committee=committee,
             title=f"{program.name}: {application.organisation.name}",
@@ -716,15 +711,14 @@ def _submit(
             save=False,
         )
         # Only what submitting changed is written: the row's form snapshot and answers stay as saved.
-        with state_logs_batched():
-            perform_transition(
-                application,
-                "submit",
-                by=by,
-                reason="",
-                save_fields=[*_SUBMISSION_FIELDS, *also_save],
-                savepoint=False,  # nothing below catches: the submission's own block rolls back
-            )
+        perform_transition(
+            application,
+            "submit",
+            by=by,
+            reason="",
+            save_fields=[*_SUBMISSION_FIELDS, *also_save],
+            savepoint=False,  # nothing below catches: the submission's own block rolls back
+        )
         del application._attachment_facts
         receipt = outbox_enqueue(
             key=f"grant-receipt:{application.pk}",
@@ -737,7 +731,6 @@ def _submit(
         flows.flow_start(application=application)
         from . import tasks
 
-        # the receipt has no id when its key was written before: the outbox sends it then
         tasks.application_submitted.delay_on_commit(application.pk, by.pk, receipt.pk if receipt else None)
     return application
 
@@ -776,7 +769,7 @@ def _link_register_documents(application: Application, by) -> None:
             continue
         document = facts.register.get(item["doc_type"])
         if document is not None:
-            attachment = ApplicationAttachment(
+            ApplicationAttachment.objects.create(
                 application=application,
                 key=item["key"],
                 register_document=document,
@@ -786,7 +779,6 @@ def _link_register_documents(application: Application, by) -> None:
                 sha256=document.sha256,
                 uploaded_by=by,
             )
-            insert_later([(attachment, {})])  # with the submission's other new rows
 
 
 def application_document(*, application: Application, by):
@@ -978,7 +970,6 @@ def dismissal_letter_make(*, application: Application, by, reason: str):
                 "appeal_court": program.appeal_court,
             },
             by=by,
-            compact=True,
             stylesheets=(LETTER_CSS,),
         )
         for email in {application.organisation.email or application.created_by.email} - {""}:
@@ -1382,7 +1373,6 @@ def decision_letter_make(*, application: Application, by, missing_only: bool = F
                 template="documents/grant_decision_letter.html",
                 context=context,
                 by=by,
-                compact=True,  # a meeting makes a thousand at once
                 stylesheets=(LETTER_CSS,),
             )
             letter, created = DecisionLetter.objects.get_or_create(

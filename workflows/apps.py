@@ -7,7 +7,4 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Case engine")
 
     def ready(self):
-        from .db import psycopg_converts_long_statements_once
         from .meetings import attention, permissions  # noqa: F401
-
-        psycopg_converts_long_statements_once()

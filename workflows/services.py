@@ -19,7 +19,6 @@ from django_fsm import ConcurrentTransition
 from django_fsm_log.helpers import FSMLogDescriptor
 
 from .checks import refusal
-from .db import Insert, insert_later, inserts_pending
 from .models import CaseNumberSequence, DiariumEntry, OutboxMessage, StoredDocument
 from .statelog import batching
 
@@ -49,12 +48,19 @@ def system_user():
     return user
 
 
-def _transition_meta(case, name: str):
-    method = getattr(case, name, None)
-    meta = getattr(method, "_django_fsm", None)
-    if meta is None:
+def _state_field(case):
+    return case._meta.get_field("state")
+
+
+def _transition_from(case, name: str, state):
+    """The transition ``name`` of ``case`` out of ``state`` (None: not from there), as django-fsm
+    chooses it: one declared from that state, else from any state ("*"), else from any other state
+    than its target ("+")."""
+    declared = {t.source: t for t in _state_field(case).get_all_transitions(type(case)) if t.name == name}
+    if not declared:
         raise ValueError(f"{type(case).__name__} has no transition {name!r}")
-    return method, meta
+    other = declared.get("+")
+    return declared.get(state) or declared.get("*") or (other if other and other.target != state else None)
 
 
 @dataclass
@@ -70,9 +76,8 @@ class TransitionOption:
 
 def transition_check(case, name: str, *, by) -> TransitionOption:
     """Whether ``by`` may perform transition ``name`` on ``case`` now, and why not."""
-    method, meta = _transition_meta(case, name)
-    state = meta.field.get_state(case)
-    transition = meta.get_transition(state)
+    state = _state_field(case).get_state(case)
+    transition = _transition_from(case, name, state)
     label = str((transition.custom if transition else {}).get("label", name)) if transition else name
     if transition is None:
         return TransitionOption(
@@ -80,10 +85,7 @@ def transition_check(case, name: str, *, by) -> TransitionOption:
             label,
             "",
             False,
-            [
-                _("This is not possible while the case is “%(state)s”.")
-                % {"state": _state_label(case, meta, state)}
-            ],
+            [_("This is not possible while the case is “%(state)s”.") % {"state": _state_label(case, state)}],
         )
     reasons: list[str] = []
     permitted = transition.has_perm(case, by)
@@ -95,13 +97,13 @@ def transition_check(case, name: str, *, by) -> TransitionOption:
     )
 
 
-def _state_label(case, meta, state) -> str:
-    return str(dict(meta.field.flatchoices).get(state, state))
+def _state_label(case, state) -> str:
+    return str(dict(_state_field(case).flatchoices).get(state, state))
 
 
 def transitions_for(case, *, by, include_hidden: bool = False) -> list[TransitionOption]:
     """Every transition out of the case's current state, with whether ``by`` may do it now."""
-    fsm_field = case._meta.get_field("state")
+    fsm_field = _state_field(case)
     options = []
     for transition in fsm_field.get_all_transitions(type(case)):
         if transition.source not in (fsm_field.get_state(case), "*", "+"):
@@ -135,7 +137,7 @@ def perform_transition(case, name: str, *, by, reason: str = "", save_fields=Non
         raise PermissionDenied(option.reasons[0])
     if not option.allowed:
         raise TransitionRefused(option.reasons)
-    method, _meta = _transition_meta(case, name)
+    method = getattr(case, name)
     # Inside a batch the caller's transaction succeeds or fails as a whole: no savepoint per case.
     with transaction.atomic(savepoint=savepoint and not batching()):
         with FSMLogDescriptor(case, "by", by), FSMLogDescriptor(case, "description", reason or ""):
@@ -189,8 +191,7 @@ def case_number_register(
             object_id=case.pk if case is not None else None,
             registered_by=by,
         )
-        # inside ``inserts_together()`` written with the caller's other new rows
-        insert_later([(entry, {})])
+        entry.save()
         if case is not None:
             if save:
                 type(case).objects.filter(pk=case.pk).update(
@@ -232,9 +233,7 @@ def outbox_enqueue(
 
     The same ``key`` twice (a retried job, a double click) writes one message.  ``send=False``:
     the caller's own task sends it after commit (one message on the queue instead of two); the
-    periodic ``outbox_send_pending`` sends whatever is left unsent.  Inside
-    ``workflows.db.inserts_together()`` such a message is written with the block's other new
-    rows: it has its id once they are written, and none when its key was written before.
+    periodic ``outbox_send_pending`` sends whatever is left unsent.
     """
     from . import tasks
 
@@ -243,10 +242,6 @@ def outbox_enqueue(
     message = OutboxMessage(
         key=key[:200], to=to, subject=subject[:300], body=render_to_string(template, context)
     )
-    if not send and inserts_pending():
-        # written with the caller's other new rows; its id is set then (None: written before)
-        insert_later([Insert(message, ignore_conflict=True)])
-        return message
     message.pk = _outbox_insert(message)
     if message.pk is None:  # written before
         return OutboxMessage.objects.get(key=message.key)
@@ -304,13 +299,11 @@ def document_store(
     template: str,
     context: dict,
     by,
-    compact: bool = False,
     stylesheets: tuple = (),
 ) -> StoredDocument:
     """Render a document as PDF/A and keep it; the same content twice is one version.
 
-    ``compact``: the template uses only the plain elements of ``workflows/pdf_compact_ua.css``;
-    ``stylesheets``: its CSS files (see ``html_to_pdfa``), part of what makes a version.
+    ``stylesheets``: the template's CSS files (see ``html_to_pdfa``), part of what makes a version.
     """
     from .pdf import html_to_pdfa
 
@@ -327,7 +320,7 @@ def document_store(
     )
     if latest is not None and latest.source_sha256 == source_sha:
         return latest
-    pdf = html_to_pdfa(html, compact=compact, stylesheets=stylesheets)
+    pdf = html_to_pdfa(html, stylesheets=stylesheets)
     document = StoredDocument(
         content_type=content_type,
         object_id=subject.pk,

@@ -5,8 +5,8 @@ transition at a time, the row is inserted as the transition happens (django-fsm-
 ``SimpleBackend``).  A service that performs many transitions in one transaction (a
 meeting recording a thousand decisions) wraps them in ``state_logs_batched()``: the rows
 are collected as the transitions happen and inserted with one statement at the end of
-the block, still inside the transaction, so the log and the states commit together.  Inside
-``workflows.db.inserts_together()`` the rows join the block's other new rows instead.
+the block (``bulk_create``), still inside the transaction, so the log and the states commit
+together.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm_log.backends import BaseBackend
 from django_fsm_log.helpers import FSMLogDescriptor
-
-from .db import insert_later, inserts_pending
 
 _batch: ContextVar[list | None] = ContextVar("bidra_state_log_batch", default=None)
 _history_at: ContextVar = ContextVar("bidra_state_log_history_at", default=None)
@@ -105,9 +103,7 @@ def state_logs_batched():
         yield
     finally:
         _batch.reset(token)
-    if rows and inserts_pending():  # written with the caller's other new rows
-        insert_later((row, {}) for row in rows)
-    elif rows:
+    if rows:
         from django_fsm_log.models import StateLog
 
         StateLog.objects.bulk_create(rows, batch_size=1000)

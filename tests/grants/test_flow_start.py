@@ -1,16 +1,11 @@
-"""The application's flow, started by its submission: the rows viewflow's own start writes, in one
-statement on PostgreSQL."""
+"""The application's flow, started by its submission with viewflow's own start from code."""
 
 import pytest
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import transaction
 from viewflow.workflow import STATUS
 from viewflow.workflow.models import Task
-from viewflow.workflow.nodes.start import StartHandleActivation
 
 from grants import flows, services
-from grants.models import Application
-from workflows.db import insert_together
 
 from ..factories import OrganisationFactory, UserFactory, active_role
 from .factories import draft_application
@@ -49,11 +44,9 @@ def _rows(application):
 
 
 def _viewflow_start(application):
-    """viewflow's own start of the same flow: its savepoints, lock and one INSERT per row."""
+    """The same flow started from code on its own, outside any submission."""
     with transaction.atomic():
-        activation = StartHandleActivation.create(flows.ApplicationFlow.start, None, None)
-        activation.process.artifact = application
-        activation.execute()
+        flows.ApplicationFlow.start.run(application=application)
 
 
 def test_a_submission_starts_the_flow_with_the_rows_viewflow_writes(world):
@@ -78,30 +71,9 @@ def test_a_submission_starts_the_flow_with_the_rows_viewflow_writes(world):
     assert list(flows.open_tasks(submitted)) == [screen]
 
 
-def test_the_flow_starts_in_one_statement_on_postgresql(world):
-    draft, _ = _draft(world, 3)
-    with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
-        flows.flow_start(application=draft)
-    written = [q["sql"] for q in ctx.captured_queries if "INSERT" in q["sql"]]
-    assert len(written) == (1 if connection.vendor == "postgresql" else 4)
-    assert flows.processes_of(draft).get().task_set.count() == 2
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_flow_does_not_start_outside_a_transaction(world):
     draft, _ = _draft(world, 4)
     with pytest.raises(RuntimeError):
         flows.flow_start(application=draft)
     assert not flows.processes_of(draft).exists()
-
-
-def test_rows_written_together_refer_only_to_rows_before_them(world):
-    application = Application.objects.first()
-    process = flows.ApplicationFlow.process_class(flow_class=flows.ApplicationFlow, artifact=application)
-    task = Task(flow_task=flows.ApplicationFlow.start, flow_task_type="HUMAN")
-    with pytest.raises(ValueError, match="not inserted before it"):
-        insert_together([(task, {"process_id": process}), (process, {})])
-    insert_together([(process, {}), (task, {"process_id": process})])
-    assert Task.objects.get(pk=task.pk).process_id == process.pk
-    with pytest.raises(ValueError, match="not a new row"):
-        insert_together([(process, {})])
