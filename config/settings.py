@@ -188,8 +188,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bidra <noreply@bidra
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
-# Django's database sessions, read with their SQL compiled once (accounts/sessions.py)
-SESSION_ENGINE = "accounts.sessions"
+# Django's database sessions
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
 SESSION_COOKIE_SAMESITE = "Lax"

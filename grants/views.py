@@ -20,7 +20,7 @@ from viewflow.workflow.models import Task
 
 from organizations.models import Committee, Organisation
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import PreparedGet, get_permitted_or_404, paginate
+from workflows.shortcuts import get_permitted_or_404, paginate
 
 from . import forms, services
 from .graph import state_graph
@@ -53,17 +53,13 @@ def _query_without_page(request) -> str:
     return params.urlencode()
 
 
-#: the application with its round, program, municipality, committee and organisation: what every
-#: page of an application reads, compiled once
-_APPLICATION = PreparedGet(
-    lambda: Application.objects.select_related(
+def _application(request, pk, perm="grants.view_application"):
+    """The application with its round, program, municipality, committee and organisation: what
+    every page of an application reads, in one query."""
+    queryset = Application.objects.select_related(
         "round__program__municipality", "round__program__committee", "organisation"
     )
-)
-
-
-def _application(request, pk, perm="grants.view_application"):
-    return get_permitted_or_404(_APPLICATION, perm, request.user, pk=pk)
+    return get_permitted_or_404(queryset, perm, request.user, pk=pk)
 
 
 def _refusal(request, exc) -> None:

@@ -1,77 +1,60 @@
-"""Sessions: Django's database sessions, read with the SQL compiled once (accounts.sessions)."""
+"""Sessions: Django's own database sessions, as configured."""
 
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends import db as django_db
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-
-from accounts.sessions import SessionStore
 
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _signed_in_by_django(user) -> str:
-    """A session as Django's own database backend writes it (one signed in before the change)."""
-    session = django_db.SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
+def test_the_sessions_are_djangos_database_sessions():
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
 
 
-def test_the_configured_sessions_are_these():
-    assert settings.SESSION_ENGINE == "accounts.sessions"
-
-
-def test_a_session_django_wrote_stays_signed_in(client):
+def test_a_signed_in_person_stays_signed_in_from_page_to_page(client):
     user = UserFactory()
-    client.cookies[settings.SESSION_COOKIE_NAME] = _signed_in_by_django(user)
-    response = client.get(reverse("home"))
-    assert response.status_code == 200
-    assert response.wsgi_request.user == user
-
-
-def test_a_session_reads_as_djangos_own_in_one_statement():
-    key = _signed_in_by_django(UserFactory())
-    expected = django_db.SessionStore(key).load()
+    client.force_login(user)
     for _ in range(2):
-        with CaptureQueriesContext(connection) as ctx:
-            got = SessionStore(key).load()
-        assert got == expected and got[SESSION_KEY]
-        assert len(ctx.captured_queries) == 1
+        response = client.get(reverse("home"))
+        assert response.status_code == 200
+        assert response.wsgi_request.user == user
 
 
 def test_an_expired_session_signs_out(client):
-    key = _signed_in_by_django(UserFactory())
+    client.force_login(UserFactory())
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
     Session.objects.filter(pk=key).update(expire_date=timezone.now() - timedelta(seconds=1))
-    store = SessionStore(key)
-    assert store.load() == {}
-    assert store.session_key is None
-    client.cookies[settings.SESSION_COOKIE_NAME] = key
     response = client.get(reverse("home"))
     assert not response.wsgi_request.user.is_authenticated
 
 
-def test_an_unknown_key_is_an_empty_session():
-    store = SessionStore("x" * 32)
-    assert store.load() == {}
-    assert store.session_key is None
+def test_an_unknown_session_key_is_not_signed_in(client):
+    client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+    response = client.get(reverse("home"))
+    assert not response.wsgi_request.user.is_authenticated
 
 
 def test_signing_in_and_out_writes_and_removes_the_session(client):
     user = UserFactory()
     client.force_login(user)
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    assert SessionStore(key).load()[SESSION_KEY] == str(user.pk)
+    assert Session.objects.get(pk=key).get_decoded()[SESSION_KEY] == str(user.pk)
     client.post(reverse("logout"))
     assert not Session.objects.filter(pk=key).exists()
+
+
+def test_a_tampered_session_signs_out_and_is_logged_as_suspicious(client, caplog):
+    client.force_login(UserFactory())
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(pk=key).update(session_data="tampered:with")
+    with caplog.at_level("WARNING", logger="django.security"):
+        response = client.get(reverse("home"))
+    assert not response.wsgi_request.user.is_authenticated
+    assert any(record.name.startswith("django.security.SuspiciousSession") for record in caplog.records)
