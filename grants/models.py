@@ -22,12 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from organizations.models import OrganisationDocument
-from workflows.models import CaseModel, ChoiceLabels
+from workflows.models import CaseModel
 
 from . import conditions
 
 
-class Program(ChoiceLabels, models.Model):
+class Program(models.Model):
     class Kind(models.TextChoices):
         OPERATING = "operating", _("operating grant")
         PROJECT = "project", _("project grant")
@@ -151,7 +151,7 @@ class BudgetCommitment(models.Model):
         return self.description
 
 
-class Round(ChoiceLabels, models.Model):
+class Round(models.Model):
     class LateRule(models.TextChoices):
         REFUSE = "refuse", _("refuse late applications")
         DEDUCT = "deduct", _("accept with a deduction per started week")

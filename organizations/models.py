@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from workflows.models import ChoiceLabels, StatefulModel
+from workflows.models import StatefulModel
 
 from . import conditions, validators
 
@@ -25,7 +25,7 @@ class UserManager(BaseUserManager):
             raise ValueError("An e-mail address is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
-        user.save(using=self._db)
+        user.save(using=self.db)
         return user
 
     def create_user(self, email, password=None, **extra):
@@ -243,7 +243,7 @@ class Delegation(StatefulModel):
             self.valid_until = last_day
 
 
-class Organisation(ChoiceLabels, models.Model):
+class Organisation(models.Model):
     class Kind(models.TextChoices):
         NONPROFIT = "nonprofit", _("non-profit association")
         RELIGIOUS = "religious", _("registered religious community")

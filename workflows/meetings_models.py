@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from .checks import check
-from .models import ChoiceLabels, StatefulModel
+from .models import StatefulModel
 
 
 @check(_("Record who is present first."))
@@ -186,7 +186,7 @@ class Attendance(models.Model):
         return f"{self.user.full_name} ({self.party})" if self.party else self.user.full_name
 
 
-class AgendaItem(ChoiceLabels, models.Model):
+class AgendaItem(models.Model):
     """One case on a meeting's agenda, with the proposal as it was when the item was added."""
 
     class Kind(models.TextChoices):
@@ -247,7 +247,7 @@ class AgendaItem(ChoiceLabels, models.Model):
         return self.outcome_label(self.proposed_outcome)
 
 
-class Decision(ChoiceLabels, models.Model):
+class Decision(models.Model):
     """What was decided about a case: by the committee (with its item) or by a delegate.
 
     Carries amount, conditions, grant period and report due date.  A

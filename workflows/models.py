@@ -6,34 +6,11 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
-from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin
 
 
-class ChoiceLabels:
-    """``get_<field>_display()`` from a table made once per field.
-
-    Django's version makes every choice hashable again on every call, which translates every
-    label of the field: about 54 µs for one state label, paid for each row of a list page
-    (25 rows of the inbox) and each item of a June meeting's minutes (367).  The table holds the lazy
-    labels, so each call still answers in the language of its request."""
-
-    def _get_FIELD_display(self, field):
-        labels = field.__dict__.get("_choice_labels")
-        if labels is None:
-            labels = field._choice_labels = {
-                value: label for value, label in field.flatchoices if isinstance(value, str | int)
-            }
-        value = getattr(self, field.attname)
-        try:
-            label = labels[value]
-        except (KeyError, TypeError):  # not a choice (or unhashable): as Django answers
-            return super()._get_FIELD_display(field)
-        return force_str(label, strings_only=True)
-
-
-class StatefulModel(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
+class StatefulModel(ConcurrentTransitionMixin, models.Model):
     """Base of every model with a state machine.
 
     Subclasses declare ``state = FSMField(protected=True, ...)`` and their
