@@ -39,23 +39,6 @@ def _fonts():
     return FontConfiguration()
 
 
-COMPACT_UA = Path(__file__).with_name("pdf_compact_ua.css")
-
-
-@functools.cache
-def _compact_ua():
-    from weasyprint import CSS
-
-    return CSS(filename=str(COMPACT_UA))
-
-
-class _CompactHTML(HTML):
-    """A plain document styled by the compact user-agent stylesheet instead of WeasyPrint's full one."""
-
-    def _ua_stylesheets(self, forms=False):
-        return [_compact_ua()]
-
-
 @functools.cache
 def stylesheet(path: str):
     """A document's CSS file, parsed once per process (the files are part of the release)."""
@@ -64,14 +47,10 @@ def stylesheet(path: str):
     return CSS(filename=path, font_config=_fonts())
 
 
-def html_to_pdfa(html: str, *, compact: bool = False, stylesheets: tuple[str | Path, ...] = ()) -> bytes:
-    """``compact``: the document uses only the plain elements ``pdf_compact_ua.css`` styles
-    (a fifth less rendering time: for documents made by the thousand, such as decision letters).
-    ``stylesheets``: CSS files of the document, parsed once per process instead of in every
-    document's ``<style>``."""
-    document = (_CompactHTML if compact else HTML)(
-        string=html, base_url="/", url_fetcher=BundledFilesFetcher()
-    )
+def html_to_pdfa(html: str, *, stylesheets: tuple[str | Path, ...] = ()) -> bytes:
+    """``stylesheets``: CSS files of the document, given to WeasyPrint's ``write_pdf`` and parsed
+    once per process instead of in every document's ``<style>``."""
+    document = HTML(string=html, base_url="/", url_fetcher=BundledFilesFetcher())
     return document.write_pdf(
         stylesheets=[stylesheet(str(path)) for path in stylesheets],
         pdf_variant=PDF_VARIANT,
