@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -46,7 +46,7 @@ class RegisterPaginator(Paginator):
             rows.reverse()
         else:
             rows = self.object_list[bottom:top]
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)
 
 
 def _municipality(slug: str) -> Municipality:

@@ -57,7 +57,7 @@ class AgendaAdapter:
 
     def proposed_queryset(self, committee: Committee) -> models.QuerySet:
         """Cases of this type that are ready to be put on ``committee``'s agenda."""
-        return self.model._default_manager.none()
+        return models.QuerySet(model=self.model).none()
 
     def committee(self, case) -> Committee | None:
         """The committee that decides ``case`` (used to check delegations)."""
