@@ -10,3 +10,8 @@ from config.settings import *  # noqa: F403
 from config.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflows.caseapp"]
+
+# The concurrency tests' threads end with close_old_connections(), which keeps a persistent
+# connection open after its thread is gone (and PostgreSQL then cannot drop the test database):
+# in the tests every connection is closed at the end of its request or thread.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
