@@ -1,6 +1,8 @@
 """Demo data of grants: Socialnämnden's programs, open and closed rounds, and applications in every state.
 
-Idempotent, and every state change goes through the services (so each has its log row).
+Idempotent, and every state change goes through the services (so each has its log row), at the
+moment it has in the story (``workflows.demo_story``): the cases run over the past weeks, the June
+meeting's round over the spring and summer.
 """
 
 from __future__ import annotations
@@ -11,14 +13,16 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from organizations.demo import DEMO_PASSWORD, _tiny_pdf
+from organizations.demo import DEMO_PASSWORD, _tiny_pdf, signatory_since_registration
 from organizations.models import OrganisationRole, User
-from workflows.services import perform_transition
+from workflows.deadlines import add_working_days
+from workflows.demo_story import at, happened, latest, registered, spread
 
 from . import services
 from .models import (
     Application,
     BudgetCommitment,
+    CompletionRequest,
     Criterion,
     EligibilityRule,
     FormField,
@@ -145,13 +149,27 @@ def _applicant(organisation, email, name) -> User:
     role = OrganisationRole.objects.create(
         user=user, organisation=organisation, kind=OrganisationRole.Kind.SIGNATORY
     )
-    perform_transition(role, "grant_on_registration", by=user, reason="Registrerade organisationen")
+    signatory_since_registration(role)
     return user
 
 
-def _walk(round, organisation, user, target, caseworker, *, amount):
+#: how many steps of the log a walk to each state leaves
+STEPS = {
+    "submitted": 1,
+    "withdrawn": 2,
+    "completion_requested": 2,
+    "in_assessment": 2,
+    "assessed": 3,
+    "proposed": 4,
+}
+
+
+def _walk(round, organisation, user, target, caseworker, *, amount, submitted=None, until=None):
+    """Take a new application of ``organisation`` to ``target``: sent at ``submitted``, each later
+    step of the caseworker on a working day after it, the last no later than ``until``."""
     if Application.objects.filter(round=round, organisation=organisation).exists():
         return
+    submitted = submitted or latest()
     application = services.application_start(round=round, organisation=organisation, by=user)
     fields = {f["label"]: f["key"] for f in application.snapshot["fields"]}
     services.application_save(
@@ -179,8 +197,16 @@ def _walk(round, organisation, user, target, caseworker, *, amount):
         ),
     )
     if target == "draft":
+        Application.objects.filter(pk=application.pk).update(created_at=submitted - timedelta(days=2))
         return
-    application = services.application_submit(application=application, by=user)
+    moments = iter(spread(submitted, until or latest(), STEPS[target]))
+    sent = next(moments)
+    with happened(sent):
+        application = services.application_submit(application=application, by=user)
+    Application.objects.filter(pk=application.pk).update(
+        created_at=sent - timedelta(days=2), submitted_at=sent
+    )
+    registered(application, sent)
     for rule in application.eligibility:
         if not rule["ok"]:
             services.eligibility_override(
@@ -192,35 +218,44 @@ def _walk(round, organisation, user, target, caseworker, *, amount):
     if target == "submitted":
         return
     if target == "withdrawn":
-        services.application_withdraw(application=application, by=user, reason="Vi söker i nästa omgång.")
+        with happened(next(moments)):
+            services.application_withdraw(application=application, by=user, reason="Vi söker i nästa omgång.")
         return
     if target == "completion_requested":
-        services.application_request_completion(
-            application=application,
-            by=caseworker,
-            message="Skicka en budget som visar hur bidraget fördelas över året.",
-        )
+        asked = next(moments)
+        with happened(asked):
+            request = services.application_request_completion(
+                application=application,
+                by=caseworker,
+                message="Skicka en budget som visar hur bidraget fördelas över året.",
+            )
+        deadline = add_working_days(timezone.localdate(asked), services.DEFAULT_COMPLETION_DAYS)
+        CompletionRequest.objects.filter(pk=request.pk).update(requested_at=asked, deadline=deadline)
+        Application.objects.filter(pk=application.pk).update(completion_deadline=deadline)
         return
-    services.application_accept(application=application, by=caseworker)
+    with happened(next(moments)):
+        services.application_accept(application=application, by=caseworker)
     if target == "in_assessment":
         return
     criteria = application.snapshot["criteria"]
-    services.assessment_save(
-        application=application,
-        by=caseworker,
-        scores={str(c["id"]): {"score": 4 if i == 0 else 3} for i, c in enumerate(criteria)},
-        comment="Etablerad verksamhet med bred förankring.",
-        complete=True,
-    )
-    services.application_finish_assessment(application=application, by=caseworker)
+    with happened(next(moments)):
+        services.assessment_save(
+            application=application,
+            by=caseworker,
+            scores={str(c["id"]): {"score": 4 if i == 0 else 3} for i, c in enumerate(criteria)},
+            comment="Etablerad verksamhet med bred förankring.",
+            complete=True,
+        )
+        services.application_finish_assessment(application=application, by=caseworker)
     if target == "assessed":
         return
-    services.application_propose(
-        application=application,
-        by=caseworker,
-        amount=(application.amount_after_deduction or Decimal(amount)) - Decimal("5000"),
-        motivation="Verksamheten uppfyller programmets syfte; föreslaget belopp efter prioritering.",
-    )
+    with happened(next(moments)):
+        services.application_propose(
+            application=application,
+            by=caseworker,
+            amount=(application.amount_after_deduction or Decimal(amount)) - Decimal("5000"),
+            motivation="Verksamheten uppfyller programmets syfte; föreslaget belopp efter prioritering.",
+        )
 
 
 def seed(context: dict) -> None:
@@ -289,8 +324,27 @@ def seed(context: dict) -> None:
         (open_operating, 10, "withdrawn", 12000),
         (closed_project, 9, "proposed", 45000),
     ]
-    for round, index, target, amount in plan:
-        _walk(round, organisations[index], user_for(index), target, caseworker, amount=amount)
+    today = timezone.localdate()
+    for position, (round, index, target, amount) in enumerate(plan):
+        if round.closes_at < now:  # sent the day after the round closed: late, with its deduction
+            submitted = at(timezone.localdate(round.closes_at) + timedelta(days=1), 10)
+            until = max(at(today - timedelta(days=1), 16), submitted + timedelta(hours=4))
+        else:  # sent in the round's first weeks, handled until yesterday
+            submitted = max(
+                at(today - timedelta(days=7 + 2 * position), 9 + position % 6),
+                round.opens_at + timedelta(hours=9),
+            )
+            until = at(today - timedelta(days=1), 15)
+        _walk(
+            round,
+            organisations[index],
+            user_for(index),
+            target,
+            caseworker,
+            amount=amount,
+            submitted=submitted,
+            until=until,
+        )
     seed_decisions(context, operating=operating)
     from .awards.demo import seed as seed_awards  # awards live in their own package
 
@@ -316,14 +370,17 @@ def _at(day: date, hour: int = 13):
 def seed_decisions(context: dict, *, operating: Program) -> None:
     """Socialnämnden's June meeting: a decided round with a recusal and an amended amount, minutes
     approved and posted, letters made and sent, payments planned and the first ones paid; and the
-    committee's next meeting with the proposed applications on its agenda."""
+    committee's next meeting with the proposed applications on its agenda.  Each step on its day:
+    the applications sent in the spring, the agenda published ten days before the meeting, the
+    minutes approved the day after it and posted the day after that, final when the appeal period
+    has passed, the first part paid as the grant period begins."""
     from workflows.demo import _second_member
     from workflows.demo import attendance as demo_attendance
     from workflows.meetings import services as meetings
-    from workflows.meetings_models import Meeting
+    from workflows.meetings_models import Decision, Meeting
+    from workflows.services import system_user
 
     from .agenda import ApplicationAgendaAdapter
-    from .models import Payment
 
     committee = context["committees"]["SN"]
     users = context["users"]
@@ -341,6 +398,8 @@ def seed_decisions(context: dict, *, operating: Program) -> None:
 
     if not Meeting.objects.filter(committee=committee, starts_at=_at(day)).exists():
         now = timezone.now()
+        closes = day - timedelta(days=50)
+        published = at(day - timedelta(days=10), 9)
         spring = _round(
             operating,
             "Vårens omgång",
@@ -350,15 +409,25 @@ def seed_decisions(context: dict, *, operating: Program) -> None:
             decision_reference="Socialnämndens sammanträde i juni",
         )
         planned = [(12, 25000), (18, 20000), (16, 30000)]
-        for index, amount in planned:
+        for position, (index, amount) in enumerate(planned):
             organisation = organisations[index]
             user = _applicant(
                 organisation, f"ansokan{index + 1}@forening.example", f"Kassör {organisation.name}"
             )
-            _walk(spring, organisation, user, "proposed", caseworker, amount=amount)
+            _walk(
+                spring,
+                organisation,
+                user,
+                "proposed",
+                caseworker,
+                amount=amount,
+                submitted=at(closes - timedelta(days=6 + 9 * position), 10 + position),
+                until=published - timedelta(days=2),
+            )
         # The round was open in the spring (its dates are configuration, not a state change).
         Round.objects.filter(pk=spring.pk).update(
-            opens_at=_at(date(day.year, 2, 1), 0), closes_at=day_end(_at(day - timedelta(days=50)))
+            opens_at=_at(min(date(day.year, 2, 1), closes - timedelta(days=60)), 0),
+            closes_at=day_end(_at(closes)),
         )
         applications = [
             Application.objects.get(round=spring, organisation=organisations[index]) for index, _a in planned
@@ -366,10 +435,12 @@ def seed_decisions(context: dict, *, operating: Program) -> None:
         meeting = meetings.meeting_create(
             committee=committee, starts_at=_at(day), place="Kommunhuset, sammanträdesrum Ön", by=secretary
         )
+        Meeting.objects.filter(pk=meeting.pk).update(created_at=published - timedelta(days=14))
         items = meetings.agenda_add(meeting=meeting, cases=applications, by=secretary)
-        meetings.meeting_transition(
-            meeting=meeting, name="publish_agenda", by=secretary, reason="Kallelse skickad"
-        )
+        with happened(published):
+            meetings.meeting_transition(
+                meeting=meeting, name="publish_agenda", by=secretary, reason="Kallelse skickad"
+            )
         meetings.recusal_declare(
             item=items[0], user=lars, reason="Lars Ledamot sitter i föreningens styrelse.", by=secretary
         )
@@ -378,47 +449,63 @@ def seed_decisions(context: dict, *, operating: Program) -> None:
             rows=demo_attendance(),
             by=secretary,
         )
-        meetings.meeting_transition(meeting=meeting, name="hold", by=secretary)
+        with happened(meeting.starts_at):
+            meetings.meeting_transition(meeting=meeting, name="hold", by=secretary)
+        # a grant period of a year from the month after the meeting: paid in two parts, half a year apart
+        period_start = (date(day.year, day.month, 1) + timedelta(days=32)).replace(day=1)
+        period_end = date(period_start.year + 1, period_start.month, 1) - timedelta(days=1)
         period = {
-            "period_start": date(day.year, 7, 1),
-            "period_end": date(day.year, 12, 31),
-            "report_due": date(day.year + 1, 3, 31),
+            "period_start": period_start,
+            "period_end": period_end,
+            "report_due": period_end + timedelta(days=90),
         }
-        meetings.decisions_record(
-            meeting=meeting,
-            group_no=items[0].group_no,
-            decisions={
-                items[0].pk: meetings.DecisionData(
-                    outcome="partly_granted",
-                    amount=items[0].proposed_amount,
-                    conditions="Verksamheten ska vara öppen för alla åldrar.",
-                    reasons=items[0].proposal_text,
-                    **period,
-                ),
-                items[1].pk: meetings.DecisionData(
-                    outcome="partly_granted",
-                    amount=Decimal("12000"),
-                    conditions="Redovisa antalet deltagare per aktivitet.",
-                    reasons="Nämnden beviljar ett lägre belopp än föreslaget för att rymma fler föreningar.",
-                    **period,
-                ),
-                items[2].pk: meetings.DecisionData(
-                    outcome="rejected",
-                    reasons="Ansökan ryms inte inom årets budget; verksamheten prioriteras lägre enligt riktlinjerna.",
-                ),
-            },
-            by=secretary,
-        )
-        meetings.minutes_approve(meeting=meeting, by=lars)
-        meetings.minutes_approve(meeting=meeting, by=asa)
-        meetings.meeting_post(meeting=meeting, posted_on=day + timedelta(days=2), by=secretary)
-        meetings.meetings_finalise_due()
+        with happened(meeting.starts_at):  # decided at the meeting (the decisions carry its time)
+            meetings.decisions_record(
+                meeting=meeting,
+                group_no=items[0].group_no,
+                decisions={
+                    items[0].pk: meetings.DecisionData(
+                        outcome="partly_granted",
+                        amount=items[0].proposed_amount,
+                        conditions="Verksamheten ska vara öppen för alla åldrar.",
+                        reasons=items[0].proposal_text,
+                        **period,
+                    ),
+                    items[1].pk: meetings.DecisionData(
+                        outcome="partly_granted",
+                        amount=Decimal("12000"),
+                        conditions="Redovisa antalet deltagare per aktivitet.",
+                        reasons="Nämnden beviljar ett lägre belopp än föreslaget för att rymma fler föreningar.",
+                        **period,
+                    ),
+                    items[2].pk: meetings.DecisionData(
+                        outcome="rejected",
+                        reasons="Ansökan ryms inte inom årets budget; verksamheten prioriteras lägre enligt riktlinjerna.",
+                    ),
+                },
+                by=secretary,
+            )
+        approved = day + timedelta(days=1)
+        with happened(at(approved, 10)):
+            meetings.minutes_approve(meeting=meeting, by=lars)
+        with happened(at(approved, 15)):
+            meetings.minutes_approve(meeting=meeting, by=asa)
+        posted = at(day + timedelta(days=2), 9)
+        with happened(posted):
+            meetings.meeting_post(meeting=meeting, posted_on=day + timedelta(days=2), by=secretary)
+        Meeting.objects.filter(pk=meeting.pk).update(posted_at=posted)
+        with happened(posted + timedelta(hours=2)):
+            job = services.letter_job_start(meeting=meeting, by=secretary)
+            services.letter_job_run(job_id=job.pk)
+        letters_made(meeting, applications, posted + timedelta(hours=2))
+        meeting.refresh_from_db()
+        final = at(meeting.appeal_ends_on + timedelta(days=1), 6)
+        with happened(final):
+            meetings.meeting_make_final(meeting=meeting, by=system_user())
+        Decision.objects.filter(item__meeting=meeting).update(final_at=final)
         services.payments_create_due()
-        job = services.letter_job_start(meeting=meeting, by=secretary)
-        services.letter_job_run(job_id=job.pk)
-        if Payment.objects.filter(state=Payment.State.PLANNED, due_on__lte=today).exists():
-            batch = services.payments_export(by=caseworker, due_until=today)
-            services.payment_batch_mark_paid(batch=batch, by=caseworker, paid_on=today)
+        payments_from(applications, planned=at(approved, 15))
+        pay_due(by=caseworker)
 
     # The coming meeting: its agenda is built from the proposed applications.
     coming = (
@@ -432,25 +519,54 @@ def seed_decisions(context: dict, *, operating: Program) -> None:
             meetings.agenda_add(meeting=coming, cases=waiting, by=secretary)
 
 
-def backdate(context: dict) -> None:
-    """Each demo application carries the dates on which it ran: submitted a week or two before its
-    round closed, decided on the day of its meeting.  The demo makes every case today; these are
-    the case's own date fields.  The transition log keeps the moment of seeding: it is append-only
-    (on PostgreSQL a trigger refuses any UPDATE), and the demo does not rewrite it."""
-    from django.contrib.contenttypes.models import ContentType
+def letters_made(meeting, applications, moment: datetime) -> None:
+    """The decision letters of ``applications`` decided at ``meeting`` were made and sent at ``moment``."""
+    from workflows.models import StoredDocument
 
-    from workflows.meetings_models import Decision
+    from .models import DecisionLetter, LetterJob
 
-    now = timezone.now()
-    decisions = Decision.objects.filter(
-        content_type=ContentType.objects.get_for_model(Application), item__isnull=False
-    ).select_related("item__meeting")
-    for decision in decisions:
-        Decision.objects.filter(pk=decision.pk).update(decided_at=decision.item.meeting.starts_at)
-    for application in Application.objects.exclude(state=Application.State.DRAFT).select_related("round"):
-        round = application.round
-        submitted = min(round.closes_at, now) - timedelta(days=7 + application.pk % 10)
-        submitted = max(submitted, round.opens_at)
-        Application.objects.filter(pk=application.pk).update(
-            submitted_at=submitted, registered_at=submitted, created_at=submitted - timedelta(days=2)
-        )
+    letters = DecisionLetter.objects.filter(application__in=applications)
+    StoredDocument.objects.filter(pk__in=letters.values("document")).update(created_at=moment)
+    LetterJob.objects.filter(meeting=meeting).update(
+        created_at=moment, heartbeat_at=moment, finished_at=moment
+    )
+    letters.update(created_at=moment)
+
+
+def payments_from(applications, *, planned: datetime) -> None:
+    """The payments of ``applications`` as they were planned at ``planned``, when their decision
+    could be executed: the first part due then or when the grant period begins, the others spread
+    over the period (as the service plans them)."""
+    from .models import Payment
+
+    executable_on = timezone.localdate(planned)
+    for application in Application.objects.filter(pk__in=[a.pk for a in applications]).select_related(
+        "decision"
+    ):
+        decision = application.decision
+        start = max(executable_on, decision.period_start) if decision.period_start else executable_on
+        end = decision.period_end if decision.period_end and decision.period_end > start else None
+        span = (end - start) if end else timedelta(days=365)
+        for payment in Payment.objects.filter(application=application):
+            Payment.objects.filter(pk=payment.pk).update(
+                due_on=start + span * (payment.instalment - 1) / payment.instalments, created_at=planned
+            )
+
+
+def pay_due(*, by) -> None:
+    """Every planned payment due by today, exported on its due day (once planned) and paid two days later."""
+    from django.db.models import Max
+
+    from .models import Payment, PaymentBatch
+
+    today = timezone.localdate()
+    due = Payment.objects.filter(state=Payment.State.PLANNED, due_on__lte=today)
+    for day in list(due.order_by("due_on").values_list("due_on", flat=True).distinct()):
+        planned = due.filter(due_on__lte=day).aggregate(last=Max("created_at"))["last"]
+        exported = max(at(day, 9), planned + timedelta(hours=1))
+        with happened(exported):
+            batch = services.payments_export(by=by, due_until=day)
+        PaymentBatch.objects.filter(pk=batch.pk).update(created_at=exported)
+        paid_on = min(day + timedelta(days=2), today)
+        with happened(max(at(paid_on, 14), exported + timedelta(hours=1))):
+            services.payment_batch_mark_paid(batch=batch, by=by, paid_on=paid_on)

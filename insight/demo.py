@@ -2,8 +2,9 @@
 
 This year's cases (grants/demo.py, iop/demo.py) give only a few public decisions; a full year
 before it makes the public register, the open-data files and the trend worth looking at.
-Everything goes through the services, like a real year: applications submitted, assessed and
-proposed, decided at a meeting whose minutes were approved and posted, payments made.
+Everything goes through the services, like a real year, each step on its day of last year
+(``workflows.demo_story``): applications submitted in March, assessed and proposed in April,
+decided at the meeting of 20 May whose minutes were approved and posted, payments made.
 Idempotent: nothing is added when last year's round already has applications.  The seed ends
 by refreshing the public register (``RegisterEntry``) of every municipality.
 """
@@ -16,8 +17,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from grants import services
-from grants.demo import _applicant, _at, _round, _walk, day_end
-from grants.models import Application, Payment, Program, ProgramBudget, Round
+from grants.demo import _applicant, _at, _round, _walk, day_end, letters_made, pay_due, payments_from
+from grants.models import Application, Program, ProgramBudget, Round
+from workflows.demo_story import happened, registered, spread
 
 #: (organisation index, amount applied for, target group)
 LAST_YEAR = [
@@ -45,7 +47,9 @@ def _last_year(context: dict) -> None:
     from workflows.demo import _second_member
     from workflows.demo import attendance as demo_attendance
     from workflows.meetings import services as meetings
+    from workflows.meetings_models import Meeting
     from workflows.models import Decision
+    from workflows.services import system_user
 
     committee = context["committees"]["SN"]
     users = context["users"]
@@ -67,10 +71,12 @@ def _last_year(context: dict) -> None:
     Round.objects.filter(pk=round.pk).update(year=year)
     round.refresh_from_db()
     applications = []
-    for index, amount, target in LAST_YEAR:
+    agenda_published = _at(date(year, 5, 8), 9)
+    for offset, (index, amount, target) in enumerate(LAST_YEAR):
         organisation = organisations[index]
         user = _applicant(organisation, f"ansokan{index + 1}@forening.example", f"Kassör {organisation.name}")
-        _walk(round, organisation, user, "draft", caseworker, amount=amount)
+        submitted = _at(date(year, 3, 1) + timedelta(days=3 * offset), 10)
+        _walk(round, organisation, user, "draft", caseworker, amount=amount, submitted=submitted)
         application = Application.objects.get(round=round, organisation=organisation)
         keys = {f["label"]: f["key"] for f in application.snapshot["fields"]}
         services.application_save(
@@ -78,7 +84,13 @@ def _last_year(context: dict) -> None:
             by=user,
             answers={**application.answers, keys["Huvudsaklig målgrupp"]: target},
         )
-        _continue(application, user, caseworker, amount)
+        _continue(
+            application,
+            user,
+            caseworker,
+            amount,
+            moments=spread(submitted, agenda_published - timedelta(days=3), 4),
+        )
         applications.append(Application.objects.get(pk=application.pk))
     # The round ran in the spring of last year (its dates are configuration, not a state change).
     Round.objects.filter(pk=round.pk).update(
@@ -88,37 +100,57 @@ def _last_year(context: dict) -> None:
     meeting = meetings.meeting_create(
         committee=committee, starts_at=_at(day), place="Kommunhuset, sammanträdesrum Ön", by=secretary
     )
+    Meeting.objects.filter(pk=meeting.pk).update(created_at=agenda_published - timedelta(days=14))
     items = meetings.agenda_add(meeting=meeting, cases=applications, by=secretary)
-    meetings.meeting_transition(
-        meeting=meeting, name="publish_agenda", by=secretary, reason="Kallelse skickad"
-    )
+    with happened(agenda_published):
+        meetings.meeting_transition(
+            meeting=meeting, name="publish_agenda", by=secretary, reason="Kallelse skickad"
+        )
     asa = _second_member(context["municipality"])
     meetings.attendance_set(
         meeting=meeting,
         rows=demo_attendance(),
         by=secretary,
     )
-    meetings.meeting_transition(meeting=meeting, name="hold", by=secretary)
-    meetings.decisions_record(meeting=meeting, group_no=items[0].group_no, by=secretary)
-    # The demo records last year's decisions today; date them to the meeting where they were made.
-    Decision.objects.filter(item__meeting=meeting).update(decided_at=meeting.starts_at)
-    for offset, application in enumerate(applications):
-        Application.objects.filter(pk=application.pk).update(
-            submitted_at=_at(date(year, 3, 1) + timedelta(days=3 * offset), 10)
-        )
-    meetings.minutes_approve(meeting=meeting, by=lars)
-    meetings.minutes_approve(meeting=meeting, by=asa)
-    meetings.meeting_post(meeting=meeting, posted_on=day + timedelta(days=2), by=secretary)
-    meetings.meetings_finalise_due()
-    services.payments_create_due()
-    if Payment.objects.filter(state=Payment.State.PLANNED, due_on__lte=today).exists():
-        batch = services.payments_export(by=caseworker, due_until=today)
-        services.payment_batch_mark_paid(batch=batch, by=caseworker, paid_on=today)
+    with happened(meeting.starts_at):
+        meetings.meeting_transition(meeting=meeting, name="hold", by=secretary)
+    with happened(meeting.starts_at):  # decided at the meeting (the decisions carry its time)
+        meetings.decisions_record(meeting=meeting, group_no=items[0].group_no, by=secretary)
+    approved = day + timedelta(days=1)
+    with happened(_at(approved, 10)):
+        meetings.minutes_approve(meeting=meeting, by=lars)
+    with happened(_at(approved, 14)):
+        meetings.minutes_approve(meeting=meeting, by=asa)
+    posted = _at(day + timedelta(days=2), 9)
+    with happened(posted):
+        meetings.meeting_post(meeting=meeting, posted_on=day + timedelta(days=2), by=secretary)
+    Meeting.objects.filter(pk=meeting.pk).update(posted_at=posted)
+    with happened(posted + timedelta(hours=2)):
+        job = services.letter_job_start(meeting=meeting, by=secretary)
+        services.letter_job_run(job_id=job.pk)
+    letters_made(meeting, applications, posted + timedelta(hours=2))
+    meeting.refresh_from_db()
+    final = _at(meeting.appeal_ends_on + timedelta(days=1), 6)
+    with happened(final):
+        meetings.meeting_make_final(meeting=meeting, by=system_user())
+    Decision.objects.filter(item__meeting=meeting).update(final_at=final)
+    # planned as the minutes were approved (the hourly scan does not look back that far)
+    for application in applications:
+        services.payments_plan(application=application, by=system_user())
+    payments_from(applications, planned=_at(approved, 14))
+    pay_due(by=caseworker)
 
 
-def _continue(application: Application, user, caseworker, amount: int) -> None:
-    """Submit, assess and propose a filled-in draft (as grants.demo walks its cases)."""
-    application = services.application_submit(application=application, by=user)
+def _continue(application: Application, user, caseworker, amount: int, *, moments) -> None:
+    """Submit, assess and propose a filled-in draft (as grants.demo walks its cases), each of the
+    four steps at its moment."""
+    sent, accepted, assessed, proposed = moments
+    with happened(sent):
+        application = services.application_submit(application=application, by=user)
+    Application.objects.filter(pk=application.pk).update(
+        created_at=sent - timedelta(days=2), submitted_at=sent
+    )
+    registered(application, sent)
     for rule in application.eligibility:
         if not rule["ok"]:
             services.eligibility_override(
@@ -127,19 +159,22 @@ def _continue(application: Application, user, caseworker, amount: int) -> None:
                 rule=rule["kind"],
                 reason="Undantag enligt nämndens beslut.",
             )
-    services.application_accept(application=application, by=caseworker)
+    with happened(accepted):
+        services.application_accept(application=application, by=caseworker)
     criteria = application.snapshot["criteria"]
-    services.assessment_save(
-        application=application,
-        by=caseworker,
-        scores={str(c["id"]): {"score": 4 if i == 0 else 3} for i, c in enumerate(criteria)},
-        comment="Etablerad verksamhet med bred förankring.",
-        complete=True,
-    )
-    services.application_finish_assessment(application=application, by=caseworker)
-    services.application_propose(
-        application=application,
-        by=caseworker,
-        amount=Decimal(amount) - Decimal("5000"),
-        motivation="Verksamheten uppfyller programmets syfte; föreslaget belopp efter prioritering.",
-    )
+    with happened(assessed):
+        services.assessment_save(
+            application=application,
+            by=caseworker,
+            scores={str(c["id"]): {"score": 4 if i == 0 else 3} for i, c in enumerate(criteria)},
+            comment="Etablerad verksamhet med bred förankring.",
+            complete=True,
+        )
+        services.application_finish_assessment(application=application, by=caseworker)
+    with happened(proposed):
+        services.application_propose(
+            application=application,
+            by=caseworker,
+            amount=Decimal(amount) - Decimal("5000"),
+            motivation="Verksamheten uppfyller programmets syfte; föreslaget belopp efter prioritering.",
+        )

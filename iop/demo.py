@@ -1,7 +1,9 @@
 """Demo data: a three-year partnership with Exempelö församling in its second year, a new
 initiative from Stadsmissionen in dialogue, and the municipality's compact.
 
-Idempotent, and every change goes through the services, so each state change has its log row.
+Idempotent, and every change goes through the services, so each state change has its log row,
+stamped with its day in the story (``workflows.demo_story``): the partnership initiated, agreed
+and signed before its start some fourteen months ago, the compact adopted two years ago.
 """
 
 from __future__ import annotations
@@ -11,11 +13,20 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from organizations.demo import signatory_since_registration
 from organizations.models import OrganisationRole, User
-from workflows.services import perform_transition
+from workflows.demo_story import at, happened, registered
 
 from . import services
-from .models import Compact, Partnership, Principle, Screening, add_years
+from .models import (
+    AgreementVersion,
+    Compact,
+    Partnership,
+    PartnershipPayment,
+    Principle,
+    Screening,
+    add_years,
+)
 
 CHURCH = "Exempelö församling"
 MISSION = "Stadsmissionen Exempelö"
@@ -46,6 +57,12 @@ PRINCIPLES = {
 }
 
 
+def _begun(partnership, moment) -> None:
+    """The initiative was made, and registered, at ``moment``."""
+    Partnership.objects.filter(pk=partnership.pk).update(created_at=moment)
+    registered(partnership, moment)
+
+
 def _organisation(context, name):
     return next(o for o in context["organisations"] if o.name == name)
 
@@ -63,7 +80,7 @@ def _signatory(organisation, email: str, name: str) -> User:
         role = OrganisationRole.objects.create(
             user=user, organisation=organisation, kind=OrganisationRole.Kind.SIGNATORY
         )
-        perform_transition(role, "grant_on_registration", by=user, reason="Registrerade organisationen")
+        signatory_since_registration(role)
     return user
 
 
@@ -199,27 +216,31 @@ def _partnership_in_second_year(context) -> None:
     start = start.replace(day=1)
     end = add_years(start, 3)
 
-    p = services.partnership_initiate(
-        organisation=church,
-        committee=context["committees"]["SN"],
-        data={
-            "title": TITLE,
-            "social_need": (
-                "Människor i hemlöshet, med missbruk eller i ensamhet saknar en plats där de är välkomna "
-                "utan krav, och når inte fram till det stöd som finns."
-            ),
-            "proposed_solution": (
-                "Ett öppet kafé i församlingshemmet med frukost, samtal och vägledning, där socialtjänsten "
-                "finns på plats två förmiddagar i veckan."
-            ),
-            "target_group": "Vuxna i hemlöshet eller andra utsatta livssituationer i Exempelö.",
-            "organisation_brings": "Lokaler, diakonal kompetens, anställda och ett fyrtiotal volontärer.",
-            "municipality_asked": "Medfinansiering av en samordnare och socialtjänstens närvaro.",
-            "political_goal": "Socialnämndens mål att minska hemlösheten och nå fler med tidigt stöd.",
-        },
-        by=deacon,
-    )
-    services.partnership_transition(partnership=p, name="start_screening", by=caseworker)
+    initiated = at(start - timedelta(days=130), 10)
+    with happened(initiated):
+        p = services.partnership_initiate(
+            organisation=church,
+            committee=context["committees"]["SN"],
+            data={
+                "title": TITLE,
+                "social_need": (
+                    "Människor i hemlöshet, med missbruk eller i ensamhet saknar en plats där de är välkomna "
+                    "utan krav, och når inte fram till det stöd som finns."
+                ),
+                "proposed_solution": (
+                    "Ett öppet kafé i församlingshemmet med frukost, samtal och vägledning, där socialtjänsten "
+                    "finns på plats två förmiddagar i veckan."
+                ),
+                "target_group": "Vuxna i hemlöshet eller andra utsatta livssituationer i Exempelö.",
+                "organisation_brings": "Lokaler, diakonal kompetens, anställda och ett fyrtiotal volontärer.",
+                "municipality_asked": "Medfinansiering av en samordnare och socialtjänstens närvaro.",
+                "political_goal": "Socialnämndens mål att minska hemlösheten och nå fler med tidigt stöd.",
+            },
+            by=deacon,
+        )
+    _begun(p, initiated)
+    with happened(initiated + timedelta(days=5)):
+        services.partnership_transition(partnership=p, name="start_screening", by=caseworker)
     services.screening_record(
         partnership=p,
         answers={
@@ -235,8 +256,10 @@ def _partnership_in_second_year(context) -> None:
         },
         by=caseworker,
     )
-    services.partnership_screen(partnership=p, suitable=True, by=caseworker)
-    services.partnership_transition(partnership=p, name="start_drafting", by=caseworker)
+    with happened(initiated + timedelta(days=10)):
+        services.partnership_screen(partnership=p, suitable=True, by=caseworker)
+    with happened(initiated + timedelta(days=15)):
+        services.partnership_transition(partnership=p, name="start_drafting", by=caseworker)
     services.agreement_save_version(
         partnership=p,
         data=_agreement(start, end, note="Första utkast efter dialogen"),
@@ -261,39 +284,49 @@ def _partnership_in_second_year(context) -> None:
         members=MEMBERS,
         by=deacon,
     )
-    services.partnership_transition(partnership=p, name="propose", by=caseworker)
+    for offset, version in enumerate(AgreementVersion.objects.filter(partnership=p).order_by("pk")):
+        AgreementVersion.objects.filter(pk=version.pk).update(
+            created_at=at(start - timedelta(days=100 - 20 * offset), 14)
+        )
     decided_on = start - timedelta(days=40)
-    services.partnership_decide(
-        partnership=p,
-        approved=True,
-        by=secretary,
-        decided_on=decided_on,
-        reference=f"Socialnämnden {decided_on.isoformat()} § 45",
-        reason="Nämnden godkänner avtalet enligt förslaget.",
-    )
-    services.partnership_sign(
-        partnership=p,
-        party="municipality",
-        signatory="Ingrid Ordförande, socialnämndens ordförande",
-        signed_on=start - timedelta(days=20),
-        by=caseworker,
-    )
-    services.partnership_sign(
-        partnership=p,
-        party="organisation",
-        signatory="Karin Kyrkoherde",
-        signed_on=start - timedelta(days=18),
-        by=deacon,
-    )
-    services.partnership_transition(partnership=p, name="activate", by=caseworker)
+    with happened(at(decided_on - timedelta(days=20), 11)):
+        services.partnership_transition(partnership=p, name="propose", by=caseworker)
+    with happened(at(decided_on, 15)):
+        services.partnership_decide(
+            partnership=p,
+            approved=True,
+            by=secretary,
+            decided_on=decided_on,
+            reference=f"Socialnämnden {decided_on.isoformat()} § 45",
+            reason="Nämnden godkänner avtalet enligt förslaget.",
+        )
+    with happened(at(start - timedelta(days=20), 10)):
+        services.partnership_sign(
+            partnership=p,
+            party="municipality",
+            signatory="Ingrid Ordförande, socialnämndens ordförande",
+            signed_on=start - timedelta(days=20),
+            by=caseworker,
+        )
+    with happened(at(start - timedelta(days=18), 13)):
+        services.partnership_sign(
+            partnership=p,
+            party="organisation",
+            signatory="Karin Kyrkoherde",
+            signed_on=start - timedelta(days=18),
+            by=deacon,
+        )
+    with happened(at(start, 8)):
+        services.partnership_transition(partnership=p, name="activate", by=caseworker)
     for index, period in enumerate(
         [f"År 1 ({start.year})", f"År 2 ({start.year + 1})", f"År 3 ({start.year + 2})"]
     ):
         payment = services.payment_plan(partnership=p, period=period, amount=Decimal(420000), by=caseworker)
-        if index < 2:
-            services.payment_pay(
-                payment=payment, by=caseworker, paid_on=add_years(start, index) + timedelta(days=14)
-            )
+        PartnershipPayment.objects.filter(pk=payment.pk).update(created_at=at(start, 9))
+        paid_on = add_years(start, index) + timedelta(days=14)
+        if paid_on <= today:
+            with happened(at(paid_on, 12)):
+                services.payment_pay(payment=payment, by=caseworker, paid_on=paid_on)
     for months, notes in [
         (2, "Kaféet har kommit igång. Fler besökare än väntat; behov av fler volontärer på måndagar."),
         (8, "Socialsekreterarens närvaro fungerar väl. Diskussion om helgöppet under vintern."),
@@ -329,30 +362,35 @@ def _initiative_in_dialogue(context) -> None:
     if Partnership.objects.filter(organisation=mission, title=NEW_TITLE).exists():
         return
     caseworker = context["users"]["caseworker"]
-    p = services.partnership_initiate(
-        organisation=mission,
-        committee=context["committees"]["SN"],
-        data={
-            "title": NEW_TITLE,
-            "social_need": "Den som fått en bostad efter hemlöshet riskerar att förlora den igen utan stöd.",
-            "proposed_solution": "Volontära stödpersoner och en boendecoach under det första året i bostaden.",
-            "target_group": "Vuxna som nyss fått en egen bostad efter hemlöshet.",
-            "organisation_brings": "Stödpersoner, utbildning av volontärer och en boendecoach på halvtid.",
-            "municipality_asked": "Medfinansiering av boendecoachen och samverkan med bostadssociala enheten.",
-            "political_goal": "Bostad först – kommunens plan mot hemlöshet.",
-        },
-        by=caseworker,
-    )
-    services.partnership_transition(partnership=p, name="start_screening", by=caseworker)
+    initiated = at(timezone.localdate() - timedelta(days=40), 10)
+    with happened(initiated):
+        p = services.partnership_initiate(
+            organisation=mission,
+            committee=context["committees"]["SN"],
+            data={
+                "title": NEW_TITLE,
+                "social_need": "Den som fått en bostad efter hemlöshet riskerar att förlora den igen utan stöd.",
+                "proposed_solution": "Volontära stödpersoner och en boendecoach under det första året i bostaden.",
+                "target_group": "Vuxna som nyss fått en egen bostad efter hemlöshet.",
+                "organisation_brings": "Stödpersoner, utbildning av volontärer och en boendecoach på halvtid.",
+                "municipality_asked": "Medfinansiering av boendecoachen och samverkan med bostadssociala enheten.",
+                "political_goal": "Bostad först – kommunens plan mot hemlöshet.",
+            },
+            by=caseworker,
+        )
+    _begun(p, initiated)
+    with happened(initiated + timedelta(days=5)):
+        services.partnership_transition(partnership=p, name="start_screening", by=caseworker)
     answers = {}
     for name, _q in Screening.POINTS:
         answers[name] = True
         answers[f"{name}_motivation"] = "Bedömt vid första mötet med Stadsmissionen."
     answers["state_aid_criterion"] = "not_economic"
     services.screening_record(partnership=p, answers=answers, by=caseworker)
-    services.partnership_screen(
-        partnership=p, suitable=True, by=caseworker, reason="Alla punkter i checklistan är uppfyllda."
-    )
+    with happened(initiated + timedelta(days=10)):
+        services.partnership_screen(
+            partnership=p, suitable=True, by=caseworker, reason="Alla punkter i checklistan är uppfyllda."
+        )
 
 
 def _compact(context) -> None:
@@ -374,12 +412,14 @@ def _compact(context) -> None:
         by=caseworker,
     )
     adopted_on = add_years(today, -2).replace(month=2, day=20)
-    services.compact_adopt(
-        compact=compact,
-        by=secretary,
-        adopted_on=adopted_on,
-        reference=f"Kommunfullmäktige {adopted_on.isoformat()} § 12",
-    )
+    Compact.objects.filter(pk=compact.pk).update(created_at=at(adopted_on - timedelta(days=60), 10))
+    with happened(at(adopted_on, 19)):
+        services.compact_adopt(
+            compact=compact,
+            by=secretary,
+            adopted_on=adopted_on,
+            reference=f"Kommunfullmäktige {adopted_on.isoformat()} § 12",
+        )
     compact.refresh_from_db()
     organisations = {o.name: o for o in context["organisations"]}
     for offset, name in enumerate(

@@ -6,12 +6,13 @@ Other apps extend the demo through ``DEMO_STEPS`` in their own ``demo`` module.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from stdnum import luhn
 
+from workflows.demo_story import at, happened
 from workflows.services import perform_transition
 
 from .models import (
@@ -213,6 +214,10 @@ def seed_register() -> dict:
         organisations.append(organisation)
         if not created:
             continue
+        # registered in Bidra in the autumn two years ago, before the demo's first round
+        Organisation.objects.filter(pk=organisation.pk).update(
+            created_at=at(date(year - 2, 9, 1) + timedelta(days=7 * index), 9 + index % 7)
+        )
         OrganisationActivity.objects.create(
             organisation=organisation, municipality=exemplo, resident_members=resident
         )
@@ -270,7 +275,7 @@ def seed_register() -> dict:
             role = OrganisationRole.objects.create(
                 user=user, organisation=organisation, kind=OrganisationRole.Kind.SIGNATORY
             )
-            perform_transition(role, "grant_on_registration", by=user, reason="Registrerade organisationen")
+            signatory_since_registration(role)
     joiner = _user("ny.medlem@forening.example", "Nina Nymedlem")
     if not OrganisationRole.objects.filter(user=joiner, organisation=organisations[1]).exists():
         OrganisationRole.objects.create(
@@ -286,6 +291,14 @@ def seed_register() -> dict:
         "organisations": organisations,
         "users": users,
     }
+
+
+def signatory_since_registration(role: OrganisationRole) -> None:
+    """The person who registered the organisation is its signatory since the day it was registered."""
+    registered = Organisation.objects.values_list("created_at", flat=True).get(pk=role.organisation_id)
+    with happened(registered):
+        perform_transition(role, "grant_on_registration", by=role.user, reason="Registrerade organisationen")
+    OrganisationRole.objects.filter(pk=role.pk).update(created_at=registered)
 
 
 def _tiny_pdf(text: str) -> bytes:

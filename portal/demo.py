@@ -1,7 +1,8 @@
 """Demo data of the one way in: the guiding function, the programs' guide data, listed
 organisations, and the board with needs and initiatives in several states.
 
-Idempotent: posts are found by their headline; every state change goes through the services.
+Idempotent: posts are found by their headline; every state change goes through the services, on
+its day in the past weeks (``workflows.demo_story``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from grants.models import Program
+from iop.models import Partnership
+from workflows.demo_story import at, happened, registered
 
 from . import services
 from .models import BoardPost, GuidingContact, Listing, ProgramGuide, Purpose
@@ -90,17 +93,34 @@ def _directory(context) -> None:
     forget_permissions(signatory)
 
 
-def _post(context, *, title, organisation, author, **data):
+def _post(context, *, title, organisation, author, days_ago, **data):
+    """The post, written ``days_ago`` (a post of the municipality is published as it is written)."""
     existing = BoardPost.objects.filter(municipality=context["municipality"], title=title).first()
     if existing is not None:
         return existing, False
-    post = services.board_post_create(
-        municipality=context["municipality"],
-        organisation=organisation,
-        data={"title": title, **data},
-        by=author,
-    )
+    written = _days_ago(days_ago, 9)
+    with happened(written):
+        post = services.board_post_create(
+            municipality=context["municipality"],
+            organisation=organisation,
+            data={"title": title, **data},
+            by=author,
+        )
+    BoardPost.objects.filter(pk=post.pk).update(created_at=written)
+    if post.published_at is not None:
+        BoardPost.objects.filter(pk=post.pk).update(published_at=written)
     return post, True
+
+
+def _days_ago(days: int, hour: int):
+    return at(timezone.localdate() - timedelta(days=days), hour)
+
+
+def _approve(post, *, days_ago: int, by) -> None:
+    approved = _days_ago(days_ago, 11)
+    with happened(approved):
+        services.board_post_transition(post=post, name="approve", by=by)
+    BoardPost.objects.filter(pk=post.pk).update(published_at=approved)
 
 
 def _board(context) -> None:
@@ -123,6 +143,7 @@ def _board(context) -> None:
         target_group="Unga 13–17 år",
         contact="Föreningsguiden – en väg in\nforeningsguiden@exemplo.se\n0123-100 200",
         expires_on=today + timedelta(days=60),
+        days_ago=12,
     )
     post, created = _post(
         context,
@@ -136,9 +157,10 @@ def _board(context) -> None:
         target_group="Nyanlända vuxna",
         contact="info@tryggvardag.example",
         expires_on=today + timedelta(days=90),
+        days_ago=20,
     )
     if created:
-        services.board_post_transition(post=post, name="approve", by=caseworker)
+        _approve(post, days_ago=19, by=caseworker)
     _post(
         context,
         title="Läxhjälp i biblioteket",
@@ -150,6 +172,7 @@ def _board(context) -> None:
         target_group="Elever i årskurs 4–9",
         contact="info@tryggvardag.example",
         expires_on=today + timedelta(days=45),
+        days_ago=2,
     )  # waits for approval
     post, created = _post(
         context,
@@ -162,24 +185,29 @@ def _board(context) -> None:
         target_group="Äldre som bor hemma",
         contact="kansli@idrott.example",
         expires_on=today + timedelta(days=120),
+        days_ago=30,
     )
     if created:
-        services.board_post_transition(post=post, name="approve", by=caseworker)
+        _approve(post, days_ago=29, by=caseworker)
         committee = context["committees"]["SN"]
-        services.board_post_refer(
-            post=post,
-            committee=committee,
-            data={
-                "title": "Fixardagar för äldre",
-                "social_need": "Äldre som bor hemma behöver hjälp med sysslor de inte längre klarar.",
-                "proposed_solution": "Föreningens juniorer hjälper till en lördag i månaden, med ledare.",
-                "target_group": "Äldre som bor hemma",
-                "organisation_brings": "Ledare, juniorer och verktyg.",
-                "municipality_asked": "Kontakt med hemtjänsten och försäkring.",
-                "political_goal": "Äldreplanen: trygghet i hemmet.",
-            },
-            by=caseworker,
-        )
+        referred = _days_ago(21, 14)
+        with happened(referred):
+            partnership = services.board_post_refer(
+                post=post,
+                committee=committee,
+                data={
+                    "title": "Fixardagar för äldre",
+                    "social_need": "Äldre som bor hemma behöver hjälp med sysslor de inte längre klarar.",
+                    "proposed_solution": "Föreningens juniorer hjälper till en lördag i månaden, med ledare.",
+                    "target_group": "Äldre som bor hemma",
+                    "organisation_brings": "Ledare, juniorer och verktyg.",
+                    "municipality_asked": "Kontakt med hemtjänsten och försäkring.",
+                    "political_goal": "Äldreplanen: trygghet i hemmet.",
+                },
+                by=caseworker,
+            )
+        Partnership.objects.filter(pk=partnership.pk).update(created_at=referred)
+        registered(partnership, referred)
     post, created = _post(
         context,
         title="Sommarläger för barn i augusti",
@@ -191,10 +219,12 @@ def _board(context) -> None:
         target_group="Barn 8–12 år",
         contact="info@tryggvardag.example",
         expires_on=today + timedelta(days=10),
+        days_ago=40,
     )
     if created:
-        services.board_post_transition(post=post, name="approve", by=caseworker)
-        services.board_post_transition(post=post, name="close", by=applicant)
+        _approve(post, days_ago=39, by=caseworker)
+        with happened(_days_ago(5, 16)):
+            services.board_post_transition(post=post, name="close", by=applicant)
 
 
 def seed(context) -> None:

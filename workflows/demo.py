@@ -1,7 +1,8 @@
 """Demo data of committee meetings: Socialnämnden's June meeting next year (planned) and a
 meeting earlier this year that is held, approved and posted.
 
-Idempotent, and every state change goes through the services (so each has its log row).
+Idempotent, and every state change goes through the services (so each has its log row), on
+its day: the held meeting's agenda published ten days before it, its minutes posted a week after.
 The case apps' demos put their proposed cases on the planned meeting.
 """
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from organizations.demo import COMMITTEE, DEMO_PASSWORD
 from organizations.models import StaffRole, User
 
+from .demo_story import at, happened
 from .meetings import services
 from .meetings_models import Attendance, Meeting
 
@@ -79,13 +81,20 @@ def seed(context: dict) -> None:
     meeting = services.meeting_create(
         committee=committee, starts_at=_at(held_day, 9), place=PLACE, by=secretary
     )
+    published = at(held_day - dt.timedelta(days=10), 9)
+    Meeting.objects.filter(pk=meeting.pk).update(created_at=published - dt.timedelta(days=14))
     services.attendance_set(meeting=meeting, rows=attendance(absent=2), by=secretary)
-    services.meeting_transition(
-        meeting=meeting, name="publish_agenda", by=secretary, reason="Kallelse skickad"
-    )
-    services.meeting_transition(meeting=meeting, name="hold", by=secretary)
-    services.minutes_approve(meeting=meeting, by=lars)
-    services.minutes_approve(meeting=meeting, by=asa)
-    services.meeting_post(
-        meeting=meeting, posted_on=min(held_day + dt.timedelta(days=7), today), by=secretary
-    )
+    with happened(published):
+        services.meeting_transition(
+            meeting=meeting, name="publish_agenda", by=secretary, reason="Kallelse skickad"
+        )
+    with happened(meeting.starts_at):
+        services.meeting_transition(meeting=meeting, name="hold", by=secretary)
+    with happened(at(held_day + dt.timedelta(days=1), 10)):
+        services.minutes_approve(meeting=meeting, by=lars)
+    with happened(at(held_day + dt.timedelta(days=1), 14)):
+        services.minutes_approve(meeting=meeting, by=asa)
+    posted_on = min(held_day + dt.timedelta(days=7), today)
+    with happened(at(posted_on, 9)):
+        services.meeting_post(meeting=meeting, posted_on=posted_on, by=secretary)
+    Meeting.objects.filter(pk=meeting.pk).update(posted_at=at(posted_on, 9))

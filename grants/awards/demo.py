@@ -3,7 +3,7 @@
 This year's nomination round is open, with nominations (one organisation
 twice, an informal network, a private person) screened and partly scored;
 last year's round is decided and its recipient is on the public page.
-Idempotent, and every state change goes through the services.
+Idempotent, and every state change goes through the services, on its day (``workflows.demo_story``).
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from organizations.models import Delegation, StaffRole
+from workflows.demo_story import at, happened, registered
 from workflows.meetings import services as meetings
+from workflows.meetings_models import Decision
 
 from ..demo import day_end, day_start
 from ..models import Criterion, EligibilityRule, Program, Round
 from . import services
-from .models import AwardSettings, Candidate
+from .models import AwardSettings, Candidate, Nomination
 
 NAME = "Socialnämndens pris för ett starkare vardagsliv"
 
@@ -67,19 +69,34 @@ def _round(program, year: int, opens, closes) -> tuple[Round, bool]:
     )
 
 
-def _nominate(round, organisations, kind="organisation", name="", org_number="", who=("", ""), why=""):
-    return services.nomination_submit(
-        round=round,
-        data=services.NominationData(
-            kind=kind,
-            nominee_name=name,
-            nominee_org_number=org_number,
-            motivation=why,
-            nominator_name=who[0],
-            nominator_email=who[1],
-        ),
-        by=AnonymousUser(),
-    )
+def _nominate(
+    round, organisations, kind="organisation", name="", org_number="", who=("", ""), why="", *, days_ago
+):
+    """A nomination sent ``days_ago``; the first of a nominee registers its candidate then."""
+    sent = at(timezone.localdate() - timedelta(days=days_ago), 8 + days_ago % 9, 15)
+    with happened(sent):
+        nomination = services.nomination_submit(
+            round=round,
+            data=services.NominationData(
+                kind=kind,
+                nominee_name=name,
+                nominee_org_number=org_number,
+                motivation=why,
+                nominator_name=who[0],
+                nominator_email=who[1],
+            ),
+            by=AnonymousUser(),
+        )
+    Nomination.objects.filter(pk=nomination.pk).update(created_at=sent)
+    candidate = Candidate.objects.get(pk=nomination.candidate_id)
+    if candidate.created_at > sent:
+        Candidate.objects.filter(pk=candidate.pk).update(created_at=sent)
+        registered(candidate, sent)
+    return nomination
+
+
+def _days_ago(days: int, hour: int = 10):
+    return at(timezone.localdate() - timedelta(days=days), hour)
 
 
 def _score(candidate, user, impact, engagement):
@@ -113,6 +130,7 @@ def seed(context: dict) -> None:
             org_number=pensioners.org_number,
             who=("Inga Holm", "inga.holm@example.se"),
             why="Måndagsträffarna har blivit en fast punkt för många som annars är ensamma.",
+            days_ago=385,
         )
         _nominate(
             last,
@@ -120,11 +138,14 @@ def seed(context: dict) -> None:
             name="Brottsofferjouren Exempelö",
             who=("Per Nyström", "per.nystrom@example.se"),
             why="Stöttar brottsoffer dygnet runt.",
+            days_ago=370,
         )
-        services.candidates_screen_round(round=last, by=caseworker)
+        with happened(_days_ago(335)):
+            services.candidates_screen_round(round=last, by=caseworker)
         winner = Candidate.objects.get(pk=first.candidate_id)
-        _score(winner, caseworker, 5, 4)
-        winner = services.candidate_shortlist(candidate=winner, by=caseworker)
+        with happened(_days_ago(330, 14)):
+            _score(winner, caseworker, 5, 4)
+            winner = services.candidate_shortlist(candidate=winner, by=caseworker)
         motivation = (
             "För Måndagsträffarna, som under året har brutit ensamheten för hundratals äldre i Exempelö "
             "och gjort vardagen tryggare för dem som behöver stöd."
@@ -139,13 +160,22 @@ def seed(context: dict) -> None:
             matter=Delegation.Matter.AWARD,
             defaults={"max_amount": Decimal("10000")},
         )
-        meetings.delegated_decision_record(
-            case=winner,
-            decision=meetings.DecisionData(outcome="granted", amount=Decimal("10000"), reasons=motivation),
-            by=caseworker,
-        )
+        decided = _days_ago(320, 13)
+        with happened(decided):
+            decision = meetings.delegated_decision_record(
+                case=winner,
+                decision=meetings.DecisionData(
+                    outcome="granted", amount=Decimal("10000"), reasons=motivation
+                ),
+                by=caseworker,
+            )
+        Decision.objects.filter(pk=decision.pk).update(decided_at=decided)
+        Candidate.objects.filter(pk=winner.pk).update(decided_at=decided)
         last.refresh_from_db()
-        services.award_round_announce(round=last, by=caseworker)
+        announced = _days_ago(300)
+        with happened(announced):
+            services.award_round_announce(round=last, by=caseworker)
+        Candidate.objects.filter(round=last).exclude(announced_at=None).update(announced_at=announced)
 
     # This year: open for nominations.
     current, _created = _round(program, year, now - timedelta(days=10), now + timedelta(days=30))
@@ -158,6 +188,7 @@ def seed(context: dict) -> None:
         org_number=trygg.org_number,
         who=("Maja Lind", "maja.lind@example.se"),
         why="Telefonkedjan ringer varje morgon till äldre som bor ensamma.",
+        days_ago=9,
     )
     _nominate(
         current,
@@ -165,6 +196,7 @@ def seed(context: dict) -> None:
         name="Föreningen Trygg Vardag",
         who=("Olof Berg", "olof.berg@example.se"),
         why="De följer med på läkarbesök när ingen annan kan.",
+        days_ago=8,
     )
     _nominate(
         current,
@@ -172,6 +204,7 @@ def seed(context: dict) -> None:
         name="Funktionsrätt Exempelö",
         who=("Lena Ek", "lena.ek@example.se"),
         why="Gör kommunens lokaler tillgängliga för alla.",
+        days_ago=7,
     )
     _nominate(
         current,
@@ -180,6 +213,7 @@ def seed(context: dict) -> None:
         name="Grannstödet på Söder",
         who=("Ali Hassan", "ali.hassan@example.se"),
         why="Grannar som handlar och skottar snö åt varandra.",
+        days_ago=6,
     )
     _nominate(
         current,
@@ -188,8 +222,10 @@ def seed(context: dict) -> None:
         name="Gunnel Svensson",
         who=("Rut Åberg", "rut.aberg@example.se"),
         why="Gunnel hjälper alla i kvarteret med pappersarbetet.",
+        days_ago=5,
     )
-    services.candidates_screen_round(round=current, by=caseworker)
+    with happened(_days_ago(3)):
+        services.candidates_screen_round(round=current, by=caseworker)
     trygg_candidate = Candidate.objects.get(round=current, organisation=trygg)
     _score(trygg_candidate, caseworker, 5, 5)
     _score(trygg_candidate, member, 4, 5)
@@ -200,4 +236,5 @@ def seed(context: dict) -> None:
         name="Stadsmissionen Exempelö",
         who=("Karl Ström", "karl.strom@example.se"),
         why="Frukost varje dag för den som behöver.",
+        days_ago=1,
     )

@@ -1,7 +1,9 @@
 """Demo data of follow-up reports: a program of small activity grants whose reports are in
 every state, one overdue (it blocks its organisation) and a reclaim that has been invoiced.
 
-Idempotent; every state change goes through the services.  Called from ``grants.demo.seed``.
+Idempotent; every state change goes through the services, on its day (``workflows.demo_story``):
+the grants decided in the spring, the reports opened, sent and reviewed in the past weeks.
+Called from ``grants.demo.seed``.
 """
 
 from __future__ import annotations
@@ -9,10 +11,15 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from organizations.models import Delegation
+from workflows.deadlines import next_working_day
+from workflows.demo_story import at, happened, registered, spread
 from workflows.meetings import services as meetings
+from workflows.meetings_models import Decision
+from workflows.models import StoredDocument
 
 from ..models import Application, FormField, Program
 from . import services
@@ -32,7 +39,7 @@ PLAN = [
 
 
 def seed(context: dict) -> None:
-    from ..demo import _applicant, _program, _round, _walk
+    from ..demo import _applicant, _program, _round, _walk, pay_due, payments_from
 
     committee = context["committees"]["SN"]
     caseworker = context["users"]["caseworker"]
@@ -86,36 +93,67 @@ def seed(context: dict) -> None:
     CommitmentTemplate.objects.create(
         program=program, label="Hålla öppna träffar", unit="träffar", planned=10, order=1
     )
+    # a round open all year, since the spring; each grant decided by delegation a month after it was sent
     round = _round(
         program,
         f"Aktivitetsstöd {today.year}",
-        opens=now - timedelta(days=30),
+        opens=now - timedelta(days=150),
         closes=now + timedelta(days=30),
     )
     due = {
         "upcoming": None,
         "overdue": today - timedelta(days=20),
     }
-    for index, state in PLAN:
+    offsets = requirement.reminder_offsets
+    for position, (index, state) in enumerate(PLAN):
         organisation = organisations[index]
         user = _applicant(organisation, f"rapport{index + 1}@forening.example", f"Kassör {organisation.name}")
-        _walk(round, organisation, user, "proposed", caseworker, amount=20000)
-        application = Application.objects.get(round=round, organisation=organisation)
-        meetings.delegated_decision_record(
-            case=application,
-            decision=meetings.DecisionData(
-                outcome="granted",
-                amount=application.proposed_amount,
-                conditions="Föreningen ska hålla minst tio öppna träffar under året.",
-                period_start=today.replace(month=1, day=1),
-                period_end=today.replace(month=12, day=31),
-                report_due=due.get(state, today + timedelta(days=20)),
-                reasons="Verksamheten uppfyller programmets syfte.",
-            ),
-            by=caseworker,
+        decided = at(today - timedelta(days=110 - 4 * position), 14)
+        _walk(
+            round,
+            organisation,
+            user,
+            "proposed",
+            caseworker,
+            amount=20000,
+            submitted=at(today - timedelta(days=140 - 4 * position), 10),
+            until=decided - timedelta(days=2),
         )
+        application = Application.objects.get(round=round, organisation=organisation)
+        with happened(decided):
+            decision = meetings.delegated_decision_record(
+                case=application,
+                decision=meetings.DecisionData(
+                    outcome="granted",
+                    amount=application.proposed_amount,
+                    conditions="Föreningen ska hålla minst tio öppna träffar under året.",
+                    period_start=today.replace(month=1, day=1),
+                    period_end=today.replace(month=12, day=31),
+                    report_due=due.get(state, today + timedelta(days=20)),
+                    reasons="Verksamheten uppfyller programmets syfte.",
+                ),
+                by=caseworker,
+            )
+        Decision.objects.filter(pk=decision.pk).update(decided_at=decided)
+        payments_from([application], planned=decided)
         application.refresh_from_db()
-        report = services.report_create(application=application, by=caseworker)
+        # the report is registered when the decision is made and opens as the service opens it:
+        # when the grant period ends or the first reminder goes out, whichever comes first
+        due_on = services.report_due_date(program=program, decision=application.decision, year=round.year)
+        opens_on = min(application.decision.period_end, due_on)
+        if offsets:
+            opens_on = min(opens_on, due_on - timedelta(days=offsets[0]))
+        created = decided + timedelta(hours=1)
+        if opens_on <= today:
+            created = max(created, at(opens_on, 6))
+        with happened(created):
+            report = services.report_create(application=application, by=caseworker)
+        FollowUpReport.objects.filter(pk=report.pk).update(created_at=created, registered_at=created)
+        if state == "overdue":
+            with happened(at(report.due_on + timedelta(days=1), 6)):
+                services.reports_advance(today=report.due_on + timedelta(days=1))
+        steps = {"submitted": 1, "completion_requested": 2, "approved": 2, "not_approved": 5}.get(state, 0)
+        moments = iter(spread(created + timedelta(days=1), at(today - timedelta(days=1), 15), steps))
         if state in ("submitted", "completion_requested", "approved", "not_approved"):
             commitment = report.commitments.get()
             services.report_save(
@@ -129,40 +167,67 @@ def seed(context: dict) -> None:
                 },
                 achieved={commitment.pk: (12 if state != "not_approved" else 3, "")},
             )
-            services.report_submit(report=report, by=user)
-        if state == "completion_requested":
-            services.report_request_completion(
-                report=report, by=caseworker, message="Bifoga den ekonomiska redovisningen."
-            )
-        elif state == "approved":
-            services.report_approve(report=report, by=caseworker, reason="Tydlig redovisning.")
-        elif state == "not_approved":
-            services.report_reject(
-                report=report,
-                by=caseworker,
-                reason="Bara tre av tio träffar hölls; bidraget användes till annat.",
-            )
-            reclaim = services.reclaim_propose(
-                application=application,
-                report=report,
-                by=caseworker,
-                amount=Decimal("8000"),
-                grounds=Reclaim.Grounds.OTHER_PURPOSE,
-                motivation="Bara tre av de tio utlovade träffarna hölls.",
-            )
+            sent = next(moments)
+            with happened(sent):
+                services.report_submit(report=report, by=user)
+            FollowUpReport.objects.filter(pk=report.pk).update(submitted_at=sent, first_submitted_at=sent)
+        if state in ("completion_requested", "approved", "not_approved"):
+            reviewed = next(moments)
+            with happened(reviewed):
+                if state == "completion_requested":
+                    services.report_request_completion(
+                        report=report, by=caseworker, message="Bifoga den ekonomiska redovisningen."
+                    )
+                elif state == "approved":
+                    services.report_approve(report=report, by=caseworker, reason="Tydlig redovisning.")
+                else:
+                    services.report_reject(
+                        report=report,
+                        by=caseworker,
+                        reason="Bara tre av tio träffar hölls; bidraget användes till annat.",
+                    )
+            FollowUpReport.objects.filter(pk=report.pk).update(reviewed_at=reviewed)
+        if state == "not_approved":
+            proposed = next(moments)
+            with happened(proposed):
+                reclaim = services.reclaim_propose(
+                    application=application,
+                    report=report,
+                    by=caseworker,
+                    amount=Decimal("8000"),
+                    grounds=Reclaim.Grounds.OTHER_PURPOSE,
+                    motivation="Bara tre av de tio utlovade träffarna hölls.",
+                )
+            Reclaim.objects.filter(pk=reclaim.pk).update(created_at=proposed)
+            registered(reclaim, proposed)
             Delegation.objects.get_or_create(
                 user=caseworker,
                 committee=committee,
                 matter=Delegation.Matter.RECLAIM,
                 defaults={"max_amount": Decimal("30000")},
             )
-            meetings.delegated_decision_record(
-                case=reclaim,
-                decision=meetings.DecisionData(
-                    outcome="granted", amount=Decimal("8000"), reasons=reclaim.motivation
+            reclaim_decided = next(moments)
+            with happened(reclaim_decided):
+                decision = meetings.delegated_decision_record(
+                    case=reclaim,
+                    decision=meetings.DecisionData(
+                        outcome="granted", amount=Decimal("8000"), reasons=reclaim.motivation
+                    ),
+                    by=caseworker,
+                )
+            Decision.objects.filter(pk=decision.pk).update(decided_at=reclaim_decided)
+            invoiced = next(moments)
+            with happened(invoiced):
+                services.reclaim_invoice(reclaim=reclaim, by=caseworker)
+            Reclaim.objects.filter(pk=reclaim.pk).update(
+                invoiced_at=invoiced,
+                pay_by=next_working_day(
+                    timezone.localdate(invoiced) + timedelta(days=services.PAY_WITHIN_DAYS)
                 ),
-                by=caseworker,
             )
-            services.reclaim_invoice(reclaim=reclaim, by=caseworker)
+            StoredDocument.objects.filter(
+                content_type=ContentType.objects.get_for_model(Reclaim), object_id=reclaim.pk
+            ).update(created_at=invoiced)
     services.reports_advance()
     services.reports_create_due()
+    pay_due(by=caseworker)

@@ -33,7 +33,8 @@ def test_the_demo_decides_a_round_in_june_and_fills_the_coming_agenda_and_loads_
     assert len(amended) == 1
     decided = Application.objects.filter(decision__in=decisions)
     assert DecisionLetter.objects.filter(application__in=decided).count() == 3
-    assert OutboxMessage.objects.filter(key__startswith="decision-letter:").count() == 3
+    sent = OutboxMessage.objects.filter(key__in=[f"decision-letter:{a.pk}:v1" for a in decided])
+    assert sent.count() == 3 and not OutboxMessage.objects.filter(key__endswith=":v2").exists()
     payments = Payment.objects.filter(application__in=decided)
     assert payments.filter(state="paid").exists() and payments.filter(state="planned").exists()
     coming = (

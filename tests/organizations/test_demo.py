@@ -32,11 +32,12 @@ def _can_sign_in(user: User) -> bool:
 
 
 def test_the_demo_can_be_walked(demo_output):
-    """One load of the demo (it takes 20 s), three things a newcomer notices."""
+    """One load of the demo (it takes 20 s), things a newcomer notices, and a second load."""
     _ends_with_the_logins_and_prints_no_mail(demo_output)
     _every_member_and_both_adjusters_of_every_meeting_can_sign_in(demo_output)
     _rounds_close_at_the_end_of_a_day()
     _histories_spread_over_the_past_year_and_a_half()
+    _a_second_load_leaves_the_histories_as_they_were()
 
 
 def _ends_with_the_logins_and_prints_no_mail(demo_output):
@@ -71,24 +72,76 @@ def _rounds_close_at_the_end_of_a_day():
 
 
 def _histories_spread_over_the_past_year_and_a_half():
+    """Each case's history runs over the days its story happened, as its own dates say."""
     import datetime as dt
+    from collections import defaultdict
 
     from django.contrib.contenttypes.models import ContentType
+    from django_fsm_log.models import StateLog
 
-    from grants.models import Application
+    from grants.models import Application, Payment
+    from grants.reporting.models import FollowUpReport
     from workflows.meetings_models import Decision
 
     now = timezone.now()
-    submitted = Application.objects.exclude(submitted_at=None).values_list("submitted_at", flat=True)
-    assert min(submitted) < now - dt.timedelta(days=365)
-    # a decided application was submitted before its round closed and decided on its meeting's day
-    decision = (
-        Decision.objects.filter(
-            content_type=ContentType.objects.get_for_model(Application), item__isnull=False
+    rows = list(StateLog.objects.select_related("content_type").order_by("pk"))
+    stamps = [row.timestamp for row in rows]
+    assert min(stamps) < now - dt.timedelta(days=365) and max(stamps) <= now
+    assert max(stamps) < now - dt.timedelta(hours=1)  # nothing happened as the demo was loaded
+    histories = defaultdict(list)
+    for row in rows:
+        histories[row.content_type, row.object_id].append(row)
+    for (content_type, pk), history in histories.items():
+        case = content_type.get_object_for_this_type(pk=pk)
+        times = [row.timestamp for row in history]
+        assert times == sorted(times), (case, [(r.transition, r.timestamp) for r in history])
+        for born in ("created_at", "registered_at"):  # nothing happened before the case existed
+            assert getattr(case, born, None) is None or getattr(case, born) <= times[0], (case, born)
+
+    def logged(case, transition):
+        return StateLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(case)),
+            object_id=case.pk,
+            transition=transition,
+        ).values_list("timestamp", flat=True)
+
+    for application in Application.objects.exclude(submitted_at=None):  # submitted when the log says
+        assert (
+            list(logged(application, "submit")) == [application.submitted_at] == [application.registered_at]
         )
-        .select_related("item__meeting")
-        .first()
-    )
+    for report in FollowUpReport.objects.exclude(submitted_at=None):
+        assert list(logged(report, "submit")) == [report.submitted_at]
+    for decision in Decision.objects.select_related("item__meeting"):  # decided when the log says
+        assert StateLog.objects.filter(
+            content_type=decision.content_type, object_id=decision.object_id, timestamp=decision.decided_at
+        ).exists(), decision
+        if decision.final_at:
+            assert list(logged(decision.item.meeting, "make_final")) == [decision.final_at]
+    # a decided application was submitted before its round closed and decided on its meeting's day
+    decision = Decision.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application), item__kind="decision"
+    ).first()
     application = Application.objects.select_related("round").get(pk=decision.object_id)
     assert application.submitted_at <= application.round.closes_at
     assert decision.decided_at == decision.item.meeting.starts_at
+    paid = Payment.objects.filter(state=Payment.State.PAID)
+    assert paid.exists()
+    for payment in paid:  # paid on the day its row says, after its decision
+        (when,) = logged(payment, "mark_paid")
+        assert timezone.localdate(when) == payment.paid_on and when > payment.decision.decided_at
+
+
+def _a_second_load_leaves_the_histories_as_they_were():
+    from django_fsm_log.models import StateLog
+
+    from grants.models import Application
+
+    def story():
+        return (
+            list(StateLog.objects.order_by("pk").values_list("pk", "timestamp")),
+            list(Application.objects.order_by("pk").values_list("pk", "submitted_at", "created_at")),
+        )
+
+    before = story()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert story() == before

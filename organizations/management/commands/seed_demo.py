@@ -1,7 +1,9 @@
 """Load the demo: Exempelö kommun with its committees, associations, users and cases.
 
 Idempotent.  Each app that has demo data provides ``<app>.demo.seed(context)``;
-they run in the order of INSTALLED_APPS after the register.  What the demo's cases send by
+they run in the order of INSTALLED_APPS after the register.  Each case is built through the
+services with each step at the moment it has in the story (``workflows.demo_story``), so the
+histories run over the past year and a half.  What the demo's cases send by
 e-mail goes to the configured backend as always; with the development console backend that
 would fill the terminal, so the command keeps it out of its own output and ends with the logins.
 """
@@ -37,7 +39,6 @@ class Command(BaseCommand):
         console = io.StringIO()
         with contextlib.redirect_stdout(console), transaction.atomic():
             context = seed_register()
-            modules = []
             for config in apps.get_app_configs():
                 if config.name == "organizations":
                     continue
@@ -48,11 +49,6 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(context)
-                modules.append(module)
-            # the demo made every case today; each app's ``backdate`` gives its cases their real weeks
-            for module in modules:
-                if hasattr(module, "backdate"):
-                    module.backdate(context)
         mails = console.getvalue().count("\nMessage-ID: ")
         if mails:
             self.stdout.write(f"The demo's cases sent {mails} e-mails to the console (not shown here).")
