@@ -2,8 +2,10 @@
 screening, assessment and proposal, asks for completions, dismisses with a letter, and follows
 up the grants: a report reviewed, the rules checked again, a reclaim proposed.
 
-The applications come in through the factories (the applicant's road is journey 1); every step
-of the caseworker is taken on the pages, signed in with the second factor.
+The applications come in on the pages: each association's treasurer signs in and sends its
+application (journey 1 walks that road in full).  The associations' registration, and the grants
+and reports of earlier years, are set up with the factories.  Every step of the caseworker is
+taken on the pages, signed in with the second factor.
 """
 
 from __future__ import annotations
@@ -14,55 +16,59 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from grants import services
 from grants.models import Application, CompletionRequest
-from grants.reporting import services as reporting
 from grants.reporting.models import FollowUpReport, Reclaim
 from organizations.models import Organisation
 
 from .. import factories as f
 from ..conftest import build_world
-from ..grants.factories import RoundFactory, open_round, pdf_upload
-from ..grants.test_caseworker_pages import submit_owing
-from ..reporting.factories import fill_in, report_in
+from ..grants.factories import PDF, RoundFactory, open_round
+from ..reporting.factories import report_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NBSP = "\xa0"
 
 
-def _submitted(world, name: str, *, kind=Organisation.Kind.NONPROFIT, round=None, amount=40000):
-    """An organisation of its own with an applicant, and its application submitted in ``round``."""
-    round = round or open_round(world)
+def _association(world, name: str, *, kind=Organisation.Kind.NONPROFIT):
+    """An association registered earlier, with its statutes in the register, and its treasurer."""
     organisation = f.OrganisationFactory(name=name, kind=kind, active_in=[world.municipality])
-    applicant = f.UserFactory(email=f"{organisation.pk}@forening.example.se", full_name=f"Sökande {name}")
-    f.active_role(applicant, organisation)
-    return _submit(world, round, organisation, applicant, amount)
+    f.OrganisationDocumentFactory(organisation=organisation, doc_type="statutes")
+    treasurer = f.UserFactory(email=f"{organisation.pk}@forening.example.se", full_name=f"Kassör {name}")
+    f.active_role(treasurer, organisation)
+    return organisation, treasurer
 
 
-def _submit(world, round, organisation, applicant, amount=40000):
-    if not organisation.documents.filter(doc_type="statutes").exists():
-        f.OrganisationDocumentFactory(organisation=organisation, doc_type="statutes")
+def _applies(journey, world, organisation, treasurer, *, round=None, amount=40000, owing=False, person=None):
+    """The association's treasurer sends its application on the pages; returns it as submitted.
+
+    ``owing``: the organisation owes a report, which the page tells before sending; she sends anyway.
+    """
+    round = round or open_round(world)
     config = world.objects["config"]
-    application = services.application_start(round=round, organisation=organisation, by=applicant)
-    services.application_save(
-        application=application,
-        by=applicant,
-        title=f"Träffar hos {organisation.name}",
-        requested_amount=amount,
-        answers={
-            f"field:{config['fields']['purpose'].pk}": "Veckoträffar med lunch.",
-            f"field:{config['fields']['focus'].pk}": "Äldre",
-        },
-        democracy_declaration=True,
-    )
-    services.application_attach(
-        application=application,
-        by=applicant,
-        key=f"attachment:{config['attachments']['budget'].pk}",
-        upload=pdf_upload(),
-    )
-    return submit_owing(application, applicant)
+    person = person or journey.person(treasurer, label=f"kassören i {organisation.name}").sign_in()
+    person.open("/bidrag/")
+    card = person.page.locator("li.card").filter(has=person.page.locator(f"#round-{round.pk}"))
+    card.get_by_role("button", name=f"Ansök för {organisation.name}").click()
+    person.page.wait_for_load_state()
+    person.check(f"apply for {organisation.name}")
+    person.fill("Ansökans rubrik", f"Träffar hos {organisation.name}").fill("Sökt belopp", str(amount))
+    person.fill(config["fields"]["purpose"].label, "Veckoträffar med lunch.")
+    person.choose(config["fields"]["focus"].label, "Äldre")
+    person.upload(config["attachments"]["budget"].label, "budget.pdf", PDF)
+    if owing:
+        person.sees("Innan du skickar").tick("Jag har läst detta och vill skicka ansökan ändå")
+    person.click("Skicka in ansökan")
+    application = Application.objects.get(round=round, organisation=organisation)
+    assert application.state == Application.State.SUBMITTED, person.text()[:600]
+    person.sees(f"diarienummer {application.case_number}")
+    return application
+
+
+def _submitted(journey, world, name: str, *, kind=Organisation.Kind.NONPROFIT, round=None, amount=40000):
+    """A new association, and its application sent on the pages in ``round``."""
+    organisation, treasurer = _association(world, name, kind=kind)
+    return _applies(journey, world, organisation, treasurer, round=round, amount=amount)
 
 
 def _sv(label) -> str:
@@ -78,7 +84,7 @@ def _caseworker(journey, world):
 def test_the_caseworker_screens_with_a_written_override_assesses_and_proposes(journey):
     world = build_world()
     open_round(world)
-    network = _submitted(world, "Grannskapsnätverket", kind=Organisation.Kind.INFORMAL)
+    network = _submitted(journey, world, "Grannskapsnätverket", kind=Organisation.Kind.INFORMAL)
 
     caseworker = _caseworker(journey, world)
     caseworker.page.locator("header").get_by_role("link", name="Inkorg").click()
@@ -124,8 +130,8 @@ def test_the_caseworker_requests_a_completion_and_dismisses_an_ineligible_applic
 ):
     world = build_world()
     open_round(world)
-    choir = _submitted(world, "Kören Samklang")
-    company = _submitted(world, "Lunchkooperativet", kind=Organisation.Kind.ECONOMIC)
+    choir = _submitted(journey, world, "Kören Samklang")
+    company = _submitted(journey, world, "Lunchkooperativet", kind=Organisation.Kind.ECONOMIC)
 
     caseworker = _caseworker(journey, world)
     caseworker.open("/handlaggning/").sees(choir.case_number, company.case_number)
@@ -173,7 +179,7 @@ def test_the_caseworker_handles_a_late_application_with_its_deduction(journey):
         late_rule="deduct",
         late_deduction_percent=Decimal("10"),
     )
-    late = _submitted(world, "Sena Seniorerna", round=late_round)
+    late = _submitted(journey, world, "Sena Seniorerna", round=late_round)
     assert late.late_deduction_percent == 20  # two started weeks
 
     caseworker = _caseworker(journey, world)
@@ -197,13 +203,23 @@ def test_the_caseworker_reviews_a_report_checks_the_rules_again_and_proposes_a_r
     overdue = report_in(world, "overdue")
     program = overdue.program
     spring = RoundFactory(program=program, name="Vårens omgång")
-    # submitted while the report was overdue: the case stops at screening with the reason
-    application = _submit(world, spring, world.organisation, world.users["applicant"])
+    fields = world.objects["reporting"]["fields"]
+
+    # Siv sends the spring application while the report is overdue: the page tells her first,
+    # and the case stops at screening with the reason
+    siv = journey.person(world.user("applicant"), label="Siv, kassör").sign_in()
+    application = _applies(journey, world, world.organisation, siv.user, round=spring, owing=True, person=siv)
     failing = [r for r in application.eligibility if not r["ok"]]
     assert [r["kind"] for r in failing] == ["no_overdue_report"]
-    # the organisation sends the overdue report afterwards
-    fill_in(world, overdue)
-    reporting.report_submit(report=overdue, by=world.users["applicant"])
+    # and sends the overdue report afterwards, on its page
+    siv.open("/aterrapportering/mina/").click(overdue.case_number)
+    siv.click("Fyll i och lämna in återrapporteringen")
+    siv.fill(fields["activities"].label, "Tio öppna träffar med lunch.")
+    siv.fill(fields["participants"].label, "120")
+    siv.fill("Utfall: Öppna träffar", "10")
+    siv.upload(fields["statement"].label, "resultat.pdf", PDF)
+    siv.click("Spara och lämna in återrapporteringen")
+    assert FollowUpReport.objects.get(pk=overdue.pk).state == FollowUpReport.State.SUBMITTED
 
     caseworker = _caseworker(journey, world)
     caseworker.open(f"/ansokningar/{application.pk}/")
