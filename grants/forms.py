@@ -1,6 +1,7 @@
 from django import forms
 from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizations import uploads
 from organizations.models import Organisation, OrganisationDocument
@@ -533,7 +534,7 @@ class DelegatedDecisionForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Decision"),
         choices=[
-            ("granted", _("Grant")),
+            ("granted", pgettext_lazy("decision", "Grant")),
             ("partly_granted", _("Grant in part")),
             ("rejected", _("Reject")),
         ],

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from organizations.models import OrganisationDocument
@@ -534,7 +535,7 @@ class Application(CaseModel):
         source=State.PROPOSED,
         target=State.GRANTED,
         permission="grants.decide_application",
-        custom={"label": _("Grant"), "hidden": True},
+        custom={"label": pgettext_lazy("decision", "Grant"), "hidden": True},
     )
     def grant(self):
         pass
