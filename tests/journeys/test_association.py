@@ -3,7 +3,9 @@
 Kerstin, the treasurer of a new association, creates an account, confirms her e-mail address,
 registers the association and keeps its statutes, finds the right support on the municipality's
 page and its guide, applies with attachments, answers the caseworker's request for a completion,
-sees the decision and its letter, reports back, and sees a reclaim and how to pay it.
+sees the decision and its letter, reports back, and sees a reclaim and how to pay it.  What the
+municipality's people do in the story (the completion request, the delegated decision, the
+reclaim and the committee's decision on it) is done on their pages too.
 """
 
 import datetime as dt
@@ -16,10 +18,11 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from grants.models import Application, Program
-from organizations.models import Organisation
+from organizations.models import Organisation, StaffRole
 
+from .. import factories as f
 from ..conftest import build_world
-from ..grants.factories import PDF, open_round
+from ..grants.factories import PDF, application_in, open_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -178,22 +181,48 @@ def test_an_association_applies_with_attachments_and_answers_a_completion_reques
     siv.sees("Här är budgeten per månad.")
 
 
-def test_an_association_sees_its_decision_and_letter_reports_back_and_sees_how_to_pay_a_reclaim(journey):
-    """The grant is decided by the caseworker's delegation, set up here (the decision's own pages
-    are the committee's journeys); from then on every step is taken on the pages."""
+def _member(world, name: str, email: str):
+    user = f.UserFactory(email=email, full_name=name)
+    f.StaffRoleFactory(user=user, municipality=world.municipality, role=StaffRole.Role.MEMBER)
+    return user
+
+
+def test_an_association_sees_its_decision_and_letter_reports_back_and_sees_how_to_pay_a_reclaim(
+    journey, clock
+):
+    """The application waits as proposed (the caseworker's road is journey 2, set up with the
+    factories).  From then on every step is taken on the pages: the caseworker decides the grant
+    by delegation, Siv reads the decision and reports back, the caseworker proposes a reclaim, the
+    committee decides it at its meeting (a reclaim has no page for a delegated decision), the
+    letter goes out, and the payment is recorded."""
     from grants.reporting import services as reporting
     from grants.reporting.models import FollowUpReport, Reclaim
-    from organizations.models import Delegation
-    from workflows.meetings import services as meetings
+    from workflows.meetings_models import Meeting
 
-    from ..reporting.factories import granted_by_delegation
+    from ..reporting.factories import reporting_program
 
     world = build_world()
+    reporting_program(world)
+    application = application_in(world, "proposed", key="granted-application")
+    lars = _member(world, "Lars Ledamot", "lars@exemplo.se")
+    bertil = world.users["member"]
     today = timezone.localdate()
-    application = granted_by_delegation(world, report_due=today + dt.timedelta(days=20))
+    fields = world.objects["reporting"]["fields"]
+
+    # The caseworker decides the grant by delegation, below the limit
+    caseworker = journey.person(world.user("caseworker"), label="handläggaren").sign_in()
+    caseworker.open(f"/ansokningar/{application.pk}/").click("Besluta på delegation").look()
+    caseworker.choose("Beslut", "Bevilja").fill("Belopp (kr)", "25000")
+    caseworker.fill("Bidragsperiod från", f"{today.year}-01-01")
+    caseworker.fill("Bidragsperiod till", f"{today.year}-12-31")
+    caseworker.fill("Redovisning senast", f"{today + dt.timedelta(days=20):%Y-%m-%d}")
+    caseworker.fill("Motivering", "Väl förankrad verksamhet.")
+    caseworker.click("Registrera beslutet").sees("anmäls till nämndens nästa sammanträde")
+    application.refresh_from_db()
+    assert application.state in Application.GRANTED_STATES and application.decision.delegated
+    assert application.decision.amount == 25000
     reporting.reports_create_due()  # the periodic task opens the report
     report = FollowUpReport.objects.get(application=application)
-    fields = world.objects["reporting"]["fields"]
 
     # The decision and its letter
     siv = journey.person(world.user("applicant")).sign_in()
@@ -214,7 +243,6 @@ def test_an_association_sees_its_decision_and_letter_reports_back_and_sees_how_t
     assert report.state == FollowUpReport.State.SUBMITTED, report.state
 
     # The caseworker does not approve it and proposes a reclaim on the pages
-    caseworker = journey.person(world.user("caseworker")).sign_in()
     caseworker.open(f"/aterrapportering/{report.pk}/")
     caseworker.page.locator("summary", has_text="Godkänn inte").click()  # the step of its own
     caseworker.fill("Motivering", "Bara sex av tio träffar hölls.")
@@ -227,31 +255,56 @@ def test_an_association_sees_its_decision_and_letter_reports_back_and_sees_how_t
         caseworker.choose("Skäl", str(Reclaim.Grounds.OTHER_PURPOSE.label))
     caseworker.fill("Motivering", "Fyra av tio träffar hölls inte.").click("Föreslå återkravet")
     reclaim = Reclaim.objects.get(application=application)
-    # decided by the caseworker's delegation (set up here), then the letter is sent on the page
-    Delegation.objects.get_or_create(
-        user=world.user("caseworker"),
-        committee=world.committee,
-        matter=Delegation.Matter.RECLAIM,
-        defaults={"max_amount": 50000, "valid_from": dt.date(2020, 1, 1)},
-    )
-    meetings.delegated_decision_record(
-        case=reclaim,
-        decision=meetings.DecisionData(
-            outcome="granted", amount=Decimal(10000), reasons="Träffarna hölls inte."
-        ),
-        by=world.user("caseworker"),
-    )
+
+    # The committee decides the reclaim at its meeting tomorrow: planned, the agenda published,
+    # two adjusters named, held, decided, the minutes approved by both and posted
+    day = today + dt.timedelta(days=1)
+    secretary = journey.person(world.user("secretary"), label="sekreteraren").sign_in()
+    secretary.open(f"/namnder/{world.committee.pk}/sammantraden/").click("Planera ett sammanträde")
+    secretary.fill("Datum och tid", f"{day:%Y-%m-%d}T13:00").fill("Plats", "Kommunhuset")
+    secretary.click("Planera sammanträdet").sees("Sammanträdet är planerat")
+    meeting = Meeting.objects.get()
+    secretary.click("Bygg föredragningslistan").sees(application.case_number)
+    secretary.click("Lägg till de valda ärendena").click("Tillbaka till sammanträdet")
+    secretary.click("Publicera föredragningslistan").sees("föredragningslista publicerad")
+    secretary.click("Närvaro och justerare")
+    for person, party in ((lars, "M"), (bertil, "C")):
+        secretary.tick_in(person.full_name, "Närvarande").fill_in(person.full_name, "Parti", party)
+        secretary.tick_in(person.full_name, "Justerare")
+    secretary.click("Spara närvaron").sees("Närvaron är sparad")
+
+    clock.travel(dt.datetime.combine(day, dt.time(13, 30)))
+    secretary.sign_in()
+    secretary.open(f"/sammantraden/{meeting.pk}/").click("Markera sammanträdet som hållet")
+    secretary.click("Registrera besluten för Återkrav av bidrag")
+    secretary.sees(f"10{NBSP}000{NBSP}kr").look()
+    secretary.click("Registrera besluten").sees("är registrerade")
+    reclaim.refresh_from_db()
+    assert (reclaim.state, reclaim.decided_amount) == (Reclaim.State.DECIDED, 10000)
+    for adjuster in (lars, bertil):
+        person = journey.person(adjuster, label=adjuster.full_name).sign_in()
+        person.open(f"/sammantraden/{meeting.pk}/").click("Justera protokollet")
+        person.click("Jag justerar protokollet")
+    secretary.open(f"/sammantraden/{meeting.pk}/").click("Anslå protokollet")
+    secretary.click("Anslå protokollet").sees("Protokollet är anslaget")
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.POSTED
+
+    # The caseworker sends the letter on the reclaim's page
+    caseworker.sign_in()
     caseworker.open(f"/aterkrav/{reclaim.pk}/").click("Skicka beslutet om återkrav")
     reclaim.refresh_from_db()
     assert reclaim.state == Reclaim.State.INVOICED
 
     # Siv sees the reclaim, its letter and how to pay it
+    siv.sign_in()
     siv.open("/aterrapportering/mina/").sees(reclaim.case_number).click(reclaim.case_number)
     siv.look().sees(
         "Så här betalar ni", f"10{NBSP}000{NBSP}kr", reclaim.case_number, reclaim.pay_by.isoformat()
     )
-    letter = siv.pdf("Ladda ner beslutet (PDF)")
-    assert "Så här betalar ni" in letter and "10 000 kr" in letter.replace(NBSP, " ")
+    letter = " ".join(siv.pdf("Ladda ner beslutet (PDF)").replace(NBSP, " ").split())
+    assert "Så här betalar ni" in letter and "10 000 kr" in letter
+    assert "vid sammanträdet" in letter and f"senast den {meeting.appeal_ends_on:%Y-%m-%d}" in letter
 
     # The finance department's payment is recorded, and Siv sees it paid
     caseworker.open(f"/aterkrav/{reclaim.pk}/").click("Markera som återbetald")
