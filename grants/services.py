@@ -1590,8 +1590,9 @@ def _due_dates(decision, parts: int) -> list[date]:
 def payments_plan(*, application: Application, by) -> list:
     """Plan the payments of a granted application, once its decision may be executed.
 
-    Only to the organisation's registered account (copied onto each payment); refused with
-    a clear message when there is none.  Planning twice plans once.
+    Only to the organisation's account in effect, the one every municipality where it is active
+    has verified (copied onto each payment; a new account still waiting for verification is never
+    used); refused with a clear message when there is none.  Planning twice plans once.
     """
     from workflows.meetings.services import decision_may_be_executed
 
@@ -1617,9 +1618,10 @@ def payments_plan(*, application: Application, by) -> list:
         if not (organisation.account_type and organisation.account_number):
             raise ValidationError(
                 _(
-                    "%(organisation)s has no registered bankgiro or plusgiro account. "
+                    "%(organisation)s has no verified bankgiro or plusgiro account. "
                     "The grant is paid only to the account in the organisation register: "
-                    "the organisation registers one, then the payment is planned."
+                    "once the organisation's signatory has registered one and every municipality "
+                    "where it is active has verified it, the payment is planned."
                 )
                 % {"organisation": organisation.name}
             )

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import (
+    AccountChange,
+    AccountVerification,
     Committee,
     Delegation,
     Municipality,
@@ -70,7 +72,46 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "org_number"]
     inlines = [ActivityInline, PersonInline]
-    readonly_fields = ["account_changed_at"]
+    # Where money goes changes only through a verified change of account (AccountChange), never here.
+    readonly_fields = ["account_type", "account_number", "account_changed_at"]
+
+
+class AccountVerificationInline(admin.TabularInline):
+    model = AccountVerification
+    extra = 0
+    can_delete = False
+    fields = ["municipality", "state", "verified_by", "verified_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccountChange)
+class AccountChangeAdmin(admin.ModelAdmin):
+    """For support staff to look up a change: it is made and verified on the organisation's pages."""
+
+    list_display = ["organisation", "account_type", "account_number", "state", "created_at", "decided_at"]
+    list_filter = ["state"]
+    search_fields = ["organisation__name", "organisation__org_number", "account_number"]
+    readonly_fields = [
+        "organisation",
+        "account_type",
+        "account_number",
+        "previous_account_type",
+        "previous_account_number",
+        "requested_by",
+        "created_at",
+        "decided_at",
+        "state",
+    ]
+    inlines = [AccountVerificationInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(OrganisationDocument)

@@ -1,4 +1,5 @@
-"""The applicant's start-page panels of the organisation register."""
+"""The start-page panels of the organisation register: the applicant's organisations, the
+municipality administrator's set-up, and the new payment accounts staff are to verify."""
 
 from django.db.models import Prefetch
 
@@ -91,3 +92,25 @@ def municipality_setup(request):
             }
         )
     return {"template": "organizations/panels/municipality_setup.html", "rows": rows}
+
+
+@panel(order=13)
+def account_verifications(request):
+    """Staff who handle payments: new payment accounts their municipality is still to verify."""
+    from .permissions import ACCOUNT_VERIFIERS, staff_municipality_ids
+    from .selectors import account_verifications_waiting
+
+    if not staff_municipality_ids(request.user, ACCOUNT_VERIFIERS):
+        return None
+    shown = 10
+    verifications = list(account_verifications_waiting(user=request.user)[: shown + 1])
+    if not verifications:
+        return None
+    more = 0
+    if len(verifications) > shown:
+        more = account_verifications_waiting(user=request.user).count() - shown
+    return {
+        "template": "organizations/panels/account_verifications.html",
+        "verifications": verifications[:shown],
+        "more": more,
+    }

@@ -1,4 +1,4 @@
-"""Conditions of the transitions of staff roles: each says why it is not met."""
+"""Conditions of the transitions of the register (staff roles, payment accounts): each says why it is not met."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -17,3 +17,16 @@ def keeps_an_administrator(role) -> bool:
         .exclude(pk=role.pk)
         .exists()
     )
+
+
+# ---- a change of the payment account ----
+
+
+@check(_("Every municipality where the organisation is active must verify the account first."))
+def every_municipality_verified(change) -> bool:
+    return not change.verifications.exclude(state="verified").exists()
+
+
+@check(_("The change is no longer waiting for verification."))
+def change_is_pending(verification) -> bool:
+    return verification.change.state == "pending"

@@ -154,6 +154,36 @@ class BankAccountForm(forms.Form):
         return data
 
 
+class ActivityNoteForm(forms.ModelForm):
+    """A municipality's own record of an organisation active there."""
+
+    class Meta:
+        model = OrganisationActivity
+        fields = ["resident_members", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+
+
+class AccountVerifyForm(forms.Form):
+    checked = forms.BooleanField(
+        label=_("I have checked with the organisation that the new account is its own"),
+        help_text=_(
+            "For example with a certificate from the bank or a call to the signatory at a number "
+            "the municipality already has. Payments of the municipality go to this account."
+        ),
+        error_messages={"required": _("Confirm that you have checked the account before you verify it.")},
+    )
+
+
+class AccountRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the account is rejected"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The organisation's users are told."),
+        error_messages={"required": _("Say why the account is rejected: the organisation is told.")},
+    )
+
+
 class DocumentUploadForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("Document type"), choices=OrganisationDocument.Type.choices)
     year = forms.IntegerField(label=_("Valid for year"), min_value=1900, max_value=2100)

@@ -302,6 +302,14 @@ class OrganisationActivity(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="activities")
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="activities")
     resident_members = models.PositiveIntegerField(_("members living in the municipality"), default=0)
+    #: the municipality's own note about the organisation, read and written by its staff only
+    note = models.TextField(
+        _("the municipality's note"),
+        blank=True,
+        help_text=_(
+            "Seen only by the municipality's staff, not by the organisation or other municipalities."
+        ),
+    )
 
     class Meta:
         verbose_name = _("area of activity")
@@ -312,6 +320,166 @@ class OrganisationActivity(models.Model):
 
     def __str__(self):
         return f"{self.organisation} i {self.municipality}"
+
+
+def staff_rule(name: str):
+    """A transition's permission asked of the rules only: a municipality's own staff role counts,
+    not the superuser flag that grants every permission of Django's model backend."""
+
+    def permitted(instance, user) -> bool:
+        import rules
+
+        return rules.has_perm(name, user, instance)
+
+    permitted.__name__ = name.rpartition(".")[2]
+    return permitted
+
+
+class AccountChange(StatefulModel):
+    """A new payment account (bankgiro or plusgiro) asked for by the organisation's signatory.
+
+    It takes effect, that is it becomes the organisation's account that payments are planned to,
+    only when a caseworker of every municipality the organisation was active in when the change
+    was asked for has verified it (one ``AccountVerification`` each): four eyes, and no
+    municipality's payments are redirected without its own check.  One refusal rejects it."""
+
+    class State(models.TextChoices):
+        NEW = "new", _("not yet sent")
+        PENDING = "pending", _("waiting for verification")
+        IN_EFFECT = "in_effect", _("in effect")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    view_permission = "organizations.view_account_change"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="account_changes")
+    account_type = models.CharField(
+        _("account type"), max_length=10, choices=Organisation.AccountType.choices
+    )
+    account_number = models.CharField(_("account number"), max_length=12)
+    #: the account in effect when the change was asked for, to show what it replaces
+    previous_account_type = models.CharField(max_length=10, blank=True)
+    previous_account_number = models.CharField(max_length=12, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    state = FSMField(_("state"), default=State.NEW, choices=State.choices, protected=True)
+
+    class Meta:
+        verbose_name = _("change of payment account")
+        verbose_name_plural = _("changes of payment account")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(state__in=["new", "pending"]),
+                name="account_change_one_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.account_display}"
+
+    @property
+    def account_display(self) -> str:
+        return Organisation(
+            account_type=self.account_type, account_number=self.account_number
+        ).account_display
+
+    @property
+    def previous_account_display(self) -> str:
+        return Organisation(
+            account_type=self.previous_account_type, account_number=self.previous_account_number
+        ).account_display
+
+    @transition(
+        field=state,
+        source=State.NEW,
+        target=State.PENDING,
+        permission="organizations.submit_account_change",
+        custom={"label": _("Send for verification"), "hidden": True},
+    )
+    def submit(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.PENDING,
+        target=State.IN_EFFECT,
+        permission=staff_rule("organizations.decide_account_change"),
+        conditions=[conditions.every_municipality_verified],
+        custom={"label": _("Put into effect"), "hidden": True},
+    )
+    def take_effect(self):
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.PENDING,
+        target=State.REJECTED,
+        permission=staff_rule("organizations.decide_account_change"),
+        custom={"label": _("Reject the new account"), "danger": True},
+    )
+    def reject(self):
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.PENDING,
+        target=State.WITHDRAWN,
+        permission="organizations.withdraw_account_change",
+        custom={"label": _("Withdraw the change")},
+    )
+    def withdraw(self):
+        self.decided_at = timezone.now()
+
+
+class AccountVerification(StatefulModel):
+    """One municipality's check of a new payment account: a caseworker of that municipality who
+    did not ask for the change and does not act for the organisation verifies it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("not yet verified")
+        VERIFIED = "verified", _("verified")
+
+    view_permission = "organizations.view_account_change"
+
+    change = models.ForeignKey(AccountChange, on_delete=models.CASCADE, related_name="verifications")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    state = FSMField(_("state"), default=State.PENDING, choices=State.choices, protected=True)
+
+    class Meta:
+        verbose_name = _("verification of a payment account")
+        verbose_name_plural = _("verifications of payment accounts")
+        ordering = ["municipality__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["change", "municipality"], name="account_verification_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.change} – {self.municipality}"
+
+    @property
+    def organisation(self):
+        return self.change.organisation
+
+    @transition(
+        field=state,
+        source=State.PENDING,
+        target=State.VERIFIED,
+        permission=staff_rule("organizations.verify_account"),
+        conditions=[conditions.change_is_pending],
+        custom={"label": _("Verify the account")},
+    )
+    def verify(self):
+        """The service sets ``verified_by`` (the acting user) before the transition."""
+        self.verified_at = timezone.now()
 
 
 class Person(models.Model):
@@ -456,3 +624,14 @@ class OrganisationRole(StatefulModel):
     )
     def grant_on_registration(self):
         """The registering user becomes the first signatory."""
+
+    @transition(
+        field=state,
+        source=[State.REQUESTED, State.ACTIVE],
+        target=State.ACTIVE,
+        permission="organizations.support_organisation_roles",
+        custom={"label": _("Made signatory by support"), "hidden": True},
+    )
+    def support_make_signatory(self):
+        """Support staff give the role when an organisation has lost its signatory (SECURITY.md)."""
+        self.kind = self.Kind.SIGNATORY

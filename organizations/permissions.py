@@ -171,26 +171,119 @@ def role_signatory(user, role: OrganisationRole) -> bool:
 
 
 @rules.predicate
-def role_staff(user, role: OrganisationRole) -> bool:
-    return role is not None and staff_for_organisation("caseworker")(user, role.organisation)
-
-
-@rules.predicate
 def role_is_own(user, role: OrganisationRole) -> bool:
     return role is not None and role.user_id == user.pk
 
 
 CASEWORKER = StaffRole.Role.CASEWORKER
 PROGRAM_ADMIN = StaffRole.Role.PROGRAM_ADMIN
+#: who verifies a new payment account for a municipality: those who handle its payments
+ACCOUNT_VERIFIERS = (CASEWORKER, PROGRAM_ADMIN)
 
+
+@rules.predicate
+def is_support_staff(user) -> bool:
+    """Support staff (admin access): the operators who run the support procedures of SECURITY.md."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+# An organisation shared by several municipalities belongs to none of them: its register data,
+# documents, users and payment account are the organisation's own, changed by those who act for
+# it.  A municipality's staff read them, and change only what is their municipality's own: its
+# activity record of the organisation (with its note), its cases and decisions.
 rules.add_perm("organizations.view_organisation", is_org_user | staff_for_organisation())
-rules.add_perm("organizations.change_organisation", is_org_user | staff_for_organisation(CASEWORKER))
-rules.add_perm("organizations.manage_documents", is_org_user | staff_for_organisation(CASEWORKER))
-rules.add_perm("organizations.change_bank_account", staff_for_organisation(CASEWORKER, PROGRAM_ADMIN))
+rules.add_perm("organizations.change_organisation", is_org_user)
+rules.add_perm("organizations.manage_documents", is_org_user)
+rules.add_perm("organizations.request_account_change", is_signatory)
 rules.add_perm("organizations.view_members", is_org_user | staff_for_organisation(CASEWORKER))
-rules.add_perm("organizations.decide_role", role_signatory | role_staff)
+rules.add_perm("organizations.decide_role", role_signatory)
 rules.add_perm("organizations.register_organisation", role_is_own)
+rules.add_perm("organizations.support_organisation_roles", is_support_staff)
 rules.add_perm("organizations.search_organisations", is_staff)
+
+
+# ---- the municipality's own record of an organisation ----
+
+
+@rules.predicate
+def staff_of_activity(user, activity) -> bool:
+    """Staff of the municipality the activity record belongs to (of that one, not another)."""
+    return activity is not None and activity.municipality_id in staff_municipality_ids(user)
+
+
+@rules.predicate
+def caseworker_of_activity(user, activity) -> bool:
+    return activity is not None and activity.municipality_id in staff_municipality_ids(user, (CASEWORKER,))
+
+
+rules.add_perm("organizations.view_activity_note", staff_of_activity)
+rules.add_perm("organizations.change_activity", caseworker_of_activity)
+
+
+# ---- a change of the payment account: asked for by the signatory, verified by each municipality ----
+
+
+def _change_of(obj):
+    """The AccountChange of a change or of one of its verifications."""
+    return getattr(obj, "change", obj) if obj is not None else None
+
+
+def _verifying_municipality_ids(change) -> set[int]:
+    cached = getattr(change, "_verifying_municipality_ids", None)
+    if cached is None:
+        cached = set(change.verifications.values_list("municipality_id", flat=True))
+        change._verifying_municipality_ids = cached
+    return cached
+
+
+@rules.predicate
+def acts_for_changed_organisation(user, obj) -> bool:
+    change = _change_of(obj)
+    return change is not None and change.organisation_id in active_org_roles(user)
+
+
+@rules.predicate
+def signatory_of_changed_organisation(user, obj) -> bool:
+    change = _change_of(obj)
+    return (
+        change is not None
+        and active_org_roles(user).get(change.organisation_id) == OrganisationRole.Kind.SIGNATORY
+    )
+
+
+@rules.predicate
+def verifier_of_change(user, obj) -> bool:
+    """Handles payments in one of the municipalities asked to verify the change."""
+    change = _change_of(obj)
+    return change is not None and bool(
+        staff_municipality_ids(user, ACCOUNT_VERIFIERS) & _verifying_municipality_ids(change)
+    )
+
+
+@rules.predicate
+def independent_of_change(user, obj) -> bool:
+    """Four eyes: not the person who asked for the change, nor anyone who acts for the organisation."""
+    change = _change_of(obj)
+    return (
+        change is not None
+        and change.requested_by_id != user.pk
+        and change.organisation_id not in active_org_roles(user)
+    )
+
+
+@rules.predicate
+def verifier_of_municipality(user, verification) -> bool:
+    """Handles payments in the very municipality this verification is for."""
+    return verification is not None and verification.municipality_id in staff_municipality_ids(
+        user, ACCOUNT_VERIFIERS
+    )
+
+
+rules.add_perm("organizations.view_account_change", acts_for_changed_organisation | verifier_of_change)
+rules.add_perm("organizations.submit_account_change", signatory_of_changed_organisation)
+rules.add_perm("organizations.withdraw_account_change", acts_for_changed_organisation)
+rules.add_perm("organizations.decide_account_change", verifier_of_change & independent_of_change)
+rules.add_perm("organizations.verify_account", verifier_of_municipality & independent_of_change)
 
 
 @rules.predicate

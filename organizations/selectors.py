@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
 
-from .models import Organisation, OrganisationDocument, OrganisationRole
-from .permissions import active_org_roles, staff_municipality_ids
+from .models import AccountChange, AccountVerification, Organisation, OrganisationDocument, OrganisationRole
+from .permissions import ACCOUNT_VERIFIERS, active_org_roles, staff_municipality_ids
 
 DOC = OrganisationDocument.Type
 
@@ -119,6 +119,54 @@ def role_requests_pending(*, user) -> QuerySet[OrganisationRole]:
         )
         .exclude(user=user)
         .select_related("user", "organisation")
+    )
+
+
+def account_change_waiting(*, organisation: Organisation) -> AccountChange | None:
+    """The change of payment account that waits for verification, with each municipality's part."""
+    return (
+        AccountChange.objects.filter(organisation=organisation, state=AccountChange.State.PENDING)
+        .select_related("requested_by")
+        .prefetch_related(
+            Prefetch(
+                "verifications",
+                queryset=AccountVerification.objects.select_related("municipality", "verified_by"),
+            )
+        )
+        .first()
+    )
+
+
+def account_changes_visible(*, user) -> QuerySet[AccountChange]:
+    """Changes of payment account the user may see: those of the organisations they act for, and
+    (staff who handle payments) those their municipality is asked to verify."""
+    return (
+        AccountChange.objects.filter(
+            Q(organisation_id__in=list(active_org_roles(user)))
+            | Q(verifications__municipality_id__in=staff_municipality_ids(user, ACCOUNT_VERIFIERS))
+        )
+        .distinct()
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("verifications", queryset=AccountVerification.objects.select_related("municipality"))
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def account_verifications_waiting(*, user) -> QuerySet[AccountVerification]:
+    """New payment accounts that the user's municipalities are still to verify, oldest first;
+    not those of an organisation the user acts for nor those the user asked for (four eyes)."""
+    return (
+        AccountVerification.objects.filter(
+            state=AccountVerification.State.PENDING,
+            change__state=AccountChange.State.PENDING,
+            municipality_id__in=staff_municipality_ids(user, ACCOUNT_VERIFIERS),
+        )
+        .exclude(change__organisation_id__in=list(active_org_roles(user)))
+        .exclude(change__requested_by=user)
+        .select_related("change__organisation", "municipality")
+        .order_by("change__created_at", "pk")
     )
 
 

@@ -19,6 +19,8 @@ from workflows.services import outbox_enqueue, perform_transition, require
 
 from . import uploads, validators
 from .models import (
+    AccountChange,
+    AccountVerification,
     Committee,
     Delegation,
     Municipality,
@@ -133,15 +135,22 @@ def organisation_register(*, by: User, data: dict, municipalities: dict) -> Orga
 def organisation_update(
     *, organisation: Organisation, by: User, data: dict, municipalities: dict | None = None
 ) -> Organisation:
+    """Those who act for the organisation change its register data and where it is active.
+
+    Staff of a municipality do not: an organisation active in several municipalities belongs to
+    none of them (their own record of it is ``activity_update``).  When the municipalities change
+    while a new payment account waits for verification, that change is withdrawn: the
+    municipalities asked to verify it are no longer the ones that pay."""
     require(by, "organizations.change_organisation", organisation)
     protected = {"org_number", "account_type", "account_number"}
     with transaction.atomic():
         for name, value in data.items():
             if name in protected:
-                raise PermissionDenied(_("Only staff can change this."))
+                raise PermissionDenied(_("This cannot be changed here."))
             setattr(organisation, name, value)
         organisation.save()
         if municipalities is not None:
+            before = set(organisation.activities.values_list("municipality_id", flat=True))
             organisation.activities.exclude(municipality__in=list(municipalities)).delete()
             for municipality, resident in municipalities.items():
                 OrganisationActivity.objects.update_or_create(
@@ -150,36 +159,193 @@ def organisation_update(
                     defaults={"resident_members": resident},
                 )
             organisation._municipality_ids = None
+            if before != {m.pk for m in municipalities}:
+                for change in AccountChange.objects.select_for_update().filter(
+                    organisation=organisation, state=AccountChange.State.PENDING
+                ):
+                    perform_transition(
+                        change,
+                        "withdraw",
+                        by=by,
+                        reason=_(
+                            "The municipalities where the organisation is active changed: "
+                            "ask for the new account again."
+                        ),
+                        save_fields=["decided_at"],
+                    )
+                    _tell_about_account_change(change, by=by)
     return organisation
 
 
-def organisation_set_bank_account(
-    *, organisation: Organisation, by: User, account_type: str, account_number: str
-) -> Organisation:
-    """Only staff change where money goes; the organisation's users are told after commit."""
-    require(by, "organizations.change_bank_account", organisation)
-    if account_type == Organisation.AccountType.BANKGIRO:
-        digits = validators.bankgiro_compact(account_number)
-    elif account_type == Organisation.AccountType.PLUSGIRO:
-        digits = validators.plusgiro_compact(account_number)
-    else:
-        raise ValidationError(_("Choose bankgiro or plusgiro."), code="account_type")
+def activity_update(
+    *, activity: OrganisationActivity, by: User, resident_members: int, note: str
+) -> OrganisationActivity:
+    """A municipality's staff keep their own record of an organisation active there: how many of
+    its members live in the municipality and the municipality's note.  Only their municipality's
+    record, never another's; the change is written to the change log."""
+    require(by, "organizations.change_activity", activity)
     with transaction.atomic():
-        organisation.account_type = account_type
-        organisation.account_number = digits
-        organisation.account_changed_at = timezone.now()
-        organisation.save(
-            update_fields=["account_type", "account_number", "account_changed_at", "updated_at"]
+        activity = OrganisationActivity.objects.select_for_update().get(pk=activity.pk)
+        changed = []
+        if activity.resident_members != resident_members:
+            changed.append(f"resident_members: {activity.resident_members} → {resident_members}")
+        if activity.note != note:
+            changed.append("note")
+        activity.resident_members = resident_members
+        activity.note = note
+        activity.save(update_fields=["resident_members", "note"])
+        if changed:
+            _log_admin_change(by=by, obj=activity, added=False, message="; ".join(changed))
+    return activity
+
+
+# ---- the payment account: the signatory asks, every municipality that pays verifies ----
+
+
+def _account_digits(account_type: str, account_number: str) -> str:
+    if account_type == Organisation.AccountType.BANKGIRO:
+        return validators.bankgiro_compact(account_number)
+    if account_type == Organisation.AccountType.PLUSGIRO:
+        return validators.plusgiro_compact(account_number)
+    raise ValidationError(_("Choose bankgiro or plusgiro."), code="account_type")
+
+
+def _tell_about_account_change(change: AccountChange, *, by: User, reason: str = "") -> None:
+    """Every user of the organisation is told by e-mail after commit, once per state of the change."""
+    subjects = {
+        AccountChange.State.PENDING: _("A new payment account of %(name)s waits for verification"),
+        AccountChange.State.IN_EFFECT: _("The new payment account of %(name)s is in effect"),
+        AccountChange.State.REJECTED: _("The new payment account of %(name)s was not verified"),
+        AccountChange.State.WITHDRAWN: _("The change of payment account of %(name)s was withdrawn"),
+    }
+    organisation = change.organisation
+    link = settings.SITE_URL + reverse("organizations:account_change", kwargs={"pk": change.pk})
+    for role in organisation.roles.filter(state=OrganisationRole.State.ACTIVE).select_related("user"):
+        outbox_enqueue(
+            key=f"account-change:{change.pk}:{change.state}:{role.user_id}",
+            to=role.user.email,
+            subject=subjects[change.state] % {"name": organisation.name},
+            template="organizations/email/account_change.txt",
+            context={
+                "change": change,
+                "organisation": organisation,
+                "by": by,
+                "reason": reason,
+                "link": link,
+            },
         )
-        for role in organisation.roles.filter(state=OrganisationRole.State.ACTIVE).select_related("user"):
-            outbox_enqueue(
-                key=f"account-changed:{organisation.pk}:{organisation.account_changed_at.isoformat()}:{role.user_id}",
-                to=role.user.email,
-                subject=_("The payment account of %(name)s was changed") % {"name": organisation.name},
-                template="organizations/email/account_changed.txt",
-                context={"organisation": organisation, "by": by},
+
+
+def account_change_request(
+    *, organisation: Organisation, by: User, account_type: str, account_number: str
+) -> AccountChange:
+    """The organisation's signatory asks for a new payment account.
+
+    It takes effect only when a caseworker of every municipality where the organisation is active
+    now has verified it; until then every payment is planned to the account in effect.  A change
+    still waiting is replaced by this one.  The organisation's users are told after commit."""
+    require(by, "organizations.request_account_change", organisation)
+    digits = _account_digits(account_type, account_number)
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if (organisation.account_type, organisation.account_number) == (account_type, digits):
+            raise ValidationError(
+                {"account_number": _("This is already the organisation's payment account.")}
             )
-    return organisation
+        municipality_ids = sorted(organisation.activities.values_list("municipality_id", flat=True))
+        if not municipality_ids:
+            raise ValidationError(
+                _(
+                    "Register first where the organisation is active: "
+                    "each of those municipalities verifies the new account."
+                ),
+                code="no_municipality",
+            )
+        for waiting in AccountChange.objects.select_for_update().filter(
+            organisation=organisation, state__in=[AccountChange.State.NEW, AccountChange.State.PENDING]
+        ):
+            if (waiting.account_type, waiting.account_number) == (account_type, digits):
+                raise ValidationError({"account_number": _("This account already waits for verification.")})
+            perform_transition(
+                waiting, "withdraw", by=by, reason=_("Replaced by a new account"), save_fields=["decided_at"]
+            )
+        change = AccountChange.objects.create(
+            organisation=organisation,
+            account_type=account_type,
+            account_number=digits,
+            previous_account_type=organisation.account_type,
+            previous_account_number=organisation.account_number,
+            requested_by=by,
+        )
+        AccountVerification.objects.bulk_create(
+            AccountVerification(change=change, municipality_id=m) for m in municipality_ids
+        )
+        perform_transition(change, "submit", by=by, reason=_("New payment account asked for"))
+        _tell_about_account_change(change, by=by)
+    return change
+
+
+def account_verification_verify(*, verification: AccountVerification, by: User) -> AccountVerification:
+    """A caseworker of the verification's municipality has checked the new account with the
+    organisation and verifies it.  The last municipality's verification puts it into effect: from
+    then on payments are planned to it (payments already planned keep their account)."""
+    with transaction.atomic():
+        change = (
+            AccountChange.objects.select_for_update()
+            .select_related("organisation")
+            .get(pk=verification.change_id)
+        )
+        verification = AccountVerification.objects.select_for_update().get(pk=verification.pk)
+        verification.change = change
+        verification.verified_by = by
+        perform_transition(
+            verification,
+            "verify",
+            by=by,
+            reason=_("Account checked with the organisation"),
+            save_fields=["verified_by", "verified_at"],
+        )
+        if not change.verifications.exclude(state=AccountVerification.State.VERIFIED).exists():
+            perform_transition(
+                change,
+                "take_effect",
+                by=by,
+                reason=_("Verified by every municipality where the organisation is active"),
+                save_fields=["decided_at"],
+            )
+            organisation = Organisation.objects.select_for_update().get(pk=change.organisation_id)
+            organisation.account_type = change.account_type
+            organisation.account_number = change.account_number
+            organisation.account_changed_at = change.decided_at
+            organisation.save(
+                update_fields=["account_type", "account_number", "account_changed_at", "updated_at"]
+            )
+            change.organisation = organisation
+            _tell_about_account_change(change, by=by)
+    return verification
+
+
+def account_change_reject(*, change: AccountChange, by: User, reason: str) -> AccountChange:
+    """A verifying municipality's caseworker does not accept the new account; the organisation is
+    told why, and the account in effect stays."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the account is rejected: the organisation is told.")})
+    with transaction.atomic():
+        change = AccountChange.objects.select_for_update().select_related("organisation").get(pk=change.pk)
+        perform_transition(change, "reject", by=by, reason=reason, save_fields=["decided_at"])
+        _tell_about_account_change(change, by=by, reason=reason)
+    return change
+
+
+def account_change_withdraw(*, change: AccountChange, by: User, reason: str = "") -> AccountChange:
+    """Those who act for the organisation take back a change that still waits for verification."""
+    with transaction.atomic():
+        change = AccountChange.objects.select_for_update().select_related("organisation").get(pk=change.pk)
+        perform_transition(
+            change, "withdraw", by=by, reason=reason or _("Withdrawn"), save_fields=["decided_at"]
+        )
+        _tell_about_account_change(change, by=by)
+    return change
 
 
 def document_check_upload(upload) -> str:
@@ -286,6 +452,51 @@ def role_revoke(*, role: OrganisationRole, by: User, reason: str = "") -> Organi
     with transaction.atomic():
         role = OrganisationRole.objects.select_for_update().get(pk=role.pk)
         perform_transition(role, "revoke", by=by, reason=reason)
+    return role
+
+
+def signatory_by_support(
+    *, organisation: Organisation, user: User, by: User, reason: str
+) -> OrganisationRole:
+    """Support staff make a person the organisation's signatory when it has lost its own (nobody
+    left who may manage its users).  Only after the checks of SECURITY.md; the transition log keeps
+    who did it and on what grounds, and the organisation's users are told after commit."""
+    require(by, "organizations.support_organisation_roles")
+    if not reason.strip():
+        raise ValidationError(_("Give the grounds: the case and the document that shows who signs."))
+    if not user.is_active or user.email_verified_at is None:
+        raise ValidationError(
+            _("%(email)s has no confirmed account: the person signs up and confirms the address first.")
+            % {"email": user.email}
+        )
+    with transaction.atomic():
+        role = (
+            OrganisationRole.objects.select_for_update()
+            .filter(
+                organisation=organisation,
+                user=user,
+                state__in=[OrganisationRole.State.REQUESTED, OrganisationRole.State.ACTIVE],
+            )
+            .first()
+        )
+        if role is None:
+            role = OrganisationRole.objects.create(user=user, organisation=organisation)
+        elif role.state == OrganisationRole.State.ACTIVE and role.kind == OrganisationRole.Kind.SIGNATORY:
+            raise ValidationError(
+                _("%(email)s is already a signatory of %(name)s.")
+                % {"email": user.email, "name": organisation.name}
+            )
+        perform_transition(role, "support_make_signatory", by=by, reason=reason, save_fields=["kind"])
+        for other in organisation.roles.filter(state=OrganisationRole.State.ACTIVE).select_related("user"):
+            outbox_enqueue(
+                key=f"signatory-by-support:{role.pk}:{other.user_id}:{timezone.now().isoformat()}",
+                to=other.user.email,
+                subject=_("%(user)s is now a signatory of %(name)s in Bidra")
+                % {"user": user.full_name or user.email, "name": organisation.name},
+                template="organizations/email/signatory_by_support.txt",
+                context={"role": role, "organisation": organisation, "reason": reason},
+            )
+    forget_permissions(user)
     return role
 
 

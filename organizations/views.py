@@ -13,7 +13,10 @@ from workflows.shortcuts import get_permitted_or_404, paginate
 
 from . import services
 from .forms import (
+    AccountRejectForm,
+    AccountVerifyForm,
     ActivityFormSet,
+    ActivityNoteForm,
     BankAccountForm,
     DecisionReasonForm,
     DocumentUploadForm,
@@ -24,8 +27,15 @@ from .forms import (
     PersonFormSet,
     SignupForm,
 )
-from .models import Organisation, OrganisationDocument, OrganisationRole
-from .selectors import document_status, organisations_search
+from .models import (
+    AccountChange,
+    AccountVerification,
+    Organisation,
+    OrganisationActivity,
+    OrganisationDocument,
+    OrganisationRole,
+)
+from .selectors import account_change_waiting, document_status, organisations_search
 
 
 def signup(request):
@@ -132,16 +142,33 @@ def _organisation(request, pk, perm="organizations.view_organisation"):
 def organisation_detail(request, pk):
     organisation = _organisation(request, pk)
     user = request.user
+    activities = [
+        {
+            "activity": a,
+            "show_note": user.has_perm("organizations.view_activity_note", a),
+            "can_change": user.has_perm("organizations.change_activity", a),
+        }
+        for a in organisation.activities.select_related("municipality").order_by("municipality__name")
+    ]
+    change = account_change_waiting(organisation=organisation)
+    if change is not None and not user.has_perm("organizations.view_account_change", change):
+        change = None
     return render(
         request,
         "organizations/detail.html",
         {
             "organisation": organisation,
-            "activities": organisation.activities.select_related("municipality"),
+            "activities": activities,
             "documents": document_status(organisation=organisation),
             "can_edit": user.has_perm("organizations.change_organisation", organisation),
-            "can_change_account": user.has_perm("organizations.change_bank_account", organisation),
+            "can_change_account": user.has_perm("organizations.request_account_change", organisation),
             "can_see_members": user.has_perm("organizations.view_members", organisation),
+            "account_change": change,
+            "to_verify": [
+                v for v in change.verifications.all() if user.has_perm("organizations.verify_account", v)
+            ]
+            if change is not None
+            else [],
         },
     )
 
@@ -159,6 +186,7 @@ def organisation_edit(request, pk):
             for f in activities.forms
             if f.cleaned_data.get("municipality") and not f.cleaned_data.get("DELETE")
         }
+        waiting = account_change_waiting(organisation=organisation)
         services.organisation_update(
             organisation=Organisation.objects.get(pk=organisation.pk),
             by=request.user,
@@ -166,11 +194,46 @@ def organisation_edit(request, pk):
             municipalities=municipalities,
         )
         messages.success(request, _("The details are saved."))
+        if waiting is not None and account_change_waiting(organisation=organisation) is None:
+            messages.warning(
+                request,
+                _(
+                    "The new payment account was withdrawn: the municipalities that verify it changed. "
+                    "Register the account again."
+                ),
+            )
         return redirect("organizations:detail", pk=organisation.pk)
     return render(
         request,
         "organizations/edit.html",
         {"form": form, "activities": activities, "organisation": organisation},
+    )
+
+
+@login_required
+def activity_edit(request, pk):
+    """A municipality's staff keep their own record of an organisation active there."""
+    activity = get_object_or_404(
+        OrganisationActivity.objects.select_related("organisation", "municipality"), pk=pk
+    )
+    if not request.user.has_perm("organizations.view_organisation", activity.organisation):
+        raise Http404
+    if not request.user.has_perm("organizations.change_activity", activity):
+        raise PermissionDenied
+    form = ActivityNoteForm(request.POST or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        services.activity_update(
+            activity=activity,
+            by=request.user,
+            resident_members=form.cleaned_data["resident_members"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("Saved for %(municipality)s.") % {"municipality": activity.municipality})
+        return redirect("organizations:detail", pk=activity.organisation_id)
+    return render(
+        request,
+        "organizations/activity_edit.html",
+        {"form": form, "activity": activity, "organisation": activity.organisation},
     )
 
 
@@ -195,25 +258,145 @@ def organisation_people(request, pk):
 
 @login_required
 def organisation_bank_account(request, pk):
+    """The signatory asks for a new payment account; it takes effect once verified."""
     organisation = _organisation(request, pk)
-    if not request.user.has_perm("organizations.change_bank_account", organisation):
+    if not request.user.has_perm("organizations.request_account_change", organisation):
         raise PermissionDenied
-    form = BankAccountForm(
-        request.POST or None,
-        initial={"account_type": organisation.account_type, "account_number": organisation.account_number},
-    )
+    form = BankAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.organisation_set_bank_account(
-            organisation=organisation,
-            by=request.user,
-            account_type=form.cleaned_data["account_type"],
-            account_number=form.cleaned_data["account_number"],
+        try:
+            change = services.account_change_request(
+                organisation=organisation,
+                by=request.user,
+                account_type=form.cleaned_data["account_type"],
+                account_number=form.cleaned_data["account_number"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The new account is registered. It takes effect when every municipality where the "
+                    "organisation is active has verified it; until then grants are paid to the account in effect."
+                ),
+            )
+            return redirect("organizations:account_change", pk=change.pk)
+    return render(
+        request,
+        "organizations/bank_account.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "waiting": account_change_waiting(organisation=organisation),
+            "municipalities": [
+                a.municipality
+                for a in organisation.activities.select_related("municipality").order_by("municipality__name")
+            ],
+        },
+    )
+
+
+def _account_change(request, pk) -> AccountChange:
+    return get_permitted_or_404(
+        AccountChange.objects.select_related("organisation", "requested_by"),
+        "organizations.view_account_change",
+        request.user,
+        pk=pk,
+    )
+
+
+def _account_change_page(request, change, *, verify_form=None, reject_form=None, status=200):
+    user = request.user
+    verifications = list(change.verifications.select_related("municipality", "verified_by"))
+    for verification in verifications:
+        verification.change = change
+        verification.may_verify = change.state == AccountChange.State.PENDING and user.has_perm(
+            "organizations.verify_account", verification
         )
-        messages.success(
-            request, _("The payment account is changed. The organisation's users have been told.")
+        prefix = f"verify-{verification.pk}"
+        verification.form = (
+            verify_form
+            if verify_form is not None and verify_form.prefix == prefix
+            else AccountVerifyForm(prefix=prefix)
         )
-        return redirect("organizations:detail", pk=organisation.pk)
-    return render(request, "organizations/bank_account.html", {"form": form, "organisation": organisation})
+    options = {o.name: o for o in transitions_for(change, by=user) if o.allowed}
+    return render(
+        request,
+        "organizations/account_change.html",
+        {
+            "change": change,
+            "organisation": change.organisation,
+            "verifications": verifications,
+            "reject_form": reject_form or AccountRejectForm(),
+            "can_reject": "reject" in options,
+            "can_withdraw": "withdraw" in options,
+        },
+        status=status,
+    )
+
+
+@login_required
+def account_change(request, pk):
+    return _account_change_page(request, _account_change(request, pk))
+
+
+@login_required
+@require_POST
+def account_verify(request, pk):
+    """A caseworker verifies the new account for their municipality, after confirming the check."""
+    verification = get_object_or_404(AccountVerification, pk=pk)
+    change = _account_change(request, verification.change_id)
+    verification.change = change
+    if not request.user.has_perm("organizations.verify_account", verification):
+        raise PermissionDenied
+    form = AccountVerifyForm(request.POST, prefix=f"verify-{verification.pk}")
+    if not form.is_valid():
+        return _account_change_page(request, change, verify_form=form)
+    try:
+        services.account_verification_verify(verification=verification, by=request.user)
+    except TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        change.refresh_from_db()
+        if change.state == AccountChange.State.IN_EFFECT:
+            messages.success(request, _("The account is verified and now in effect: grants are paid to it."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The account is verified for %(municipality)s. It takes effect when every municipality has verified it."
+                )
+                % {"municipality": verification.municipality},
+            )
+    return redirect("organizations:account_change", pk=change.pk)
+
+
+@login_required
+@require_POST
+def account_change_transition(request, pk, name):
+    """Reject the new account (a verifying caseworker, with a reason) or withdraw it (the organisation)."""
+    change = _account_change(request, pk)
+    if name not in {"reject", "withdraw"}:
+        raise Http404
+    perm = (
+        "organizations.decide_account_change" if name == "reject" else "organizations.withdraw_account_change"
+    )
+    if not request.user.has_perm(perm, change):
+        raise PermissionDenied
+    try:
+        if name == "reject":
+            form = AccountRejectForm(request.POST)
+            if not form.is_valid():
+                return _account_change_page(request, change, reject_form=form)
+            services.account_change_reject(change=change, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The new account is rejected. The organisation is told why."))
+        else:
+            services.account_change_withdraw(change=change, by=request.user)
+            messages.success(request, _("The change is withdrawn. Grants are paid to the account in effect."))
+    except TransitionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("organizations:account_change", pk=change.pk)
 
 
 @login_required
@@ -288,6 +471,9 @@ def role_transition(request, pk, name):
         raise Http404
     if name not in {"approve", "reject", "revoke"}:
         raise Http404
+    if not request.user.has_perm("organizations.decide_role", role):
+        # the organisation's signatory manages its users; staff of a municipality never do
+        raise PermissionDenied
     form = DecisionReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:

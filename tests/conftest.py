@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test.client import ClientMixin
 
 from organizations.models import StaffRole
+from organizations.permissions import forget_permissions
 
 from . import factories as f
 
@@ -39,6 +40,23 @@ class World:
 
     def user(self, role):
         return self.users.get(role)
+
+    @property
+    def shared_organisation(self):
+        """An organisation active in both municipalities (Exempelö and Grannby), made when first
+        asked for: the applicant is its signatory, and it has a verified bankgiro account.  Each
+        municipality's staff see it; each changes only its own record of it."""
+        if "shared_organisation" not in self.objects:
+            organisation = f.OrganisationFactory(
+                name="Föreningen Gränslös",
+                active_in=[self.municipality, self.other_municipality],
+                account_type="bankgiro",
+                account_number="56781230",
+            )
+            f.active_role(self.users["applicant"], organisation)
+            forget_permissions(self.users["applicant"])  # the roles read before are one short now
+            self.objects["shared_organisation"] = organisation
+        return self.objects["shared_organisation"]
 
 
 def build_world() -> World:

@@ -194,12 +194,26 @@ def test_a_grant_to_an_organisation_without_a_registered_account_is_not_planned_
     assert services.payments_create_due() == {"planned": 0, "refused": 1}
     client.force_login(world.users["applicant"])
     page = client.get(reverse("grants:application_detail", kwargs={"pk": application.pk})).content.decode()
-    assert "inget registrerat bankgiro eller plusgiro" in page
-    # Once the organisation registers its account, the periodic task plans the payment.
-    world.organisation.account_type, world.organisation.account_number = "bankgiro", "56781234"
-    world.organisation.save()
+    assert "inget verifierat bankgiro eller plusgiro" in page
+    # The signatory registers an account: while it waits for the municipality's verification
+    # nothing is planned to it; once verified, the periodic task plans the payment to it.
+    from organizations.services import account_change_request, account_verification_verify
+
+    change = account_change_request(
+        organisation=world.organisation,
+        by=world.users["applicant"],
+        account_type="bankgiro",
+        account_number="5678-1230",
+    )
+    assert services.payments_create_due() == {"planned": 0, "refused": 1}
+    account_verification_verify(verification=change.verifications.get(), by=world.users["caseworker"])
     assert services.payments_create_due() == {"planned": 1, "refused": 0}
-    assert Payment.objects.get().amount == Decimal(35000)
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.account_type, payment.account_number) == (
+        Decimal(35000),
+        "bankgiro",
+        "56781230",
+    )
 
 
 def test_the_secretary_is_reminded_of_letters_not_yet_sent(world, client):

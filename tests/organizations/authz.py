@@ -9,8 +9,17 @@ from ..authz import APPLICANT, EVERYONE, SIGNED_IN, Action, Excluded, Page
 from ..factories import OrganisationDocumentFactory, UserFactory
 
 ORG_VIEWERS = frozenset({"applicant", "caseworker", "secretary", "member", "program_admin"})
-ORG_EDITORS = frozenset({"applicant", "caseworker"})
+#: those who read the organisation's users and board: its own users and its municipality's caseworkers
+MEMBER_VIEWERS = frozenset({"applicant", "caseworker"})
 ANON_ONLY = frozenset({"anonymous"})
+#: an organisation active in both municipalities is seen by the staff of both
+SHARED_VIEWERS = ORG_VIEWERS | {"other_caseworker"}
+#: who sees a change of the shared organisation's account: its users and both municipalities'
+#: staff who handle payments (the caseworkers and Exempelö's program administrator)
+CHANGE_VIEWERS = frozenset({"applicant", "caseworker", "program_admin", "other_caseworker"})
+EXEMPLO_VERIFIERS = frozenset({"caseworker", "program_admin"})
+GRANNBY_VERIFIERS = frozenset({"other_caseworker"})
+NOBODY = frozenset()
 
 
 def _document(world):
@@ -32,6 +41,77 @@ def _request(world):
 
 
 ADMIN = frozenset({"municipality_admin"})
+
+
+def _shared(world):
+    return {"pk": world.shared_organisation.pk}
+
+
+def _shared_activity(which):
+    def kwargs(world):
+        from organizations.models import OrganisationActivity
+
+        municipality = world.municipality if which == "exemplo" else world.other_municipality
+        return {
+            "pk": OrganisationActivity.objects.get(
+                organisation=world.shared_organisation, municipality=municipality
+            ).pk
+        }
+
+    return kwargs
+
+
+def _shared_change(world):
+    """A new account of the shared organisation, waiting for both municipalities' verification."""
+    from organizations.services import account_change_request
+
+    if "shared_change" not in world.objects:
+        world.objects["shared_change"] = account_change_request(
+            organisation=world.shared_organisation,
+            by=world.users["applicant"],
+            account_type="bankgiro",
+            account_number="5050-1055",
+        )
+    return world.objects["shared_change"]
+
+
+def _change(world):
+    return {"pk": _shared_change(world).pk}
+
+
+def _verification(which):
+    def kwargs(world):
+        municipality = world.municipality if which == "exemplo" else world.other_municipality
+        return {"pk": _shared_change(world).verifications.get(municipality=municipality).pk}
+
+    return kwargs
+
+
+def _verify_data(which):
+    return lambda world: {f"verify-{_verification(which)(world)['pk']}-checked": "on"}
+
+
+def _signatory_role(world):
+    return world.users["applicant"].org_roles.get(organisation=world.shared_organisation)
+
+
+def _shared_edit_data(world):
+    """The shared organisation's details with its activity in Exempelö removed."""
+    organisation = world.shared_organisation
+    grannby = organisation.activities.get(municipality=world.other_municipality)
+    return {
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "member_count": 50,
+        "activities-TOTAL_FORMS": "1",
+        "activities-INITIAL_FORMS": "1",
+        "activities-MIN_NUM_FORMS": "0",
+        "activities-MAX_NUM_FORMS": "1000",
+        "activities-0-id": grannby.pk,
+        "activities-0-organisation": organisation.pk,
+        "activities-0-municipality": world.other_municipality.pk,
+        "activities-0-resident_members": "40",
+    }
 
 
 def _staff_role(world):
@@ -101,20 +181,156 @@ URLS = [
     Page("organizations:register", SIGNED_IN),
     Page("organizations:join", SIGNED_IN),
     Page("organizations:detail", ORG_VIEWERS, kwargs=lambda w: {"pk": w.organisation.pk}),
-    Page("organizations:edit", ORG_EDITORS, kwargs=lambda w: {"pk": w.organisation.pk}),
-    Page("organizations:people", ORG_EDITORS, kwargs=lambda w: {"pk": w.organisation.pk}),
-    Page(
-        "organizations:bank_account",
-        frozenset({"caseworker", "program_admin"}),
+    # The organisation's register data, users, documents and account are its own: staff read them.
+    Page("organizations:edit", APPLICANT, kwargs=lambda w: {"pk": w.organisation.pk}),
+    Page("organizations:people", MEMBER_VIEWERS, kwargs=lambda w: {"pk": w.organisation.pk}),
+    Action(
+        "organizations:people",
+        APPLICANT,
         kwargs=lambda w: {"pk": w.organisation.pk},
+        data=lambda w: {"people-TOTAL_FORMS": "0", "people-INITIAL_FORMS": "0"},
+        label="organizations:people (save)",
     ),
+    Page("organizations:bank_account", APPLICANT, kwargs=lambda w: {"pk": w.organisation.pk}),
     Page("organizations:documents", ORG_VIEWERS, kwargs=lambda w: {"pk": w.organisation.pk}),
-    Page("organizations:members", ORG_EDITORS, kwargs=lambda w: {"pk": w.organisation.pk}, setup=_request),
+    Action(
+        "organizations:documents",
+        APPLICANT,
+        kwargs=lambda w: {"pk": w.organisation.pk},
+        data=lambda w: {"doc_type": "statutes", "year": "2026"},
+        label="organizations:documents (upload)",
+    ),
+    Page("organizations:members", MEMBER_VIEWERS, kwargs=lambda w: {"pk": w.organisation.pk}, setup=_request),
     Page("organizations:document_download", ORG_VIEWERS, kwargs=_document, html=False),
     Action(
         "organizations:role_transition",
-        frozenset({"applicant", "caseworker"}),
+        APPLICANT,
         kwargs=lambda w: {"pk": _request(w).pk, "name": "approve"},
+    ),
+    # An organisation active in Exempelö and Grannby: each municipality's caseworker sees it, and
+    # neither changes its account, its users or the other municipality's activity.
+    Page("organizations:detail", SHARED_VIEWERS, kwargs=_shared, label="organizations:detail (shared)"),
+    Page(
+        "organizations:bank_account", APPLICANT, kwargs=_shared, label="organizations:bank_account (shared)"
+    ),
+    Action(
+        "organizations:bank_account",
+        APPLICANT,
+        kwargs=_shared,
+        data=lambda w: {"account_type": "bankgiro", "account_number": "5050-1055"},
+        label="organizations:bank_account (shared, ask for a new account)",
+    ),
+    Action(
+        "organizations:role_transition",
+        NOBODY,
+        kwargs=lambda w: {"pk": _signatory_role(w).pk, "name": "revoke"},
+        label="organizations:role_transition (shared, revoke the signatory)",
+    ),
+    Action(
+        "organizations:edit",
+        APPLICANT,
+        kwargs=_shared,
+        data=_shared_edit_data,
+        label="organizations:edit (shared, remove the activity in Exempelö)",
+    ),
+    Page(
+        "organizations:activity_edit",
+        frozenset({"caseworker"}),
+        kwargs=_shared_activity("exemplo"),
+        label="organizations:activity_edit (Exempelö's record)",
+    ),
+    Action(
+        "organizations:activity_edit",
+        frozenset({"caseworker"}),
+        kwargs=_shared_activity("exemplo"),
+        data=lambda w: {"resident_members": "0", "note": "Inte längre verksam här"},
+        label="organizations:activity_edit (Exempelö's record, save)",
+    ),
+    Action(
+        "organizations:activity_edit",
+        frozenset({"other_caseworker"}),
+        kwargs=_shared_activity("grannby"),
+        data=lambda w: {"resident_members": "12", "note": "Hyr sporthallen"},
+        label="organizations:activity_edit (Grannby's record, save)",
+    ),
+    Page("organizations:account_change", CHANGE_VIEWERS, kwargs=_change),
+    Action(
+        "organizations:account_verify",
+        EXEMPLO_VERIFIERS,
+        kwargs=_verification("exemplo"),
+        data=_verify_data("exemplo"),
+        label="organizations:account_verify (Exempelö's part)",
+    ),
+    Action(
+        "organizations:account_verify",
+        GRANNBY_VERIFIERS,
+        kwargs=_verification("grannby"),
+        data=_verify_data("grannby"),
+        label="organizations:account_verify (Grannby's part)",
+    ),
+    Action(
+        "organizations:account_change_transition",
+        EXEMPLO_VERIFIERS | GRANNBY_VERIFIERS,
+        kwargs=lambda w: {**_change(w), "name": "reject"},
+        data=lambda w: {"reason": "Banken känner inte till kontot."},
+        label="organizations:account_change_transition (reject)",
+    ),
+    Action(
+        "organizations:account_change_transition",
+        APPLICANT,
+        kwargs=lambda w: {**_change(w), "name": "withdraw"},
+        label="organizations:account_change_transition (withdraw)",
+    ),
+    Page(
+        "workflows:history",
+        CHANGE_VIEWERS,
+        label="workflows:history (change of account)",
+        kwargs=lambda w: {"app_label": "organizations", "model": "accountchange", **_change(w)},
+    ),
+    Page(
+        "workflows:history",
+        CHANGE_VIEWERS,
+        label="workflows:history (verification of an account)",
+        kwargs=lambda w: {
+            "app_label": "organizations",
+            "model": "accountverification",
+            **_verification("exemplo")(w),
+        },
+    ),
+    # ... and the API asks the same questions
+    Page("api:accountchange-list", SIGNED_IN, html=False, setup=_shared_change),
+    Action(
+        "api:accountchange-list",
+        APPLICANT,
+        data=lambda w: {
+            "organisation": w.shared_organisation.pk,
+            "account_type": "bankgiro",
+            "account_number": "5050-1055",
+        },
+        format="json",
+        label="api:accountchange-list (shared, ask for a new account)",
+    ),
+    Page("api:accountchange-detail", CHANGE_VIEWERS, kwargs=_change, html=False),
+    Page("api:accountchange-transitions", CHANGE_VIEWERS, kwargs=_change, html=False),
+    Page("api:accountchange-history", CHANGE_VIEWERS, kwargs=_change, html=False),
+    Action(
+        "api:accountchange-do-transition",
+        EXEMPLO_VERIFIERS | GRANNBY_VERIFIERS,
+        kwargs=lambda w: {**_change(w), "name": "reject"},
+        data=lambda w: {"reason": "Banken känner inte till kontot."},
+        format="json",
+        label="api:accountchange-do-transition (reject)",
+    ),
+    Page("api:accountverification-list", SIGNED_IN, html=False, setup=_shared_change),
+    Page("api:accountverification-detail", CHANGE_VIEWERS, kwargs=_verification("exemplo"), html=False),
+    Page("api:accountverification-transitions", CHANGE_VIEWERS, kwargs=_verification("exemplo"), html=False),
+    Page("api:accountverification-history", CHANGE_VIEWERS, kwargs=_verification("exemplo"), html=False),
+    Action(
+        "api:accountverification-do-transition",
+        EXEMPLO_VERIFIERS,
+        kwargs=lambda w: {**_verification("exemplo")(w), "name": "verify"},
+        format="json",
+        label="api:accountverification-do-transition (verify Exempelö's part)",
     ),
     # the municipality's set-up
     Page("organizations:setup", ADMIN, kwargs=lambda w: {"pk": w.municipality.pk}),

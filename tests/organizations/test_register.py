@@ -1,4 +1,4 @@
-"""The register kept current: documents, bank account, staff search."""
+"""The register kept current: documents and staff search (the payment account: test_payment_account.py)."""
 
 import io
 import zipfile
@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from organizations.models import OrganisationDocument
 from organizations.selectors import document_status
-from workflows.models import OutboxMessage
 
 from ..factories import OrganisationDocumentFactory, OrganisationFactory
 from ..pdf import tiny_pdf
@@ -82,31 +81,6 @@ def test_document_status_shows_what_is_missing_or_out_of_date():
     assert status["annual_report"] == "outdated"  # 2025 is needed in 2026
     assert status["budget"] == "current"
     assert status["accounts"] == "missing"
-
-
-def test_only_staff_change_the_bank_account_and_the_organisation_is_told(
-    client, world, django_capture_on_commit_callbacks
-):
-    url = reverse("organizations:bank_account", kwargs={"pk": world.organisation.pk})
-    client.force_login(world.users["applicant"])
-    assert client.post(url, {"account_type": "bankgiro", "account_number": "5050-1055"}).status_code == 403
-    client.force_login(world.users["caseworker"])
-    response = client.post(url, {"account_type": "bankgiro", "account_number": "5050-1056"})
-    assert "inte ett giltigt bankgironummer" in response.content.decode()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"account_type": "bankgiro", "account_number": "5050-1055"})
-    assert response.status_code == 302
-    world.organisation.refresh_from_db()
-    assert world.organisation.account_display == "Bankgiro 5050-1055"
-    assert OutboxMessage.objects.filter(to=world.users["applicant"].email).count() == 1
-
-
-def test_plusgiro_numbers_are_validated_and_formatted(client, world):
-    client.force_login(world.users["caseworker"])
-    url = reverse("organizations:bank_account", kwargs={"pk": world.organisation.pk})
-    client.post(url, {"account_type": "plusgiro", "account_number": "4 12 34-6"})
-    world.organisation.refresh_from_db()
-    assert world.organisation.account_display == "Plusgiro 4 12 34-6"
 
 
 def test_staff_search_finds_only_their_municipality_s_organisations(client, world):

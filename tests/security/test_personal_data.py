@@ -17,7 +17,7 @@ from organizations.models import OrganisationRole, Person, User
 from organizations.services import role_request, role_revoke
 from workflows.models import OutboxMessage
 
-from ..factories import OrganisationFactory, UserFactory
+from ..factories import OrganisationFactory, UserFactory, active_role
 
 
 @pytest.fixture
@@ -90,7 +90,9 @@ def test_erasure_anonymises_the_person_and_keeps_the_log_with_the_name_replaced(
     client, person, world, support
 ):
     role = person.org_roles.get(state="active")
-    role_revoke(role=role, by=world.users["caseworker"], reason="Lämnat föreningen")
+    successor = UserFactory(email="ny.ordf@example.se")
+    active_role(successor, world.organisation)
+    role_revoke(role=role, by=successor, reason="Lämnat föreningen")
     log_rows = StateLog.objects.filter(by=person).count()
     assert log_rows >= 1
     client.force_login(support)

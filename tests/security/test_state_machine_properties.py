@@ -34,16 +34,15 @@ class _Rollback(Exception):
 
 
 def _may_decide(model, actor_name, role_id, world) -> bool:
-    """The rule, stated independently of the code: the organisation's active signatory (not for
-    their own role), or a caseworker of a municipality the organisation is active in."""
+    """The rule, stated independently of the code: the organisation's active signatory, not for
+    their own role.  Staff of a municipality never decide an organisation's roles."""
     role = model[role_id]
     org = role["org"]
     signatory = any(
         r["user"] == actor_name and r["org"] == org and r["state"] == "active" and r["kind"] == "signatory"
         for r in model.values()
     )
-    caseworker_of = {"caseworker": "organisation", "other_caseworker": "other_organisation"}.get(actor_name)
-    return (signatory and role["user"] != actor_name) or caseworker_of == org
+    return signatory and role["user"] != actor_name
 
 
 @pytest.mark.django_db
