@@ -31,15 +31,17 @@ def _plan_payments(sender, meeting, by, **kwargs):
 
 def _make_letters(sender, meeting, by, **kwargs):
     """The minutes are posted: the meeting's decision letters are made (again), with the last day
-    to appeal.  The secretary follows the job on the meeting's letters page."""
+    to appeal.  The secretary follows the job on the meeting's letters page.  The delegated
+    decisions reported to the meeting get their letters again, now with that day too."""
     import contextlib
 
     from workflows.services import TransitionRefused
 
-    from .services import letter_job_start
+    from .services import letter_job_start, reported_decision_letters_remake
 
     with contextlib.suppress(TransitionRefused):  # the meeting decided no grant applications
         letter_job_start(meeting=meeting, by=by)
+    reported_decision_letters_remake(meeting=meeting, by=by)
 
 
 def _cancel_payments(sender, decision, by, **kwargs):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Organisation, OrganisationDocument
 from organizations.selectors import document_status
 from organizations.services import document_check_upload
+from workflows.appeals import appeal_terms
 from workflows.deadlines import add_working_days
 from workflows.services import (
     TransitionRefused,
@@ -417,7 +418,11 @@ def _draft_changed(
             cleaned[key] = _clean_answer(fields[key], value)
         except ValidationError as exc:
             errors[key] = exc.messages
-    if requested_amount not in (None, ""):
+    if requested_amount not in (None, "") and application.round.program.kind == Program.Kind.AWARD:
+        errors["requested_amount"] = [
+            _("An award is not applied for with an amount: the award's prize sum is set by its rules.")
+        ]
+    elif requested_amount not in (None, ""):
         try:
             requested_amount = Decimal(str(requested_amount))
         except InvalidOperation:
@@ -583,7 +588,9 @@ def submission_problems(
     amount = application.requested_amount
     low = None if rules["min_amount"] is None else Decimal(rules["min_amount"])
     high = None if rules["max_amount"] is None else Decimal(rules["max_amount"])
-    if amount is None and (low is not None or high is not None):
+    if application.round.program.kind == Program.Kind.AWARD:
+        pass  # no amount is applied for an award
+    elif amount is None and (low is not None or high is not None):
         add("requested_amount", _("Amount applied for: enter the amount you apply for."))
     elif amount is not None and (low is not None and amount < low or high is not None and amount > high):
         if low is not None and high is not None:
@@ -966,8 +973,15 @@ def dismissal_letter_make(*, application: Application, by, reason: str):
                 "decided_on": timezone.localdate(),
                 "decided_by": by,
                 "reason": reason,
-                "appeal_kind": program.appeal_kind,
-                "appeal_court": program.appeal_court,
+                # decided by the caseworker; Bidra does not list a dismissal for the committee
+                "appeal": appeal_terms(
+                    kind=program.appeal_kind,
+                    court=program.appeal_court,
+                    committee=program.committee,
+                    case_number=application.case_number,
+                    decided_on=timezone.localdate(),
+                    delegated=True,
+                ),
             },
             by=by,
             stylesheets=(LETTER_CSS,),
@@ -1299,6 +1313,7 @@ def letter_context(*, application: Application, decision) -> dict:
     values = placeholder_values(application, decision)
     text = letter_text(template_for(program, decision.outcome), values)
     state = decision_state(decision)
+    decided_on = timezone.localtime(decision.decided_at).date()
     return {
         "application": application,
         "organisation": application.organisation,
@@ -1306,15 +1321,24 @@ def letter_context(*, application: Application, decision) -> dict:
         "committee": decision.committee,
         "municipality": decision.committee.municipality,
         "decision": decision,
-        "decided_on": timezone.localtime(decision.decided_at).date(),
+        "decided_on": decided_on,
         "subject": text.subject,
         "paragraphs": text.paragraphs,
         "meeting": state["meeting"],
         "item": state["item"],
-        "posted_on": state["posted_on"],
-        "appeal_ends_on": state["appeal_ends_on"],
-        "appeal_kind": program.appeal_kind,
-        "appeal_court": program.appeal_court,
+        # a delegated decision's item is its report to the committee: the meeting whose posted
+        # minutes start a review of legality; its letter is made again then (``_make_letters``)
+        "appeal": appeal_terms(
+            kind=program.appeal_kind,
+            court=program.appeal_court,
+            committee=decision.committee,
+            case_number=application.case_number,
+            decided_on=decided_on,
+            delegated=decision.delegated,
+            meeting=state["meeting"],
+            reported=decision.delegated,
+            new_letter_at_posting=True,
+        ),
         "granted": decision.outcome in Application.GRANTED_STATES,
         "instalments": program.instalments,
     }
@@ -1402,6 +1426,37 @@ def decision_letter_make(*, application: Application, by, missing_only: bool = F
                 },
             )
     return letter
+
+
+def reported_decision_letters_remake(*, meeting, by) -> int:
+    """The minutes of a meeting that delegated grant decisions were reported to are posted: the
+    letter of each is made (and e-mailed) again, now with the last day to appeal, where the
+    decision is reviewed for legality (that period counts from this posting).  An administrative
+    appeal counts from the first letter's receipt, so those letters stay as they are."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflows.meetings_models import AgendaItem, Decision
+
+    from . import tasks
+
+    ids = list(
+        Decision.objects.filter(
+            item__meeting=meeting,
+            item__kind=AgendaItem.Kind.INFORMATION,
+            delegation__isnull=False,
+            annulled=False,
+            content_type=ContentType.objects.get_for_model(Application),
+        ).values_list("object_id", flat=True)
+    )
+    ids = list(
+        Application.objects.filter(pk__in=ids, decision__item__meeting=meeting)
+        .exclude(round__program__appeal_kind="administrative")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for application_id in ids:
+        tasks.decision_letter_make.delay(application_id, by.pk)
+    return len(ids)
 
 
 def meeting_grant_items(meeting):

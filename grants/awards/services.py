@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Organisation
 from organizations.selectors import organisation_user_emails
 from organizations.validators import org_number_compact
+from workflows.appeals import appeal_terms
 from workflows.services import (
     TransitionRefused,
     case_number_register,
@@ -545,6 +546,20 @@ def award_documents_make(*, candidate: Candidate, by, meeting=None) -> dict:
             "posted_on": meeting.posted_on,
             "appeal_ends_on": meeting.appeal_ends_on,
             "appeal_court": program.appeal_court,
+            # an award is reviewed for legality only, counted from the posting of ``meeting``
+            "appeal": appeal_terms(
+                kind="legality",
+                court=program.appeal_court,
+                committee=program.committee,
+                case_number=candidate.case_number,
+                decided_on=(
+                    timezone.localtime(decision.decided_at).date()
+                    if decision
+                    else timezone.localtime(meeting.starts_at).date()
+                ),
+                delegated=bool(decision and decision.delegated),
+                meeting=meeting,
+            ),
             "outcome": outcome,
             "recipients": recipients,
             "made_at": meeting.posted_on,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.services import document_check_upload
+from workflows.appeals import appeal_terms
 from workflows.deadlines import is_working_day, next_working_day
 from workflows.services import (
     TransitionRefused,
@@ -698,6 +699,7 @@ def reclaim_letter_context(reclaim: Reclaim) -> dict:
     decision = reclaim.decision
     meeting = decision.item.meeting if decision and decision.item_id else None
     program = reclaim.program
+    decided_on = timezone.localtime(decision.decided_at).date() if decision else None
     return {
         "reclaim": reclaim,
         "application": reclaim.application,
@@ -707,11 +709,20 @@ def reclaim_letter_context(reclaim: Reclaim) -> dict:
         "municipality": program.municipality,
         "decision": decision,
         "meeting": meeting,
-        "decided_on": timezone.localtime(decision.decided_at).date() if decision else None,
+        "decided_on": decided_on,
         "posted_on": meeting.posted_on if meeting else None,
         "appeal_ends_on": meeting.appeal_ends_on if meeting else None,
-        "appeal_kind": program.appeal_kind,
-        "appeal_court": program.appeal_court,
+        # a delegated reclaim's item is its report to the committee, whose posted minutes count
+        "appeal": appeal_terms(
+            kind=program.appeal_kind,
+            court=program.appeal_court,
+            committee=program.committee,
+            case_number=reclaim.case_number,
+            decided_on=decided_on,
+            delegated=bool(decision and decision.delegated),
+            meeting=meeting,
+            reported=bool(decision and decision.delegated),
+        ),
         "made_on": timezone.localdate(),
     }
 

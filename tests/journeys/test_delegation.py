@@ -51,6 +51,15 @@ def test_a_delegated_decision_below_the_limit_is_listed_at_the_committees_next_m
     assert decided.decision.amount == 15000 and decided.decision.decided_by == world.user("caseworker")
     assert DecisionLetter.objects.filter(application=decided).exists()  # executable at once
 
+    # The club reads its letter: how to appeal, and from which meeting's minutes the period counts.
+    club_person = journey.person(club_user, label="kassören").sign_in()
+    club_person.open("/beslutsbrev/").sees("Exempelö Schackklubb").look()
+    letter = " ".join(club_person.pdf("Exempelö Schackklubb beviljas").split())
+    assert "Så här överklagar du beslutet" in letter and "laglighetsprövning" in letter
+    assert "protokollet från det sammanträde där beslutet anmäldes till nämnden" in letter
+    assert f"Beslutet anmäls vid nämndens sammanträde den {day:%Y-%m-%d}" in letter
+    assert "nytt brev med den sista dagen för att överklaga" in letter
+
     item = AgendaItem.objects.get(meeting=meeting, kind=AgendaItem.Kind.INFORMATION)
     assert item.object_id == application.pk
     secretary.open(f"/sammantraden/{meeting.pk}/")

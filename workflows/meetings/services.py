@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 
 from organizations.models import Delegation, StaffRole, User
 
+from .. import appeals
 from ..agenda import adapter_for
 from ..checks import refusal
-from ..deadlines import deadline_after
 from ..meetings_models import AgendaItem, Appeal, Attendance, Decision, Meeting, Recusal, all_items_decided
 from ..services import TransitionRefused, perform_transition, require, system_user
 from ..services import transition_check as _transition_check
@@ -420,7 +420,7 @@ def minutes_kept_at_default(meeting: Meeting) -> str:
 
 def appeal_period_end(posted_on: dt.date) -> dt.date:
     """The last day to appeal: three weeks after posting, moved off a weekend or holiday."""
-    return deadline_after(posted_on, weeks=3)
+    return appeals.appeal_period_end(posted_on)
 
 
 def meeting_make_final(*, meeting: Meeting, by: User) -> Meeting:
