@@ -1,7 +1,8 @@
 """How partnerships go on a committee's agenda: the meeting engine's adapter for Partnership.
 
 Registered in ``IopConfig.ready``.  A partnership is ready for the committee when its
-agreement is proposed; the committee's decision is recorded through ``partnership_decide``.
+agreement is proposed; the committee's decision (or a delegate's) is recorded through
+``partnership_decide``, the only way a partnership is decided.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflows.agenda import AgendaAdapter as _Base
@@ -55,6 +55,22 @@ class PartnershipAgendaAdapter(_Base):
 
     def case_number(self, case) -> str:
         return case.case_number
+
+    # the committee approves the agreement (or its renewal) or not; the agreement sets its own term
+    outcomes = ("granted", "rejected")
+    grant_terms = False
+
+    def outcome_label(self, outcome: str) -> str:
+        """ "granted" on the agenda means the agreement is approved: never read as "beviljad"."""
+        if outcome in ("granted", "partly_granted"):
+            return _("the agreement is approved")
+        return _("the agreement is not approved")
+
+    def amount_label(self) -> str:
+        return _("The municipality's money over the term (kr)")
+
+    def requested_label(self) -> str:
+        return _("The municipality's money over the term")
 
     def organisation(self, case):
         return case.organisation
@@ -130,27 +146,12 @@ class PartnershipAgendaAdapter(_Base):
         return None
 
     def apply_decision(self, case, decision, by) -> None:
-        """Approve or reject the partnership, recording where the decision was made."""
-        item = getattr(decision, "item", None)
-        if item is not None:
-            reference = f"{item.meeting} § {item.order}"
-        elif getattr(decision, "delegation_id", None):
-            reference = _("Delegated decision")
-        else:
-            reference = str(decision)
-        decided_at = getattr(decision, "decided_at", None)
+        """Approve or reject the partnership (or its renewal), recording where it was decided."""
         decide = (
             partnership_decide_renewal
             if case.state == Partnership.State.RENEWAL_PROPOSED
             else partnership_decide
         )
-        decide(
-            partnership=case,
-            approved=decision.outcome in ("granted", "partly_granted"),
-            by=by,
-            decided_on=timezone.localdate(decided_at) if decided_at else timezone.localdate(),
-            reference=reference,
-            reason=decision.reasons or "",
-        )
+        decide(partnership=case, decision=decision, by=by)
         if getattr(decision, "pk", None):
             decision_letter_make.delay_on_commit(decision.pk, by.pk)

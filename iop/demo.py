@@ -8,6 +8,7 @@ and signed before its start some fourteen months ago, the compact adopted two ye
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -204,12 +205,56 @@ def _agreement(start, end, **overrides) -> dict:
     return data
 
 
+def _committee_approves(context, partnership: Partnership, *, day) -> None:
+    """Socialnämnden approves the agreement at its meeting on ``day``, as the secretary records it:
+    on the agenda, decided as proposed, minutes approved, posted and final, each at its moment."""
+    from workflows.demo import PLACE, _at, _second_member
+    from workflows.demo import attendance as demo_attendance
+    from workflows.meetings import services as meetings
+    from workflows.meetings_models import Decision, Meeting
+    from workflows.services import system_user
+
+    users = context["users"]
+    secretary, lars = users["secretary"], users["member"]
+    asa = _second_member(context["municipality"])
+    meeting = meetings.meeting_create(
+        committee=partnership.committee, starts_at=_at(day), place=PLACE, by=secretary
+    )
+    published = at(day - timedelta(days=10), 9)
+    Meeting.objects.filter(pk=meeting.pk).update(created_at=published - timedelta(days=14))
+    [item] = meetings.agenda_add(meeting=meeting, cases=[partnership], by=secretary)
+    with happened(published):
+        meetings.meeting_transition(
+            meeting=meeting, name="publish_agenda", by=secretary, reason="Kallelse skickad"
+        )
+    meetings.attendance_set(meeting=meeting, rows=demo_attendance(), by=secretary)
+    proposal = replace(meetings.proposal_of(item), reasons="Nämnden godkänner avtalet enligt förslaget.")
+    with happened(meeting.starts_at):  # held and decided at the meeting (the decision carries its time)
+        meetings.meeting_transition(meeting=meeting, name="hold", by=secretary)
+        meetings.decisions_record(
+            meeting=meeting, group_no=item.group_no, decisions={item.pk: proposal}, by=secretary
+        )
+    with happened(at(day + timedelta(days=1), 10)):
+        meetings.minutes_approve(meeting=meeting, by=lars)
+    with happened(at(day + timedelta(days=1), 15)):
+        meetings.minutes_approve(meeting=meeting, by=asa)
+    posted = at(day + timedelta(days=3), 9)
+    with happened(posted):
+        meetings.meeting_post(meeting=meeting, posted_on=day + timedelta(days=3), by=secretary)
+    Meeting.objects.filter(pk=meeting.pk).update(posted_at=posted)
+    meeting.refresh_from_db()
+    final = at(meeting.appeal_ends_on + timedelta(days=1), 6)
+    with happened(final):
+        meetings.meeting_make_final(meeting=meeting, by=system_user())
+    Decision.objects.filter(item__meeting=meeting).update(final_at=final)
+
+
 def _partnership_in_second_year(context) -> None:
     church = _organisation(context, CHURCH)
     if Partnership.objects.filter(organisation=church, title=TITLE).exists():
         return
     users = context["users"]
-    caseworker, secretary = users["caseworker"], users["secretary"]
+    caseworker = users["caseworker"]
     deacon = _signatory(church, "diakon@exempelo-forsamling.example", "David Diakon")
     today = timezone.localdate()
     start = today.replace(day=1) - timedelta(days=420)
@@ -291,15 +336,7 @@ def _partnership_in_second_year(context) -> None:
     decided_on = start - timedelta(days=40)
     with happened(at(decided_on - timedelta(days=20), 11)):
         services.partnership_transition(partnership=p, name="propose", by=caseworker)
-    with happened(at(decided_on, 15)):
-        services.partnership_decide(
-            partnership=p,
-            approved=True,
-            by=secretary,
-            decided_on=decided_on,
-            reference=f"Socialnämnden {decided_on.isoformat()} § 45",
-            reason="Nämnden godkänner avtalet enligt förslaget.",
-        )
+    _committee_approves(context, p, day=decided_on)
     with happened(at(start - timedelta(days=20), 10)):
         services.partnership_sign(
             partnership=p,

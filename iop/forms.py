@@ -162,22 +162,6 @@ def rows_of(formset) -> list[dict]:
     return rows
 
 
-class DecisionForm(forms.Form):
-    approved = forms.TypedChoiceField(
-        label=_("Decision"),
-        choices=[("yes", _("Approved")), ("no", _("Rejected"))],
-        coerce=lambda v: v == "yes",
-        widget=forms.RadioSelect,
-    )
-    decided_on = _date(_("Decided on"), initial=timezone.localdate)
-    reference = forms.CharField(
-        label=_("Reference (meeting and paragraph)"),
-        max_length=300,
-        help_text=_("For example: Socialnämnden 2026-06-15 § 42"),
-    )
-    reason = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
 class DelegatedDecisionForm(forms.Form):
     approved = forms.TypedChoiceField(
         label=_("Decision"),

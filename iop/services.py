@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from organizations.selectors import organisation_user_emails
+from workflows.appeals import LEGALITY, appeal_terms
 from workflows.models import StoredDocument
 from workflows.services import (
     TransitionRefused,
@@ -304,23 +305,53 @@ def agreement_document(*, version: AgreementVersion, by) -> StoredDocument:
 # -- the decision and signing ----------------------------------------------------------------------------
 
 
-def partnership_decide(
-    *, partnership: Partnership, approved: bool, by, decided_on: date, reference: str, reason: str = ""
-) -> Partnership:
-    """Record the committee's decision on the proposed agreement (meeting and paragraph in ``reference``)."""
+def decision_facts(decision) -> dict:
+    """Where and how a partnership was decided: at a committee meeting (its agenda item) or by a
+    delegate.  A decision with neither is refused: no one records a partnership decision
+    with a button of its own."""
+    item = getattr(decision, "item", None)
+    if item is not None:
+        reference = f"{item.meeting} § {item.order}"
+    elif getattr(decision, "delegation_id", None):
+        reference = _("Delegated decision")
+    else:
+        raise ValidationError(
+            _(
+                "A partnership is decided by the committee at a meeting (on its agenda) "
+                "or by a delegate on the page for delegated decisions."
+            )
+        )
+    decided_at = getattr(decision, "decided_at", None)
+    return {
+        "approved": decision.outcome in ("granted", "partly_granted"),
+        "decided_on": timezone.localdate(decided_at) if decided_at else timezone.localdate(),
+        "reference": reference,
+        "reason": decision.reasons or "",
+    }
+
+
+def partnership_decide(*, partnership: Partnership, decision, by) -> Partnership:
+    """Record the decision on the proposed agreement: the committee's at a meeting or a delegate's.
+
+    Called by the meeting engine (``PartnershipAgendaAdapter.apply_decision``) inside the
+    transaction that records ``decision``; the letter is made after it commits.
+    """
     require(by, "iop.decide_partnership", partnership)
-    if not reference.strip():
-        raise ValidationError(_("Give the decision's reference (meeting and paragraph)."))
+    facts = decision_facts(decision)
+    approved = facts["approved"]
     with transaction.atomic():
         partnership = _locked(partnership)
-        partnership.decision_reference = reference.strip()
-        partnership.decided_on = decided_on
-        partnership.decision_reason = reason
+        partnership.decision_reference = facts["reference"][:300]
+        partnership.decided_on = facts["decided_on"]
+        partnership.decision_reason = facts["reason"]
         partnership.decision_approved = approved
         if approved:
             partnership.approved_version = partnership.latest_version()
         perform_transition(
-            partnership, "approve" if approved else "reject", by=by, reason=reason or reference
+            partnership,
+            "approve" if approved else "reject",
+            by=by,
+            reason=facts["reason"] or facts["reference"],
         )
         for email in _org_emails(partnership.organisation):
             outbox_enqueue(
@@ -476,17 +507,16 @@ def evaluation_record(
     return evaluation
 
 
-def partnership_decide_renewal(
-    *, partnership: Partnership, approved: bool, by, decided_on: date, reference: str, reason: str = ""
-) -> Partnership:
+def partnership_decide_renewal(*, partnership: Partnership, decision, by) -> Partnership:
     """Record the decision on the proposed renewal (at a meeting or by a delegate).
 
     Approved: renewed with the newest agreement version and its term, active again once the new
     term starts.  Refused: back to the evaluation, from where the partnership ends with its term.
     """
     require(by, "iop.decide_partnership", partnership)
-    if not reference.strip():
-        raise ValidationError(_("Give the decision's reference (meeting and paragraph)."))
+    facts = decision_facts(decision)
+    approved, reference, reason = facts["approved"], facts["reference"][:300], facts["reason"]
+    decided_on = facts["decided_on"]
     with transaction.atomic():
         partnership = _locked(partnership)
         partnership.renewal_approved = approved
@@ -522,7 +552,9 @@ def decision_letter_make(*, partnership: Partnership, decision, by) -> StoredDoc
     partnership = _fresh(partnership)
     decided_on = timezone.localdate(decision.decided_at)
     renewal = bool(partnership.renewal_decided_on) and decided_on >= partnership.renewal_decided_on
-    meeting = decision.item.meeting if decision.item_id and not decision.delegation_id else None
+    # a delegated decision's item is its report to the committee, whose posted minutes count
+    reported_at = decision.item.meeting if decision.item_id else None
+    meeting = reported_at if not decision.delegation_id else None
     version = partnership.approved_version if decision.outcome == "granted" else partnership.latest_version()
     with translation.override("sv"):
         return document_store(
@@ -546,8 +578,17 @@ def decision_letter_make(*, partnership: Partnership, decision, by) -> StoredDoc
                 "municipality": partnership.committee.municipality,
                 "decided_on": decided_on,
                 "meeting": meeting,
-                "posted_on": meeting.posted_on if meeting else None,
-                "appeal_ends_on": meeting.appeal_ends_on if meeting else None,
+                "appeal": appeal_terms(
+                    kind=LEGALITY,
+                    court="",
+                    committee=partnership.committee,
+                    case_number=partnership.case_number,
+                    decided_on=decided_on,
+                    delegated=decision.delegated,
+                    meeting=reported_at,
+                    reported=decision.delegated,
+                    new_letter_at_posting=True,
+                ),
             },
             by=by,
         )

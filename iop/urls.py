@@ -17,7 +17,6 @@ urlpatterns = [
     path("partnerskap/<int:pk>/avtal/jamfor/", views.agreement_compare, name="compare"),
     path("partnerskap/<int:pk>/avtal/<int:number>/", views.agreement_version, name="version"),
     path("partnerskap/<int:pk>/dokument/<int:doc>/", views.document_download, name="document"),
-    path("partnerskap/<int:pk>/beslut/", views.decide, name="decide"),
     path("partnerskap/<int:pk>/delegationsbeslut/", views.delegated_decision, name="delegated_decision"),
     path("partnerskap/<int:pk>/underteckna/<str:party>/", views.sign, name="sign"),
     path("partnerskap/<int:pk>/avsluta/", views.terminate, name="terminate"),

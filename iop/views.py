@@ -302,8 +302,8 @@ def partnership_detail(request, pk):
                 "manage": user.has_perm("iop.manage_partnership", partnership),
                 "draft": user.has_perm("iop.draft_agreement", partnership)
                 and partnership.state in services.DRAFTING_STATES,
-                "decide": user.has_perm("iop.decide_partnership", partnership)
-                and partnership.state == Partnership.State.PROPOSED,
+                "agenda": user.has_perm("workflows.manage_committee_meetings", partnership.committee)
+                and partnership.state in (Partnership.State.PROPOSED, Partnership.State.RENEWAL_PROPOSED),
                 "delegate": user.has_perm("iop.decide_partnership", partnership)
                 and partnership.state in (Partnership.State.PROPOSED, Partnership.State.RENEWAL_PROPOSED)
                 and user.delegations.filter(committee=partnership.committee, matter="partnership").exists(),
@@ -513,22 +513,6 @@ def document_download(request, pk, doc):
 
 
 # -- decision and signing ---------------------------------------------------------------------------------
-
-
-@login_required
-def decide(request, pk):
-    partnership = _partnership(request, pk)
-    _require(request, "iop.decide_partnership", partnership)
-    form = forms.DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partnership_decide(partnership=partnership, by=request.user, **form.cleaned_data)
-        except (TransitionRefused, ValidationError) as exc:
-            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
-        else:
-            messages.success(request, _("The decision is recorded."))
-            return redirect("iop:detail", pk=partnership.pk)
-    return render(request, "iop/decide.html", {"partnership": partnership, "form": form})
 
 
 @login_required

@@ -122,7 +122,6 @@ URLS = [
     Page("iop:version", VIEWERS, kwargs=lambda w: {"pk": _p(w, "drafting").pk, "number": 1}),
     Page("iop:compare", VIEWERS, kwargs=lambda w: {"pk": _two_versions(w).pk}),
     Page("iop:document", VIEWERS, kwargs=_document, html=False),
-    Page("iop:decide", frozenset({"caseworker", "secretary"}), kwargs=_pk("proposed")),
     Page("iop:delegated_decision", frozenset({"caseworker", "secretary"}), kwargs=_pk("proposed")),
     Page(
         "iop:sign",

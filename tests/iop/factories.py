@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -116,6 +116,56 @@ def initiative(world, by=None) -> Partnership:
     )
 
 
+def committee_decision(world, partnership: Partnership, *, day: date, outcome: str = "granted"):
+    """The committee's decision on ``partnership`` at a meeting on ``day`` whose minutes are posted.
+
+    Built with the models (as the meeting engine leaves them) so that a test of a later state
+    needs no meeting of its own; the meeting's pages are tested in tests/workflows.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflows.appeals import appeal_period_end
+    from workflows.meetings_models import AgendaItem, Decision, Meeting
+
+    day = min(day, timezone.localdate() - timedelta(days=3))
+    secretary = world.users["secretary"]
+    posted_on = day + timedelta(days=2)
+    meeting = Meeting.objects.create(
+        committee=partnership.committee,
+        starts_at=timezone.make_aware(datetime.combine(day, time(13))),
+        place="Kommunhuset",
+        state=Meeting.State.POSTED,
+        posted_on=posted_on,
+        posted_at=timezone.make_aware(datetime.combine(posted_on, time(9))),
+        appeal_ends_on=appeal_period_end(posted_on),
+        created_by=secretary,
+    )
+    content_type = ContentType.objects.get_for_model(Partnership)
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        kind=AgendaItem.Kind.DECISION,
+        content_type=content_type,
+        object_id=partnership.pk,
+        group="Idéburna offentliga partnerskap (IOP)",
+        order=42,
+        title=partnership.title,
+        case_number=partnership.case_number,
+        organisation=partnership.organisation,
+        proposed_outcome=outcome,
+        added_by=secretary,
+    )
+    return Decision.objects.create(
+        content_type=content_type,
+        object_id=partnership.pk,
+        committee=partnership.committee,
+        item=item,
+        outcome=outcome,
+        reasons="Nämnden godkänner avtalet enligt förslaget." if outcome == "granted" else "Avslås.",
+        decided_at=meeting.starts_at,
+        decided_by=secretary,
+    )
+
+
 def in_state(world, state: str, *, start: date | None = None, years: int = 3) -> Partnership:
     """A partnership walked through the services up to ``state``."""
     caseworker = world.users["caseworker"]
@@ -143,12 +193,9 @@ def in_state(world, state: str, *, start: date | None = None, years: int = 3) ->
         elif step == "proposed":
             services.partnership_transition(partnership=partnership, name="propose", by=caseworker)
         elif step == "approved":
+            decision = committee_decision(world, partnership, day=start - timedelta(days=20))
             services.partnership_decide(
-                partnership=partnership,
-                approved=True,
-                by=world.users["secretary"],
-                decided_on=start - timedelta(days=20),
-                reference="Socialnämnden § 42",
+                partnership=partnership, decision=decision, by=world.users["secretary"]
             )
         elif step == "signed":
             services.partnership_sign(

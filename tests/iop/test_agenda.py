@@ -44,7 +44,7 @@ def test_the_committees_decision_approves_the_partnership_and_records_where(worl
 def test_a_rejection_rejects(world):
     partnership = in_state(world, "proposed")
     decision = SimpleNamespace(
-        outcome="rejected", amount=None, reasons="Ryms inte i budgeten.", item=None, delegation_id=None
+        outcome="rejected", amount=None, reasons="Ryms inte i budgeten.", item=None, delegation_id=7
     )
     PartnershipAgendaAdapter().apply_decision(partnership, decision, world.users["secretary"])
     partnership.refresh_from_db()
@@ -56,3 +56,16 @@ def test_proposed_partnerships_can_be_put_on_a_committee_agenda():
     from workflows.agenda import adapter_for
 
     assert isinstance(adapter_for(Partnership), PartnershipAgendaAdapter)
+
+
+def test_a_decision_made_neither_at_a_meeting_nor_by_a_delegate_is_refused(world):
+    from django.core.exceptions import ValidationError
+
+    from iop import services
+
+    partnership = in_state(world, "proposed")
+    decision = SimpleNamespace(outcome="granted", amount=None, reasons="", item=None, delegation_id=None)
+    with pytest.raises(ValidationError, match="sammanträde"):
+        services.partnership_decide(partnership=partnership, decision=decision, by=world.users["secretary"])
+    partnership.refresh_from_db()
+    assert (partnership.state, partnership.decision_reference) == ("proposed", "")

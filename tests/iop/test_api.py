@@ -57,3 +57,20 @@ def test_the_compact_with_its_principles_and_signatories(world):
     data = _api(world.users["other_applicant"]).get(f"/api/v1/compacts/{c.pk}/").json()
     assert data["state"] == "in_force" and data["term_end"] == "2030-01-15"
     assert len(data["principles"]) == 6
+
+
+def test_the_api_records_no_partnership_decision_of_its_own(world):
+    partnership = in_state(world, "proposed")
+    for role in ("caseworker", "secretary"):
+        api = _api(world.users[role])
+        options = {o["name"] for o in api.get(f"/api/v1/partnerships/{partnership.pk}/transitions/").json()}
+        assert not options & {"approve", "reject"}
+        for name in ("approve", "reject"):
+            response = api.post(
+                f"/api/v1/partnerships/{partnership.pk}/transitions/{name}/",
+                {"reason": "§ 42"},
+                format="json",
+            )
+            assert response.status_code == 404
+    partnership.refresh_from_db()
+    assert (partnership.state, partnership.decided_on) == ("proposed", None)

@@ -169,3 +169,60 @@ def test_the_overview_links_to_the_compacts_management_only_for_those_who_may_op
     assert manage not in client.get("/partnerskap/oversikt/").content.decode()
     client.force_login(world.user("caseworker"))
     assert manage in client.get("/partnerskap/oversikt/").content.decode()
+
+
+def test_a_proposed_partnership_is_decided_at_a_meeting_or_by_delegation_never_with_a_button(world):
+    partnership = in_state(world, "proposed")
+    for role in ("caseworker", "secretary"):
+        client = _client(world.users[role])
+        page = client.get(reverse("iop:detail", args=[partnership.pk])).content.decode()
+        assert "Registrera nämndens beslut" not in page
+        assert f"/partnerskap/{partnership.pk}/beslut/" not in page
+        for data in ({}, {"approved": "yes", "decided_on": "2026-06-15", "reference": "Socialnämnden § 42"}):
+            assert client.post(f"/partnerskap/{partnership.pk}/beslut/", data).status_code == 404
+        for name in ("approve", "reject"):
+            client.post(reverse("iop:transition", args=[partnership.pk, name]))
+    # the secretary is shown the way to the committee's agenda
+    secretary_page = _client(world.users["secretary"]).get(reverse("iop:detail", args=[partnership.pk]))
+    assert reverse("workflows:meeting_list", args=[world.committee.pk]) in secretary_page.content.decode()
+    partnership.refresh_from_db()
+    assert (partnership.state, partnership.decision_reference, partnership.decided_on) == (
+        "proposed",
+        "",
+        None,
+    )
+
+
+def test_the_committees_decision_page_speaks_of_the_agreement_not_of_a_grant(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ..grants.decisions import held_meeting, members
+
+    partnership = in_state(world, "proposed")
+    meeting = held_meeting(
+        world, starts_at=timezone.now() - dt.timedelta(hours=2), cases=[partnership], adjusters=members(world)
+    )
+    item = meeting.items.get()
+    client = _client(world.users["secretary"])
+    url = reverse("workflows:meeting_decide", args=[meeting.pk, item.group_no])
+    page = client.get(url).content.decode().split("<main", 1)[1]
+    assert "Avtalet godkänns" in page and "Avtalet godkänns inte" in page
+    assert "Kommunens pengar under avtalsperioden" in page
+    for grant_word in (
+        "Bidragsperiod",
+        "Beviljad",
+        "beviljad",
+        "Delvis",
+        "För alla bidrag",
+        "Redovisning senast",
+        "Sökt",
+    ):
+        assert grant_word not in page, grant_word
+    response = client.post(
+        url, {f"item{item.pk}-outcome": "rejected", f"item{item.pk}-reasons": "Ryms inte."}
+    )
+    assert response.status_code == 302
+    partnership.refresh_from_db()
+    assert partnership.state == "rejected"

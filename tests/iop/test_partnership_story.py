@@ -15,7 +15,16 @@ from workflows.models import OutboxMessage, StoredDocument
 from workflows.services import TransitionRefused, system_user
 
 from ..pdf import pdf_text, pdfa_conformance
-from .factories import INDICATORS, MEMBERS, agreement_data, checklist, contributions, in_state, initiative
+from .factories import (
+    INDICATORS,
+    MEMBERS,
+    agreement_data,
+    checklist,
+    committee_decision,
+    contributions,
+    in_state,
+    initiative,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,20 +93,13 @@ def test_an_initiative_goes_from_screening_to_renewal_with_one_log_row_per_step(
     )
 
     services.partnership_transition(partnership=partnership, name="propose", by=caseworker)
+    decision = committee_decision(world, partnership, day=start - timedelta(days=63))
     with pytest.raises(PermissionDenied):
-        services.partnership_decide(
-            partnership=partnership, approved=True, by=applicant, decided_on=start, reference="x"
-        )
-    services.partnership_decide(
-        partnership=partnership,
-        approved=True,
-        by=secretary,
-        decided_on=start - timedelta(days=30),
-        reference="Socialnämnden 2026-01-29 § 42",
-    )
+        services.partnership_decide(partnership=partnership, decision=decision, by=applicant)
+    services.partnership_decide(partnership=partnership, decision=decision, by=secretary)
     partnership.refresh_from_db()
     assert partnership.state == "approved"
-    assert partnership.decision_reference == "Socialnämnden 2026-01-29 § 42"
+    assert partnership.decision_reference == f"Socialnämnden {start - timedelta(days=63):%Y-%m-%d} § 42"
     assert partnership.approved_version == v2
 
     # Money is not paid before both have signed.
@@ -178,17 +180,10 @@ def test_an_initiative_goes_from_screening_to_renewal_with_one_log_row_per_step(
         by=caseworker,
     )
     services.partnership_transition(partnership=partnership, name="propose_renewal", by=caseworker)
+    renewal = committee_decision(world, partnership, day=timezone.localdate())
     with pytest.raises(PermissionDenied):
-        services.partnership_decide_renewal(
-            partnership=partnership, approved=True, by=applicant, decided_on=end, reference="x"
-        )
-    services.partnership_decide_renewal(
-        partnership=partnership,
-        approved=True,
-        by=secretary,
-        decided_on=add_years(start, 1) + timedelta(days=40),
-        reference="Socialnämnden 2027-05-11 § 17",
-    )
+        services.partnership_decide_renewal(partnership=partnership, decision=renewal, by=applicant)
+    services.partnership_decide_renewal(partnership=partnership, decision=renewal, by=secretary)
     partnership.refresh_from_db()
     assert (partnership.state, partnership.approved_version, partnership.term_end) == ("renewed", v3, new_end)
 
@@ -218,7 +213,7 @@ def test_an_initiative_goes_from_screening_to_renewal_with_one_log_row_per_step(
     signed_pdf = agreements[1].file.read()
     assert pdfa_conformance(signed_pdf) == "3B"
     text = pdf_text(signed_pdf)
-    assert "Ordförande Olsson" in text and "Socialnämnden 2026-01-29 § 42" in text
+    assert "Ordförande Olsson" in text and f"Socialnämnden {start - timedelta(days=63):%Y-%m-%d} § 42" in text
 
 
 def test_an_initiative_that_is_not_suitable_gets_a_decision_letter(

@@ -115,7 +115,7 @@ def test_a_delegate_renews_below_the_limit_and_the_decision_is_listed_for_the_co
     assert response.status_code == 302
     partnership.refresh_from_db()
     assert partnership.state == "renewed" and partnership.renewal_approved
-    decision = Decision.objects.get(object_id=partnership.pk)
+    decision = Decision.objects.get(object_id=partnership.pk, delegation__isnull=False)
     assert decision.delegated and decision.decided_by == caseworker
     assert StoredDocument.objects.filter(
         object_id=partnership.pk, kind=f"decision_letter_{decision.pk}"

@@ -82,7 +82,8 @@ def decide_at_a_meeting(journey, world, partnership, secretary, adjusters):
     meeting = held_meeting(world, starts_at=starts_at, cases=[partnership], adjusters=adjusters)
     item = meeting.items.get()
     secretary.sign_in().open(f"/sammantraden/{meeting.pk}/beslut/{item.group_no}/")
-    secretary.sees(partnership.title).look()
+    secretary.sees(partnership.title, "Avtalet godkänns", "Kommunens pengar under avtalsperioden").look()
+    secretary.does_not_see("Bidragsperiod", "Beviljad")
     if partnership.state == "renewal_proposed":
         secretary.sees("förnyelse av IOP-avtalet", "Nämnden föreslås förnya IOP-avtalet")
     secretary.click("Registrera besluten")
