@@ -103,6 +103,25 @@ class AgendaAdapter:
 
         return str(dict(Decision.Outcome.choices).get(outcome, outcome))
 
+    # -- how the meeting's decision page words a case of this type -------------------------------
+
+    #: the outcomes the committee chooses between (values of ``Decision.Outcome``), in that order
+    outcomes: tuple[str, ...] = ("granted", "partly_granted", "rejected", "noted")
+    #: whether a decision has a grant's terms: a period, a report due date and shared conditions
+    grant_terms: bool = True
+
+    def amount_label(self) -> str:
+        """The label of the decided amount, e.g. "Prize sum (kr)" for an award."""
+        from django.utils.translation import gettext
+
+        return gettext("Amount (kr)")
+
+    def requested_label(self) -> str:
+        """What the item's requested amount is called, e.g. "Requested" for an application."""
+        from django.utils.translation import gettext
+
+        return gettext("Requested")
+
     def case_url(self, case) -> str:
         """Where staff read the case (empty when the case type has no page)."""
         return ""

@@ -48,6 +48,17 @@ class CandidateAgenda(AgendaAdapter):
     def requested_amount(self, case):
         return None
 
+    # an award is given or not, for the award's prize sum: no grant period, report or share of it
+    outcomes = ("granted", "rejected")
+    grant_terms = False
+
+    def outcome_label(self, outcome):
+        """ "granted" on the agenda means the candidate is given the award: never read as "beviljad"."""
+        return str(_("awarded") if outcome in AWARD_OUTCOMES else _("not awarded"))
+
+    def amount_label(self):
+        return _("Prize sum (kr)")
+
     def proposed_amount(self, case):
         if case.proposal != Candidate.Proposal.AWARDED:
             return None

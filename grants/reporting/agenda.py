@@ -48,6 +48,16 @@ class ReclaimAgenda(AgendaAdapter):
     def proposed_outcome(self, case):
         return "granted"
 
+    # a reclaim is decided for an amount of the grant: no grant period, report or shared conditions
+    outcomes = ("granted", "partly_granted", "rejected")
+    grant_terms = False
+
+    def amount_label(self):
+        return _("Amount to pay back (kr)")
+
+    def requested_label(self):
+        return _("Granted")
+
     def outcome_label(self, outcome):
         """ "granted" on the agenda means the grant is reclaimed: never read as "beviljad"."""
         return str(

@@ -64,12 +64,17 @@ class ItemDecisionForm(forms.Form):
     )
     reasons = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, item=None, **kwargs):
+    def __init__(self, *args, item=None, adapter=None, **kwargs):
         super().__init__(*args, **kwargs)
         if item is not None:  # the outcomes as the case type reads them (a reclaim is "reclaimed")
+            outcomes = adapter.outcomes if adapter is not None else Decision.Outcome.values
             self.fields["outcome"].choices = [
-                (value, capfirst(item.outcome_label(value))) for value in Decision.Outcome.values
+                (value, capfirst(item.outcome_label(value))) for value in outcomes
             ]
+        if adapter is not None:
+            self.fields["amount"].label = adapter.amount_label()
+            if not adapter.grant_terms:
+                self.fields["conditions"].label = _("Conditions")
 
     def clean(self):
         data = super().clean()

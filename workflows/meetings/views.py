@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from organizations.models import Committee, User
 
-from ..agenda import BudgetExceeded
+from ..agenda import AgendaAdapter, BudgetExceeded, adapter_for
 from ..meetings_models import AgendaItem, Appeal, Meeting
 from ..models import StoredDocument
 from ..services import TransitionRefused, transitions_for
@@ -265,6 +265,18 @@ def meeting_agenda(request, pk):
     )
 
 
+def _group_adapter(group) -> AgendaAdapter:
+    """The adapter of the group's case type (a group holds one type); the engine's own default
+    for a type no app registered."""
+    item = next(iter(group.items), None)
+    if item is not None:
+        try:
+            return adapter_for(ContentType.objects.get_for_id(item.content_type_id).model_class())
+        except LookupError:
+            pass
+    return AgendaAdapter()
+
+
 @login_required
 def meeting_decide(request, pk, group):
     meeting = _meeting(request, pk)
@@ -274,13 +286,18 @@ def meeting_decide(request, pk, group):
     if current is None:
         raise Http404
     undecided = current.undecided
-    group_form = forms.GroupDecisionForm(request.POST or None, prefix="group")
+    # the group's case type words the page: an award is awarded, an agreement approved
+    adapter = _group_adapter(current)
+    group_form = (
+        forms.GroupDecisionForm(request.POST or None, prefix="group") if adapter.grant_terms else None
+    )
     item_forms = [
         (
             item,
             forms.ItemDecisionForm(
                 request.POST or None,
                 item=item,
+                adapter=adapter,
                 prefix=f"item{item.pk}",
                 initial={
                     "outcome": services.proposal_of(item).outcome,
@@ -292,19 +309,23 @@ def meeting_decide(request, pk, group):
         for item in undecided
     ]
     errors = []
-    if request.method == "POST" and group_form.is_valid() and all(f.is_valid() for _i, f in item_forms):
-        common = group_form.cleaned_data
+    if (
+        request.method == "POST"
+        and (group_form is None or group_form.is_valid())
+        and all(f.is_valid() for _i, f in item_forms)
+    ):
+        common = group_form.cleaned_data if group_form is not None else {}
         decisions = {}
         for item, f in item_forms:
             grant = f.cleaned_data["outcome"] in services.AMOUNT_OUTCOMES
-            shared = common["conditions"] if grant else ""
+            shared = common.get("conditions", "") if grant else ""
             decisions[item.pk] = services.DecisionData(
                 outcome=f.cleaned_data["outcome"],
                 amount=f.cleaned_data["amount"] if grant else None,
                 conditions="\n".join(c for c in (shared, f.cleaned_data["conditions"]) if c),
-                period_start=common["period_start"] if grant else None,
-                period_end=common["period_end"] if grant else None,
-                report_due=common["report_due"] if grant else None,
+                period_start=common.get("period_start") if grant else None,
+                period_end=common.get("period_end") if grant else None,
+                report_due=common.get("report_due") if grant else None,
                 reasons=f.cleaned_data["reasons"],
             )
         try:
@@ -324,6 +345,7 @@ def meeting_decide(request, pk, group):
             "group": current,
             "group_form": group_form,
             "item_forms": item_forms,
+            "requested_label": adapter.requested_label(),
             "errors": errors,
             "can_decide": meeting.state == Meeting.State.HELD and bool(undecided),
         },
