@@ -82,8 +82,12 @@ class ApplicationForm(forms.Form):
             )
             self.initial.setdefault("democracy_declaration", application.democracy_declaration)
         self.initial.setdefault("title", application.title)
-        self.initial.setdefault("requested_amount", application.requested_amount)
-        self._amount_range(application.snapshot.get("program", {}), application.round.program)
+        if application.round.program.kind == Program.Kind.AWARD:
+            # an award is given for what the organisation does: no amount is applied for
+            del self.fields["requested_amount"]
+        else:
+            self.initial.setdefault("requested_amount", application.requested_amount)
+            self._amount_range(application.snapshot.get("program", {}), application.round.program)
         for key, label in attachments:
             name = "file_" + key.replace(":", "_")
             self.file_keys[name] = key

@@ -97,6 +97,14 @@ def application_registered(user, application) -> bool:
 
 
 @rules.predicate
+def grant_application(user, application) -> bool:
+    """An application for a grant: an organisation's own application for an award is handled as
+    its award candidate (screened, scored and decided there), never with a grant's steps."""
+    program = _program_of(application)
+    return program is not None and program.kind != "award"
+
+
+@rules.predicate
 def is_caseworker(user) -> bool:
     return bool(staff_municipality_ids(user, (CASEWORKER,)))
 
@@ -153,9 +161,9 @@ rules.add_perm("grants.view_round_applications", program_staff)
 rules.add_perm("grants.apply", is_org_user)
 rules.add_perm("grants.view_application", application_org_user | (program_staff & application_registered))
 rules.add_perm("grants.act_for_application", application_org_user)
-rules.add_perm("grants.handle_application", program_caseworker & application_registered)
+rules.add_perm("grants.handle_application", program_caseworker & application_registered & grant_application)
 rules.add_perm("grants.use_inbox", is_caseworker)
-rules.add_perm("grants.decide_application", committee_decides)
+rules.add_perm("grants.decide_application", grant_application & committee_decides)
 rules.add_perm("grants.view_letter", of_visible_application)
 rules.add_perm("grants.manage_letter_templates", program_admin)
 rules.add_perm("grants.view_payment", of_visible_application)

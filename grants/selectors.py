@@ -288,9 +288,14 @@ def inbox_tasks(
 
     # Start from the municipality's applications that can have an open task (an index on
     # round and state), not from every open task in the country.
-    handled = applications_visible(user=user).filter(
-        round__program__municipality_id__in=staff_municipality_ids(user, (CASEWORKER,)),
-        state__in=WAITING_STATES,
+    handled = (
+        applications_visible(user=user)
+        .filter(
+            round__program__municipality_id__in=staff_municipality_ids(user, (CASEWORKER,)),
+            state__in=WAITING_STATES,
+        )
+        # an application for an award is handled as its candidate, on the award's pages
+        .exclude(round__program__kind=Program.Kind.AWARD)
     )
     if program_id:
         handled = handled.filter(round__program_id=program_id)

@@ -279,7 +279,7 @@ def _application_post(request, application, form):
                 show(key, message)
     changes = {
         "title": form.cleaned_data["title"],
-        "requested_amount": form.cleaned_data["requested_amount"],
+        "requested_amount": form.cleaned_data.get("requested_amount"),
         "answers": form.answers(),
         "democracy_declaration": form.cleaned_data.get("democracy_declaration"),
     }
@@ -530,6 +530,7 @@ def application_detail(request, pk):
             if application.state == S.DISMISSED
             else None,
             "can_handle": can_handle,
+            "can_handle_candidate": user.has_perm("grants.handle_award_candidate", application.round),
             "can_act": user.has_perm("grants.act_for_application", application),
             "eligibility": eligibility,
             "failing_rules": [r for r in eligibility if not r.ok],
@@ -794,7 +795,8 @@ def assess(request, pk):
 def inbox(request):
     if not request.user.has_perm("grants.use_inbox"):
         raise PermissionDenied
-    programs = programs_visible(user=request.user).order_by("name")
+    # an award's own applications are handled as candidates, on the award's pages
+    programs = programs_visible(user=request.user).exclude(kind=Program.Kind.AWARD).order_by("name")
     form = forms.InboxFilterForm(request.GET or None, programs=programs)
     data = form.cleaned_data if form.is_valid() else {}
     tasks = inbox_tasks(

@@ -79,7 +79,7 @@ def test_an_award_from_the_publics_nominations_to_the_recipients_page(journey):
     # -- An association applies for itself, signed in, through "Sök bidrag".
     kim = journey.person(treasurer, label="Kim, kassör i Exempelö Stödförening").sign_in()
     kim.open("/bidrag/").sees(AWARD_NAME)
-    kim.click("Ansök för Exempelö Stödförening")
+    kim.click("Ansök för Exempelö Stödförening").does_not_see("Sökt belopp")  # an award has no amount
     kim.fill("Ansökans rubrik", "Vi söker Socialnämndens pris")
     kim.click("Skicka in ansökan")
     kim.sees("inskickad", "inkommen")
@@ -161,6 +161,7 @@ def test_an_award_from_the_publics_nominations_to_the_recipients_page(journey):
     secretary = journey.person(secretary_user, label="nämndsekreteraren").sign_in()
     secretary.open(f"/sammantraden/{meeting.pk}/").look()
     secretary.click(f"Registrera besluten för {AWARD_NAME} {year}").sees("Föreningen Trygg Vardag").look()
+    secretary.sees("Tilldelad priset", "Prissumma (kr)").does_not_see("Bidragsperiod", "Beviljad")
     secretary.click("Registrera besluten")
     assert dict(Candidate.objects.values_list("name", "state")) == {
         "Föreningen Trygg Vardag": "awarded",
