@@ -202,3 +202,21 @@ def test_program_administrators_keep_the_guiding_contact_and_a_programs_guide_da
     client.force_login(world.users["caseworker"])
     response = client.get(reverse("portal:guidance", kwargs={"slug": slug}))
     assert response.status_code == 403
+
+
+def test_the_partnership_route_links_its_form_only_for_those_who_may_propose_one(client, world):
+    start = reverse("portal:start", kwargs={"slug": world.municipality.slug})
+    new = reverse("iop:new")
+    html = client.get(start).content.decode()
+    assert f"?next={new}" in html  # the public is asked to sign in first
+    for role, may in (
+        ("applicant", True),
+        ("caseworker", True),
+        ("secretary", False),
+        ("member", False),
+        ("program_admin", False),
+    ):
+        client.force_login(world.users[role])
+        html = client.get(start).content.decode()
+        assert (f'href="{new}"' in html) is may, role
+        assert client.get(new).status_code == (200 if may else 403), role
