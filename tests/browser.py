@@ -2,6 +2,11 @@
 
 Where Chromium is missing the browser tests are skipped with a visible notice;
 under CI=true a missing browser is a failure.
+
+The browser speaks Swedish, as a Swedish user's does: its own texts (a file field's "Välj fil",
+a required field's message) come from Debian's chromium-l10n in the language that ``LANGUAGE``
+names (Chromium on Linux takes its UI language from the environment, ``--lang`` is for the rest),
+and every page is opened in a context with ``LOCALE`` (Accept-Language, dates and numbers).
 """
 
 import os
@@ -21,7 +26,12 @@ ARGS = [
     "--no-first-run",
     "--disable-quic",
     "--disable-dev-shm-usage",
+    "--lang=sv-SE",
 ]
+#: the locale of every browser context (``browser.new_context(locale=LOCALE)``)
+LOCALE = "sv-SE"
+#: Chromium's own texts in Swedish (needs Debian's chromium-l10n; English without it)
+ENV = {"LANGUAGE": "sv_SE:sv", "LANG": "sv_SE.UTF-8"}
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +44,8 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=ARGS, headless=True, env={**os.environ, **ENV}
+        )
         yield browser
         browser.close()

@@ -2,6 +2,8 @@
 
 import pytest
 
+from ..browser import LOCALE
+
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
@@ -15,7 +17,7 @@ def page_as(browser, live_server, client):
     contexts = []
 
     def open_as(user=None):
-        context = browser.new_context(base_url=live_server.url, locale="sv-SE")
+        context = browser.new_context(base_url=live_server.url, locale=LOCALE)
         if user is not None:
             client.force_login(user)
             cookie = client.cookies["sessionid"]

@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from ..authz import Page, all_entries
+from ..browser import LOCALE
 from ..conftest import build_world
 from ..journeys.harness import DEVELOPER_TEXT
 
@@ -67,7 +68,7 @@ def test_page_has_no_wcag_violations(entry, page_as, axe):
 
 def test_the_check_finds_a_violation_when_there_is_one(browser, axe):
     """The accessibility check itself works: an unlabelled field and a missing language are reported."""
-    page = browser.new_page()
+    page = browser.new_page(locale=LOCALE)
     page.set_content("<html><body><main><input type='text'></main></body></html>")
     results = axe.run(page, options=AXE_OPTIONS)
     page.close()

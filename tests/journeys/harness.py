@@ -18,6 +18,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from ..browser import LOCALE
 from ..factories import PASSWORD  # noqa: E402 - every factory user has it
 from ..pdf import pdf_text
 
@@ -45,7 +46,7 @@ class Journey:
             self.screenshots.mkdir(parents=True, exist_ok=True)
 
     def person(self, user=None, *, password: str = PASSWORD, label: str = "") -> Person:
-        context = self.browser.new_context(base_url=self.base_url, locale="sv-SE", accept_downloads=True)
+        context = self.browser.new_context(base_url=self.base_url, locale=LOCALE, accept_downloads=True)
         context.set_default_timeout(15_000)
         person = Person(self, context, user, password, label or (user.email if user else "anonymous"))
         self.people.append(person)
