@@ -1,17 +1,24 @@
 """Production settings: everything from ``config.settings`` plus the rules a
 public-sector deployment must follow.  Refuses to start when the secret key is
-missing or is the development key."""
+missing or is the development key, or when no message broker is configured."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .settings import *  # noqa: F403
-from .settings import DEVELOPMENT_SECRET_KEY, SECRET_KEY, env
+from .settings import CELERY_TASK_ALWAYS_EAGER, DEVELOPMENT_SECRET_KEY, SECRET_KEY, env
 
 DEBUG = False
 if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a long random value in production "
         "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+    )
+if CELERY_TASK_ALWAYS_EAGER or env.str("CELERY_BROKER_URL", default="").startswith("memory://"):
+    # Without a broker every task would run inside the request that starts it: a meeting's
+    # hundreds of letters in the secretary's click, and an SMTP outage as an error page.
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must point at the message broker in production, "
+        "e.g. redis://127.0.0.1:6379/0 (and a Celery worker and beat must run)."
     )
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -371,6 +372,11 @@ class ApplicationViewSet(
         except (PermissionDenied, ValidationError) as exc:
             raise _api_error(exc) from exc
         return Response(self.get_serializer(application).data)
+
+    def transition_unavailable(self, case, name: str) -> str:
+        if name == "submit" and case.state != Application.State.DRAFT:
+            return gettext("The application has already been submitted.")
+        return ""
 
     def run_transition(self, case, name: str, reason: str, data: dict):
         user = self.request.user

@@ -24,9 +24,11 @@ class GrantsConfig(AppConfig):
 def _plan_payments(sender, meeting, by, **kwargs):
     """The minutes are approved: the meeting's grants may be paid out (the periodic task
     catches anything missed, e.g. an organisation that registers its account later)."""
+    from workflows.queue import delay_on_commit
+
     from . import tasks
 
-    tasks.payments_create_due.delay()
+    delay_on_commit(tasks.payments_create_due)
 
 
 def _make_letters(sender, meeting, by, **kwargs):

@@ -22,6 +22,7 @@ from organizations.selectors import document_status
 from organizations.services import document_check_upload
 from workflows.appeals import appeal_terms
 from workflows.deadlines import add_working_days
+from workflows.queue import delay_on_commit
 from workflows.services import (
     TransitionRefused,
     case_number_register,
@@ -738,7 +739,7 @@ def _submit(
         flows.flow_start(application=application)
         from . import tasks
 
-        tasks.application_submitted.delay_on_commit(application.pk, by.pk, receipt.pk if receipt else None)
+        delay_on_commit(tasks.application_submitted, application.pk, by.pk, receipt.pk if receipt else None)
     return application
 
 
@@ -1234,7 +1235,7 @@ def application_decide(*, application: Application, decision, by, locked: bool =
                 payments_plan(application=application, by=by)
         from . import tasks
 
-        tasks.decision_letter_make.delay_on_commit(application.pk, by.pk)
+        delay_on_commit(tasks.decision_letter_make, application.pk, by.pk)
     return application
 
 
@@ -1455,7 +1456,7 @@ def reported_decision_letters_remake(*, meeting, by) -> int:
         .values_list("pk", flat=True)
     )
     for application_id in ids:
-        tasks.decision_letter_make.delay(application_id, by.pk)
+        delay_on_commit(tasks.decision_letter_make, application_id, by.pk)
     return len(ids)
 
 
@@ -1523,7 +1524,7 @@ def letter_job_start(*, meeting, by):
         job = LetterJob.objects.create(
             meeting=meeting, total=total, done=letters_ready_count(meeting), started_by=by
         )
-        tasks.letters_generate.delay_on_commit(job.pk)
+        delay_on_commit(tasks.letters_generate, job.pk)
     return job
 
 

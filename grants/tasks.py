@@ -49,11 +49,13 @@ def letters_generate(job_id: int) -> int:
     ``BIDRA_LETTER_TEST_DELAY`` (seconds, tests only) slows each letter down so that a test
     can stop the worker in the middle of a job.
     """
+    from workflows.queue import delay
+
     from .services import letter_runners
 
     runners = letter_runners()
     for runner in range(1, runners):  # the other worker processes each take their share
-        letters_generate_share.delay(job_id, runner, runners)
+        delay(letters_generate_share, job_id, runner, runners)  # without them this one makes them all
     return _run_share(job_id, 0, runners)
 
 

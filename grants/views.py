@@ -221,6 +221,8 @@ def application_edit(request, pk):
     if not request.user.has_perm("grants.act_for_application", application):
         raise PermissionDenied
     if application.state != S.DRAFT:
+        if "submit" in request.POST:  # sent again (a retry, a second click): it went in the first time
+            messages.info(request, _("The application has already been submitted."))
         return redirect("grants:application_detail", pk=application.pk)
     # A form sent is checked by the service: the pre-check and the attachments' state are read
     # only for the page (a submission reads them once, under the row lock).

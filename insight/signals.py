@@ -21,6 +21,7 @@ from iop.models import Partnership
 from organizations.models import Committee
 from workflows.meetings.signals import decision_annulled
 from workflows.models import Decision, Meeting
+from workflows.queue import delay_on_commit
 
 
 def register_refresh_later(*, committee_id: int) -> None:
@@ -31,7 +32,7 @@ def register_refresh_later(*, committee_id: int) -> None:
         Committee.objects.filter(pk=committee_id).values_list("municipality_id", flat=True).first()
     )
     if municipality_id is not None:
-        tasks.register_refresh.delay_on_commit(municipality_id)
+        delay_on_commit(tasks.register_refresh, municipality_id)
 
 
 @receiver(post_transition, sender=Meeting, dispatch_uid="insight.register.minutes_posted")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from workflows.agenda import AgendaAdapter as _Base
+from workflows.queue import delay_on_commit
 from workflows.templatetags.bidra import kr
 
 from .models import Partnership, Party
@@ -154,4 +155,4 @@ class PartnershipAgendaAdapter(_Base):
         )
         decide(partnership=case, decision=decision, by=by)
         if getattr(decision, "pk", None):
-            decision_letter_make.delay_on_commit(decision.pk, by.pk)
+            delay_on_commit(decision_letter_make, decision.pk, by.pk)

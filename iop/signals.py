@@ -4,6 +4,7 @@ from django.dispatch import receiver
 from django_fsm.signals import post_transition
 
 from workflows.meetings_models import Meeting
+from workflows.queue import delay_on_commit
 
 from . import tasks
 
@@ -11,4 +12,4 @@ from . import tasks
 @receiver(post_transition, sender=Meeting, dispatch_uid="iop.decision_letters.minutes_posted")
 def minutes_posted(sender, instance, name, source, target, **kwargs):
     if target == Meeting.State.POSTED and "exception" not in kwargs:
-        tasks.decision_letters_make.delay_on_commit(instance.pk)
+        delay_on_commit(tasks.decision_letters_make, instance.pk)

@@ -1,5 +1,6 @@
 """Fixtures every test may use: a small world with one user per role."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -255,21 +256,40 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         process.kill()
 
 
-@pytest.fixture
-def celery_worker(celery_worker_process, settings):
-    """Send tasks to the real worker (instead of running them in process) during one test."""
+@contextmanager
+def tasks_sent_to(broker: str, queue: str | None = None):
+    """Inside the block, tasks are sent to ``broker`` (instead of running in process)."""
     from config.celery import app
 
     previous = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
     app.conf.update(
-        task_always_eager=False,
-        broker_url=celery_worker_process["broker"],
-        task_default_queue=celery_worker_process["queue"],
+        task_always_eager=False, broker_url=broker, task_default_queue=queue or previous["task_default_queue"]
     )
     app.__dict__.pop("amqp", None)  # queues and routes are cached on first use
-    yield celery_worker_process
-    app.conf.update(previous)
-    app.__dict__.pop("amqp", None)
+    try:
+        yield
+    finally:
+        app.conf.update(previous)
+        app.__dict__.pop("amqp", None)
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, settings):
+    """Send tasks to the real worker (instead of running them in process) during one test."""
+    with tasks_sent_to(celery_worker_process["broker"], celery_worker_process["queue"]):
+        yield celery_worker_process
+
+
+@pytest.fixture
+def broker_down():
+    """The message broker is configured but does not answer: a Redis URL on a port nobody listens on."""
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago, and is closed now
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with tasks_sent_to(f"redis://127.0.0.1:{port}/0"):
+        yield
 
 
 def wait_for(condition, timeout: float = 30.0, interval: float = 0.2, explain=lambda: ""):

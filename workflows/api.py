@@ -47,6 +47,11 @@ class CaseTransitionsMixin:
     service (which adds side effects); the default calls ``perform_transition``.
     """
 
+    def transition_unavailable(self, case, name: str) -> str:
+        """Why ``name`` cannot be done now, when it is a step the case has already taken (a retried
+        request, a double click): answered 409 with this reason.  Empty: answered 404."""
+        return ""
+
     def run_transition(self, case, name: str, reason: str, data: dict):
         with transaction.atomic():
             case = type(case).objects.select_for_update().get(pk=case.pk)
@@ -66,6 +71,9 @@ class CaseTransitionsMixin:
         case = self.get_object()
         names = {o.name for o in transitions_for(case, by=request.user, include_hidden=False)}
         if name not in names:
+            reason = self.transition_unavailable(case, name)
+            if reason:
+                return Response({"detail": reason, "reasons": [reason]}, status=status.HTTP_409_CONFLICT)
             raise NotFound(f"No transition {name!r} from the current state.")
         try:
             case = self.run_transition(case, name, str(request.data.get("reason", "")), request.data)

@@ -20,6 +20,7 @@ from django_fsm_log.helpers import FSMLogDescriptor
 
 from .checks import refusal
 from .models import CaseNumberSequence, DiariumEntry, OutboxMessage, StoredDocument
+from .queue import delay_on_commit
 from .statelog import batching
 
 
@@ -246,7 +247,7 @@ def outbox_enqueue(
     if message.pk is None:  # written before
         return OutboxMessage.objects.get(key=message.key)
     if send:
-        tasks.outbox_send.delay_on_commit(message.pk)
+        delay_on_commit(tasks.outbox_send, message.pk)
     return message
 
 

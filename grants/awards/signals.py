@@ -49,9 +49,11 @@ def letters_when_minutes_posted(sender, meeting, by, **kwargs):
     """The minutes are posted (the posting date and the last day to appeal are saved): the award
     candidates the meeting decided get their letters.  A failing letter must not fail the posting:
     it is logged, and ``award_letters_make`` makes what is missing whenever it runs again."""
+    from workflows.queue import delay
+
     from . import tasks
 
     try:
-        tasks.award_letters.delay(meeting.pk, by.pk)
+        delay(tasks.award_letters, meeting.pk, by.pk)  # a broker that is down is logged there
     except Exception:  # noqa: BLE001 - the minutes are posted whatever happens to a letter
         logger.exception("The award letters of meeting %s could not be made.", meeting.pk)

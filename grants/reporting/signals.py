@@ -36,6 +36,8 @@ def application_granted(sender, instance, name, target, **kwargs):
 
 @receiver(minutes_approved, dispatch_uid="grants.reporting.minutes_approved")
 def meeting_minutes_approved(sender, meeting, by, **kwargs):
+    from workflows.queue import delay_on_commit
+
     from . import tasks
 
-    tasks.reports_create_due.delay()
+    delay_on_commit(tasks.reports_create_due)

@@ -33,10 +33,21 @@ def test_no_page_template_carries_inline_script_or_event_handlers(client, world)
         assert "<script>" not in html and " onclick=" not in html and " onload=" not in html, url
 
 
+#: what a production deployment sets, besides the settings module
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.production",
+    "SECRET_KEY": "x" * 20 + "a-long-random-production-key-for-the-test-0123456789",
+    "ALLOWED_HOSTS": "bidra.example.se",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+}
+
+
 def _environment(**env):
     # The browser tests allow async-unsafe calls in this process; a deployment never does.
-    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    return {**base, **env}
+    base = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "CELERY_BROKER_URL")
+    }
+    return {k: v for k, v in {**base, **env}.items() if v is not None}
 
 
 def _manage(*args, **env):
@@ -51,16 +62,16 @@ def _manage(*args, **env):
 
 
 def test_production_settings_pass_the_deploy_check():
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_SETTINGS_MODULE="config.production",
-        SECRET_KEY="x" * 20 + "a-long-random-production-key-for-the-test-0123456789",
-        ALLOWED_HOSTS="bidra.example.se",
-    )
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("broker", [None, "", "memory://"])
+def test_production_settings_refuse_to_start_without_a_message_broker(broker):
+    """Without a broker every task would run inside the request: letters in the secretary's click."""
+    result = _manage("check", **{**PRODUCTION, "CELERY_BROKER_URL": broker})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "CELERY_BROKER_URL" in result.stderr
 
 
 def test_production_settings_make_cookies_secure_and_send_hsts():
@@ -72,9 +83,7 @@ def test_production_settings_make_cookies_secure_and_send_hsts():
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup();" + code],
         cwd=BASE,
-        env=_environment(
-            DJANGO_SETTINGS_MODULE="config.production", SECRET_KEY="y" * 64, ALLOWED_HOSTS="bidra.example.se"
-        ),
+        env=_environment(**{**PRODUCTION, "SECRET_KEY": "y" * 64}),
         capture_output=True,
         text=True,
         timeout=60,

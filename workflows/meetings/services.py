@@ -25,6 +25,7 @@ from .. import appeals
 from ..agenda import adapter_for
 from ..checks import refusal
 from ..meetings_models import AgendaItem, Appeal, Attendance, Decision, Meeting, Recusal, all_items_decided
+from ..queue import delay_on_commit
 from ..services import TransitionRefused, perform_transition, require, system_user
 from ..services import transition_check as _transition_check
 from ..statelog import state_logs_batched
@@ -242,7 +243,7 @@ def meeting_transition(*, meeting: Meeting, name: str, by: User, reason: str = "
             meeting.secretary = by
             meeting.save(update_fields=["secretary"])
         if name == "publish_agenda":
-            tasks.meeting_documents_make.delay_on_commit(meeting.pk, by.pk, ["agenda", "officer_reports"])
+            delay_on_commit(tasks.meeting_documents_make, meeting.pk, by.pk, ["agenda", "officer_reports"])
     return meeting
 
 
@@ -308,7 +309,7 @@ def decisions_record(
         recorded = Decision.objects.bulk_create(recorded)
         with state_logs_batched():  # the thousand transitions' log rows in one INSERT
             _apply(recorded, by=by)
-        tasks.meeting_documents_make.delay_on_commit(meeting.pk, by.pk, ["minutes"])
+        delay_on_commit(tasks.meeting_documents_make, meeting.pk, by.pk, ["minutes"])
     return recorded
 
 
@@ -374,7 +375,7 @@ def minutes_approve(*, meeting: Meeting, by: User) -> Meeting:
         attendance.save(update_fields=["approved_at"])
         if _transition_check(meeting, "approve_minutes", by=by).allowed:
             perform_transition(meeting, "approve_minutes", by=by, reason=_("Both adjusters have approved."))
-            tasks.meeting_documents_make.delay_on_commit(meeting.pk, by.pk, ["minutes", "extracts"])
+            delay_on_commit(tasks.meeting_documents_make, meeting.pk, by.pk, ["minutes", "extracts"])
             from .signals import minutes_approved
 
             approved = meeting
@@ -402,7 +403,7 @@ def meeting_post(*, meeting: Meeting, posted_on: dt.date, by: User, kept_at: str
         meeting.appeal_ends_on = appeal_period_end(posted_on)
         meeting.minutes_kept_at = kept_at.strip()[:200] or minutes_kept_at_default(meeting)
         meeting.save(update_fields=["posted_on", "posted_at", "appeal_ends_on", "minutes_kept_at"])
-        tasks.meeting_documents_make.delay_on_commit(meeting.pk, by.pk, ["minutes"])
+        delay_on_commit(tasks.meeting_documents_make, meeting.pk, by.pk, ["minutes"])
         from .signals import minutes_posted
 
         posted = meeting
