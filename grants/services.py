@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Organisation, OrganisationDocument
 from organizations.selectors import document_status
 from organizations.services import document_check_upload
+from workflows import locks
 from workflows.appeals import appeal_terms
 from workflows.deadlines import add_working_days
 from workflows.queue import delay_on_commit
@@ -1479,14 +1480,20 @@ def letters_ready_count(meeting) -> int:
     return len(_letters_made(meeting, list(meeting_grant_items(meeting).values_list("object_id", flat=True))))
 
 
+#: how long a job may wait in the queue for a worker before a new click starts another
 LETTER_JOB_STALE_SECONDS = 120
+
+#: the lock the processes making a job's letters hold while they run (``workflows.locks``)
+LETTER_JOB_LOCK = "grants-letter-job"
 
 
 def letter_job_start(*, meeting, by):
     """The secretary starts making the meeting's decision letters: one background job.
 
-    A second click while a job is running shows that job instead of starting another; a job
-    whose worker stopped reporting (it died) is left behind and a new one completes the rest.
+    A second click while a job is running shows that job instead of starting another.  A job
+    marked running whose processes all stopped (a worker killed, a machine lost) holds no lock:
+    it is marked stopped and a new job makes the rest at once; each letter is still made once.
+    A job still waiting for a worker is given ``GRANTS_LETTER_JOB_STALE_SECONDS`` to start.
     """
     from datetime import timedelta
 
@@ -1510,17 +1517,23 @@ def letter_job_start(*, meeting, by):
         if not total:
             raise TransitionRefused([_("The meeting decided no grant applications.")])
         stale = getattr(settings, "GRANTS_LETTER_JOB_STALE_SECONDS", LETTER_JOB_STALE_SECONDS)
-        running = (
-            LetterJob.objects.filter(
-                meeting=meeting,
-                state__in=[LetterJob.State.QUEUED, LetterJob.State.RUNNING],
-                heartbeat_at__gte=timezone.now() - timedelta(seconds=stale),
+        waited_too_long = timezone.now() - timedelta(seconds=stale)
+        for running in LetterJob.objects.filter(
+            meeting=meeting, state__in=[LetterJob.State.QUEUED, LetterJob.State.RUNNING]
+        ).order_by("-created_at", "-pk"):
+            alive = None  # a job still in the queue has no process yet: its age tells
+            if running.state == LetterJob.State.RUNNING:
+                alive = locks.is_running(LETTER_JOB_LOCK, running.pk)
+            if alive is None:
+                alive = running.heartbeat_at >= waited_too_long
+            if alive:
+                return running
+            stopped = _("Stopped before it was finished; a new run makes the rest.")
+            LetterJob.objects.filter(pk=running.pk, finished_at__isnull=True).update(
+                state=LetterJob.State.FAILED,
+                errors=f"{running.errors}\n{stopped}".strip(),
+                finished_at=timezone.now(),
             )
-            .order_by("-created_at")
-            .first()
-        )
-        if running is not None:
-            return running
         job = LetterJob.objects.create(
             meeting=meeting, total=total, done=letters_ready_count(meeting), started_by=by
         )
@@ -1568,8 +1581,14 @@ def letter_job_run(*, job_id: int, pause: float = 0.0, runner: int = 0, runners:
     ``runners`` processes may run the same job at once (``runner`` is this one's number): each
     starts at its own share of the list and goes round it, skipping letters another process is
     making or has made, so together they make each letter once.  The process that sees every
-    letter made (or failed) marks the job finished.
+    letter made (or failed) marks the job finished.  Each holds the job's lock while it runs:
+    a job marked running whose lock nobody holds has stopped (see ``letter_job_start``).
     """
+    with locks.held_while_running(LETTER_JOB_LOCK, job_id):
+        return _letter_job_run(job_id, pause=pause, runner=runner, runners=runners)
+
+
+def _letter_job_run(job_id: int, *, pause: float, runner: int, runners: int):
     import time
 
     from django.db.models import F, Value

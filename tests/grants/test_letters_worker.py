@@ -48,7 +48,7 @@ def letters_per_application() -> Counter:
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_in_the_middle_of_the_letters_leaves_no_duplicates_and_a_rerun_completes_them(
-    letter_worker, settings
+    letter_worker,
 ):
     world = build_world()
     meeting, applications = decided_round(world, COUNT)
@@ -62,12 +62,14 @@ def test_a_worker_killed_in_the_middle_of_the_letters_leaves_no_duplicates_and_a
     first.refresh_from_db()
     assert first.state == LetterJob.State.RUNNING  # it never finished: the worker died
 
-    # A fresh worker; the secretary starts the job again (the stopped run no longer reports progress),
-    # and the same job is also delivered twice, so two processes work on it at once.
+    # A fresh worker; the secretary starts the job again at once: the killed run holds no lock,
+    # so it is taken over without waiting for its heartbeat to go stale.  The same job is also
+    # delivered twice, so two processes work on it at once.
     letter_worker.start()
-    settings.GRANTS_LETTER_JOB_STALE_SECONDS = 0
     second = services.letter_job_start(meeting=meeting, by=secretary)
     assert second.pk != first.pk
+    first.refresh_from_db()
+    assert first.state == LetterJob.State.FAILED
     from grants.tasks import letters_generate
 
     letters_generate.delay(second.pk)
