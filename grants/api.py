@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from organizations.models import Organisation
+from workflows.amounts import AmountSerializerField
 from workflows.api import CaseTransitionsMixin
 from workflows.services import TransitionRefused
 
@@ -147,6 +148,7 @@ def decision_data(decision) -> dict | None:
 class ApplicationSerializer(serializers.ModelSerializer):
     round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all())
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    requested_amount = AmountSerializerField(required=False, allow_null=True)
     answers = serializers.DictField(
         required=False, help_text="Answers by question key ('field:<id>' of the round's form)."
     )
@@ -253,9 +255,7 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ApplicationUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=200)
-    requested_amount = serializers.DecimalField(
-        max_digits=12, decimal_places=0, required=False, allow_null=True
-    )
+    requested_amount = AmountSerializerField(required=False, allow_null=True)
     answers = serializers.DictField(required=False)
     democracy_declaration = serializers.BooleanField(required=False)
 

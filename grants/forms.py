@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from organizations import uploads
 from organizations.models import Organisation, OrganisationDocument
+from workflows.amounts import AmountField
 from workflows.fields import ModelChoiceField
 from workflows.templatetags.bidra import kr
 
@@ -28,9 +29,7 @@ class ApplicationForm(forms.Form):
     """The program's own form, built from the round's snapshot."""
 
     title = forms.CharField(label=_("Title of the application"), max_length=200)
-    requested_amount = forms.DecimalField(
-        label=_("Amount applied for (kr)"), min_value=0, decimal_places=0, max_digits=12, required=False
-    )
+    requested_amount = AmountField(label=_("Amount applied for (kr)"), required=False)
 
     def __init__(self, *args, application: Application, attachments=(), outstanding=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,8 +52,10 @@ class ApplicationForm(forms.Form):
                 form_field = forms.CharField(
                     widget=forms.Textarea(attrs={"rows": 5}), max_length=limit, **common
                 )
-            elif kind in (FormField.Kind.NUMBER, FormField.Kind.AMOUNT):
-                form_field = forms.DecimalField(**common)
+            elif kind == FormField.Kind.AMOUNT:
+                form_field = AmountField(decimals=2, **common)
+            elif kind == FormField.Kind.NUMBER:
+                form_field = forms.DecimalField(min_value=0, **common)
             elif kind == FormField.Kind.DATE:
                 form_field = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
             elif kind == FormField.Kind.CHOICE:
@@ -209,7 +210,7 @@ class AnswerForm(forms.Form):
 
 
 class ProposalForm(forms.Form):
-    amount = forms.DecimalField(label=_("Proposed amount (kr)"), min_value=0, decimal_places=0, max_digits=12)
+    amount = AmountField(label=_("Proposed amount (kr)"))
     motivation = forms.CharField(label=_("Motivation"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
@@ -543,9 +544,7 @@ class DelegatedDecisionForm(forms.Form):
             ("rejected", _("Reject")),
         ],
     )
-    amount = forms.DecimalField(
-        label=_("Amount (kr)"), min_value=0, decimal_places=0, max_digits=12, required=False
-    )
+    amount = AmountField(label=_("Amount (kr)"), required=False)
     conditions = forms.CharField(
         label=_("Conditions"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

@@ -21,6 +21,7 @@ from organizations.models import Organisation, OrganisationDocument
 from organizations.selectors import document_status
 from organizations.services import document_check_upload
 from workflows import locks
+from workflows.amounts import amount_clean, labelled
 from workflows.appeals import appeal_terms
 from workflows.deadlines import add_working_days
 from workflows.queue import delay_on_commit
@@ -33,6 +34,7 @@ from workflows.services import (
     require,
 )
 from workflows.templatetags.bidra import kr
+from workflows.text import text_check
 
 from . import eligibility as elig
 from . import flows
@@ -282,9 +284,17 @@ def _clean_answer(field: dict, value):
     kind = field["kind"]
     if value in (None, "", []):
         return None
-    if kind in (FormField.Kind.NUMBER, FormField.Kind.AMOUNT):
+    if kind == FormField.Kind.AMOUNT:
         try:
-            number = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
+            return format(amount_clean(value, decimals=2), "f")
+        except ValidationError as exc:
+            raise ValidationError(labelled(field["label"], exc)) from exc
+    if kind == FormField.Kind.NUMBER:
+        text = "".join(str(value).split()).replace("\u00a0", "").replace(",", ".")
+        try:
+            if isinstance(value, bool) or len(text) > 40:
+                raise InvalidOperation
+            number = Decimal(text)
         except InvalidOperation as exc:
             raise ValidationError(_("%(label)s: enter a number.") % {"label": field["label"]}) from exc
         if not _sensible_number(number):
@@ -295,8 +305,8 @@ def _clean_answer(field: dict, value):
                 )
                 % {"label": field["label"]}
             )
-        if kind == FormField.Kind.AMOUNT and number < 0:
-            raise ValidationError(_("%(label)s: the amount cannot be negative.") % {"label": field["label"]})
+        if number < 0:
+            raise ValidationError(_("%(label)s: the number cannot be negative.") % {"label": field["label"]})
         return format(number, "f")
     if kind == FormField.Kind.DATE:
         if isinstance(value, date):
@@ -322,7 +332,7 @@ def _clean_answer(field: dict, value):
         if value in (False, "no", "nej"):
             return "no"
         raise ValidationError(_("%(label)s: answer yes or no.") % {"label": field["label"]})
-    text = str(value)
+    text = text_check(str(value), label=field["label"])
     too_long = _too_long(field, text)
     if too_long:
         raise ValidationError(too_long)
@@ -336,10 +346,11 @@ _DECIMALS = 4
 
 def _sensible_number(number: Decimal) -> bool:
     """Finite (no NaN or infinity), below a million millions and with at most four decimals."""
+    # compared with itself rounded to four decimals: ``normalize()`` overflows on "1E-999999999"
     return (
         number.is_finite()
-        and abs(number) < _LARGEST_NUMBER
-        and (number == 0 or number.normalize().as_tuple().exponent >= -_DECIMALS)
+        and -_LARGEST_NUMBER < number < _LARGEST_NUMBER  # compared: abs() overflows on "1E+9999999999"
+        and number == number.quantize(Decimal(1).scaleb(-_DECIMALS))
     )
 
 
@@ -425,17 +436,11 @@ def _draft_changed(
             _("An award is not applied for with an amount: the award's prize sum is set by its rules.")
         ]
     elif requested_amount not in (None, ""):
+        # the program's range is checked when the application is sent; a draft keeps what was typed
         try:
-            requested_amount = Decimal(str(requested_amount))
-        except InvalidOperation:
-            errors["requested_amount"] = [_("Amount applied for: enter a number.")]
-        else:
-            if not requested_amount.is_finite() or abs(requested_amount) >= _LARGEST_NUMBER:
-                errors["requested_amount"] = [
-                    _("Amount applied for: enter an amount in kronor, e.g. 15 000.")
-                ]
-            elif requested_amount < 0:
-                errors["requested_amount"] = [_("Amount applied for: the amount cannot be negative.")]
+            requested_amount = amount_clean(requested_amount)
+        except ValidationError as exc:
+            errors["requested_amount"] = labelled(_("Amount applied for"), exc)
     if errors:
         raise ValidationError(errors)
     # Locks the row and reads its state only: what is written are the given fields.
@@ -1077,14 +1082,16 @@ def application_reopen_assessment(*, application: Application, by, reason: str =
 
 def application_propose(*, application: Application, by, amount, motivation: str) -> Application:
     """Propose the decision (amount and motivation): the case is ready for the committee."""
+    high = _snapshot_program(application)["max_amount"]
     try:
-        amount = Decimal(str(amount))
-    except (InvalidOperation, TypeError) as exc:
-        raise ValidationError(_("Enter the proposed amount in kronor."), code="amount") from exc
-    if amount < 0:
-        raise ValidationError(_("The amount cannot be negative."), code="amount")
+        amount = amount_clean(amount, ceiling=None if high is None else Decimal(high))
+    except ValidationError as exc:
+        raise ValidationError(labelled(_("Proposed amount"), exc), code="amount") from exc
+    if amount is None:
+        raise ValidationError(_("Enter the proposed amount in kronor."), code="amount")
     if not (motivation or "").strip():
         raise ValidationError(_("Write a motivation for the proposal."), code="motivation")
+    text_check(motivation, label=_("Motivation"))
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.state == S.ASSESSED:

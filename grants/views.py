@@ -21,6 +21,7 @@ from viewflow.workflow.models import Task
 from organizations.models import Committee, Organisation
 from workflows.services import TransitionRefused, transitions_for
 from workflows.shortcuts import get_permitted_or_404, paginate
+from workflows.text import text_check
 
 from . import forms, services
 from .graph import state_graph
@@ -593,6 +594,8 @@ def application_transition(request, pk, name):
         raise Http404
     data = request.POST
     try:
+        for value in data.values():
+            text_check(value)
         service(application, request.user, data)
     except TransitionRefused as exc:
         _refusal(request, exc)

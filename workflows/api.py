@@ -7,17 +7,20 @@ with the same permission checks as the pages.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from .services import TransitionRefused, perform_transition, transitions_for
+from .text import text_check
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -69,6 +72,13 @@ class CaseTransitionsMixin:
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
     def do_transition(self, request, pk=None, name=None):
         case = self.get_object()
+        if not hasattr(request.data, "items"):
+            raise ApiValidationError({"detail": [_('Send the values as an object: {"reason": "…"}.')]})
+        for key, value in request.data.items():
+            try:
+                text_check(value)
+            except ValidationError as exc:
+                raise ApiValidationError({key: exc.messages}) from exc
         names = {o.name for o in transitions_for(case, by=request.user, include_hidden=False)}
         if name not in names:
             reason = self.transition_unavailable(case, name)

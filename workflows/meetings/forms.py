@@ -2,6 +2,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from ..amounts import AmountField
 from ..meetings_models import Appeal, Attendance, Decision
 
 
@@ -58,7 +59,7 @@ class GroupDecisionForm(forms.Form):
 
 class ItemDecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
-    amount = forms.DecimalField(label=_("Amount (kr)"), required=False, min_value=0, decimal_places=0)
+    amount = AmountField(label=_("Amount (kr)"), required=False)
     conditions = forms.CharField(
         label=_("Conditions for this case"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

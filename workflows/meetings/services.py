@@ -23,6 +23,7 @@ from organizations.models import Delegation, StaffRole, User
 
 from .. import appeals
 from ..agenda import adapter_for
+from ..amounts import amount_clean, labelled
 from ..checks import refusal
 from ..meetings_models import AgendaItem, Appeal, Attendance, Decision, Meeting, Recusal, all_items_decided
 from ..queue import delay_on_commit
@@ -55,6 +56,11 @@ class DecisionData:
         errors = []
         if self.outcome not in Outcome.values:
             errors.append(_("Choose a decision."))
+        if self.amount is not None:
+            try:
+                amount_clean(self.amount)
+            except ValidationError as exc:
+                return [*errors, *labelled(_("Amount"), exc)]
         if self.outcome in AMOUNT_OUTCOMES and not (self.amount and self.amount > 0):
             errors.append(_("A grant needs an amount above 0 kr."))
         if self.outcome not in AMOUNT_OUTCOMES and self.amount:
