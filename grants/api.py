@@ -188,6 +188,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "proposal_motivation",
             "granted_amount",
         ]
+        # no check that the round and organisation have no draft yet: starting one returns the
+        # draft there is (and it is looked for only once the organisation is known to be the user's)
+        validators = []
 
     @extend_schema_field(ApplicationDecisionSerializer(allow_null=True))
     def get_decision(self, application):
@@ -337,12 +340,21 @@ class ApplicationViewSet(
         return obj
 
     def create(self, request, *args, **kwargs):
+        # Whose the organisation is, first: someone else's is answered alike whether it exists and
+        # whether it has a draft in the round (the draft is looked for only for one's own).
+        given = str(request.data.get("organisation", "")) if hasattr(request.data, "get") else ""
+        if given:
+            organisation = (
+                Organisation.objects.filter(pk=int(given)).first()
+                if given.isascii() and given.isdigit() and len(given) < 19
+                else None
+            )
+            if organisation is None or not request.user.has_perm("grants.apply", organisation):
+                raise ApiPermissionDenied(gettext("You can only apply for an organisation you act for."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         round = data["round"]
-        if not request.user.has_perm("grants.apply", data["organisation"]):
-            raise ApiPermissionDenied("Du kan bara ansöka för en organisation som du företräder.")
         if not request.user.has_perm("grants.view_program", round.program):
             raise ApiValidationError({"round": ["Okänd ansökningsomgång."]})
         try:
