@@ -8,10 +8,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from . import twofactor
@@ -26,6 +27,28 @@ SECOND_FACTOR_ALLOWED = {
     "accounts:oidc_start",
     "accounts:oidc_callback",
 }
+
+
+class NoStoreMiddleware:
+    """What a signed-in person sees, and every file downloaded, is kept by no browser or proxy
+    cache (``Cache-Control: no-store``): on a shared computer the back button or the cache must
+    not show the next person a case, a letter or a person's data."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or is_download(response):
+            add_never_cache_headers(response)
+        return response
+
+
+def is_download(response) -> bool:
+    return isinstance(response, FileResponse) or response.get("Content-Disposition", "").startswith(
+        "attachment"
+    )
 
 
 class SecondFactorMiddleware:

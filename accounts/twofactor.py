@@ -70,9 +70,16 @@ def verify_code(request, code: str) -> bool:
     for device in django_otp.devices_for_user(request.user, confirmed=True):
         verified = django_otp.verify_token(request.user, device.persistent_id, code)
         if verified is not None:
-            django_otp.login(request, verified)
+            _passed(request, verified)
             return True
     return False
+
+
+def _passed(request, device) -> None:
+    """The session has passed the second factor: marked so, under a new key, so that a session
+    key learnt before the code was entered (a shared computer, a fixed cookie) is worth nothing."""
+    django_otp.login(request, device)
+    request.session.cycle_key()
 
 
 def device_confirm(request, device: TOTPDevice, code: str) -> bool:
@@ -83,5 +90,5 @@ def device_confirm(request, device: TOTPDevice, code: str) -> bool:
     TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    django_otp.login(request, device)
+    _passed(request, device)
     return True

@@ -89,3 +89,26 @@ def test_production_settings_make_cookies_secure_and_send_hsts():
         timeout=60,
     )
     assert result.stdout.split() == ["True"] * 5, result.stderr
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_and_downloads_are_kept_by_no_browser_or_proxy_cache(client, world):
+    from grants.models import ApplicationAttachment
+
+    from ..grants.factories import draft_application
+
+    application = draft_application(world)
+    attachment = ApplicationAttachment.objects.get(application=application)
+    public = client.get(reverse("portal:municipalities"))
+    assert public.status_code == 200 and "no-store" not in public.get("Cache-Control", "")
+
+    client.force_login(world.users["applicant"])
+    for url in [
+        reverse("home"),
+        reverse("grants:application_edit", args=[application.pk]),
+        f"/api/v1/applications/{application.pk}/",
+        reverse("grants:attachment_download", args=[attachment.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"], url

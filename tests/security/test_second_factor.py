@@ -133,3 +133,29 @@ def test_admin_access_needs_the_second_factor_too(client):
     assert client.get("/admin/")["Location"].startswith(reverse("accounts:otp_setup"))
     client.force_login(admin)
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("enrolled", [True, False], ids=["code", "enrolment"])
+def test_the_session_gets_a_new_key_when_the_second_factor_is_passed(client, world, enrolled):
+    """A session key learnt before the code (a fixed cookie, a shared computer) is worth nothing after."""
+    from django.conf import settings
+
+    caseworker = world.users["caseworker"]
+    device = TOTPDevice.objects.create(user=caseworker, name="Bidra", confirmed=enrolled)
+    client.post(reverse("login"), {"username": caseworker.email, "password": PASSWORD})
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    step = "accounts:otp_verify" if enrolled else "accounts:otp_setup"
+    if not enrolled:
+        client.get(reverse(step))
+        device = TOTPDevice.objects.get(user=caseworker, confirmed=False)
+    response = client.post(reverse(step), {"code": _code(device)})
+    assert response.status_code == 302
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    search = reverse("organizations:search")
+    assert client.get(search).status_code == 200
+
+    stolen = Client()
+    stolen.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert stolen.get(search).status_code == 302  # the old key signs nobody in
