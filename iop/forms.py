@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations import uploads
 from workflows.fields import ModelChoiceField
+from workflows.text import NameFormField
 
 from .models import (
     AgreementVersion,
@@ -141,6 +142,7 @@ class MemberForm(forms.ModelForm):
     class Meta:
         model = GroupMember
         fields = ["group", "party", "name", "role"]
+        field_classes = {"name": NameFormField}
 
 
 ContributionFormSet = forms.formset_factory(ContributionForm, extra=2, can_delete=True)

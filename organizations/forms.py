@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.fields import ModelChoiceField
 from workflows.services import outbox_enqueue
+from workflows.text import NameFormField
 
 from . import uploads, validators
 from .models import (
@@ -21,7 +22,7 @@ from .models import (
 
 
 class SignupForm(forms.Form):
-    full_name = forms.CharField(
+    full_name = NameFormField(
         label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     email = forms.EmailField(
@@ -229,7 +230,7 @@ class StaffRoleForm(forms.Form):
         error_messages={"invalid": _("Enter an e-mail address like namn@example.se.")},
         help_text=_("Someone without an account in Bidra gets an e-mail to choose a password."),
     )
-    full_name = forms.CharField(
+    full_name = NameFormField(
         label=_("Name"), max_length=200, required=False, help_text=_("Needed for someone new to Bidra.")
     )
     role = forms.ChoiceField(label=_("Role"), choices=StaffRole.Role.choices, widget=forms.RadioSelect)

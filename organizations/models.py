@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from workflows.models import StatefulModel
+from workflows.text import NameField
 
 from . import conditions, validators
 
@@ -51,7 +52,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("name"), max_length=200)
+    full_name = NameField(_("name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("admin access"), default=False)
@@ -255,7 +256,7 @@ class Organisation(models.Model):
         BANKGIRO = "bankgiro", _("bankgiro")
         PLUSGIRO = "plusgiro", _("plusgiro")
 
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    name = NameField(_("name"), max_length=200, db_index=True)
     org_number = models.CharField(_("organisation number"), max_length=10, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     purpose = models.TextField(_("what the organisation does"), blank=True)
@@ -491,7 +492,7 @@ class Person(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
     position = models.CharField(_("position"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)

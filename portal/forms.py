@@ -8,6 +8,7 @@ from iop.forms import DateInput
 from iop.services import INITIATIVE_FIELDS
 from organizations.models import Organisation
 from workflows.fields import ModelChoiceField
+from workflows.text import NameFormField
 
 from .models import BoardPost, BoardResponse, GuidingContact, Listing, ProgramGuide, Purpose, Size
 
@@ -49,6 +50,7 @@ class GuidingContactForm(forms.ModelForm):
     class Meta:
         model = GuidingContact
         fields = ["title", "name", "email", "phone", "hours", "order"]
+        field_classes = {"name": NameFormField}
 
 
 class ProgramGuideForm(forms.ModelForm):

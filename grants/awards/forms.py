@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from workflows.text import NameFormField
+
 from ..forms import AssessmentForm  # noqa: F401 - the jury scores with the same form as grant assessors
 from .models import AwardSettings, Candidate, NomineeKind
 
@@ -13,7 +15,7 @@ class NominationForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Who do you nominate?"), choices=NomineeKind.choices, widget=forms.RadioSelect
     )
-    nominee_name = forms.CharField(
+    nominee_name = NameFormField(
         label=_("Name of the nominee"),
         max_length=200,
         required=False,
@@ -30,7 +32,7 @@ class NominationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What have they done for people who need support in their everyday life?"),
     )
-    nominator_name = forms.CharField(
+    nominator_name = NameFormField(
         label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     nominator_email = forms.EmailField(
