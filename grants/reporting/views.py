@@ -309,7 +309,7 @@ def reclaim_propose(request, pk):
         else:
             messages.success(
                 request,
-                _("The reclaim is proposed; put it on the committee's agenda or decide it by delegation."),
+                _("The reclaim is proposed; put it on the agenda of the committee's next meeting."),
             )
             return redirect("reporting:reclaim_detail", pk=reclaim.pk)
     return render(request, "grants/reporting/reclaim_propose.html", {"report": report, "form": form})

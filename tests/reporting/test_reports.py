@@ -223,6 +223,9 @@ def test_an_overdue_report_blocks_new_applications_until_the_reclaim_is_paid(wor
     )
     reclaim = Reclaim.objects.get(report=report)
     assert response.status_code == 302 and reclaim.state == Reclaim.State.PROPOSED and reclaim.case_number
+    # The page leads to the one way a reclaim is decided (no delegation page exists for it).
+    page = client.get(response["Location"], follow=True).content.decode()
+    assert "föredragningslistan" in page and "delegation" not in page
     meeting = held_meeting(
         world, starts_at=timezone.now() - dt.timedelta(hours=3), cases=[reclaim], adjusters=members(world)
     )
