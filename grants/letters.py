@@ -71,10 +71,6 @@ DEFAULT_TEXTS = {
 }
 
 
-def placeholders_used(text: str) -> set[str]:
-    return set(PLACEHOLDER.findall(text))
-
-
 def check_placeholders(text: str) -> None:
     """Refuse a text with a placeholder that is not on the list (a typo would reach the applicant)."""
     candidates = re.findall(r"\{([^{}]*)\}", text)

@@ -187,10 +187,6 @@ def register_agenda_adapter(adapter: AgendaAdapter) -> AgendaAdapter:
     return adapter
 
 
-def unregister_agenda_adapter(model: type[models.Model]) -> None:
-    _adapters.pop(model, None)
-
-
 def registered_adapters() -> list[AgendaAdapter]:
     return list(_adapters.values())
 

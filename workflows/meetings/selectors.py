@@ -65,12 +65,6 @@ class Group:
     def proposed_total(self) -> Decimal:
         return sum((i.proposed_amount or Decimal(0) for i in self.items), Decimal(0))
 
-    @property
-    def decided_total(self) -> Decimal:
-        return sum(
-            (i.decision_or_none.amount or Decimal(0) for i in self.items if i.decision_or_none), Decimal(0)
-        )
-
 
 AGENDA_ORDER = ("kind", "group_no", "order", "pk")
 
