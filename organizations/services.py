@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from accounts.scanning import scan_upload
 from workflows.services import outbox_enqueue, perform_transition, require
 
 from . import uploads, validators
@@ -32,6 +31,7 @@ from .models import (
     User,
 )
 from .permissions import forget_permissions
+from .scanning import scan_upload
 
 logger = logging.getLogger(__name__)
 
@@ -366,7 +366,7 @@ def document_check_upload(upload) -> str:
             code="too_large",
         )
     mime = uploads.identify(upload)
-    scan_upload(upload)  # virus scanner (accounts/scanning.py), when one is configured
+    scan_upload(upload)  # virus scanner (organizations/scanning.py), when one is configured
     return mime
 
 

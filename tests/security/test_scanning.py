@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts import scanning
+from organizations import scanning
 from organizations.models import OrganisationDocument
 
 from ..pdf import tiny_pdf
