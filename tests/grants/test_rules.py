@@ -159,7 +159,7 @@ def test_a_completion_deadline_over_a_swedish_public_holiday_moves_and_lapses_in
     application = application_in(world, "submitted")
     caseworker = world.users["caseworker"]
     # Requested on Wednesday 2026-04-01: Good Friday and Easter Monday are not working days.
-    with mock.patch("grants.services.timezone.localdate", return_value=date(2026, 4, 1)):
+    with mock.patch("grants.services.assessment.timezone.localdate", return_value=date(2026, 4, 1)):
         request = services.application_request_completion(
             application=application, by=caseworker, message="Skicka budgeten.", working_days=3
         )

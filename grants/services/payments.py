@@ -1,0 +1,261 @@
+"""Payments of granted applications: plans, the periodic creation of due payments, export and marking.
+
+Payment goes only to the organisation's verified account and only once the decision may be
+executed (rule 7); each payment's state change is permission-checked and logged.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflows.services import (
+    TransitionRefused,
+    perform_transition,
+    require,
+)
+
+from ..models import (
+    Application,
+)
+
+# ---- payments ----
+
+
+def _split(amount: Decimal, parts: int) -> list[Decimal]:
+    """Equal parts in whole kronor; the last part takes what is left."""
+    share = (amount / parts).quantize(Decimal("1"), rounding="ROUND_DOWN")
+    return [share] * (parts - 1) + [amount - share * (parts - 1)]
+
+
+def _due_dates(decision, parts: int) -> list[date]:
+    """The first part is due now (or when the grant period starts); the others spread over it."""
+    from datetime import timedelta
+
+    today = timezone.localdate()
+    start = max(today, decision.period_start) if decision.period_start else today
+    end = decision.period_end if decision.period_end and decision.period_end > start else None
+    span = (end - start) if end else timedelta(days=365)
+    return [start + span * i / parts for i in range(parts)]
+
+
+def payments_plan(*, application: Application, by) -> list:
+    """Plan the payments of a granted application, once its decision may be executed.
+
+    Only to the organisation's account in effect, the one every municipality where it is active
+    has verified (copied onto each payment; a new account still waiting for verification is never
+    used); refused with a clear message when there is none.  Planning twice plans once.
+    """
+    from workflows.meetings.services import decision_may_be_executed
+
+    from ..models import Payment
+
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("round__program", "organisation", "decision__item__meeting")
+            .get(pk=application.pk)
+        )
+        decision = application.decision
+        if application.state not in Application.GRANTED_STATES or decision is None or not decision.amount:
+            raise ValidationError(_("Only a granted application is paid out."))
+        existing = list(Payment.objects.filter(decision=decision).order_by("instalment"))
+        if existing:
+            return existing
+        if not decision_may_be_executed(decision):
+            raise TransitionRefused(
+                [_("The decision may not be executed yet: the minutes of the meeting are not approved.")]
+            )
+        organisation = application.organisation
+        if not (organisation.account_type and organisation.account_number):
+            raise ValidationError(
+                _(
+                    "%(organisation)s has no verified bankgiro or plusgiro account. "
+                    "The grant is paid only to the account in the organisation register: "
+                    "once the organisation's signatory has registered one and every municipality "
+                    "where it is active has verified it, the payment is planned."
+                )
+                % {"organisation": organisation.name}
+            )
+        parts = application.round.program.instalments or 1
+        payments = []
+        for number, (amount, due) in enumerate(
+            zip(_split(decision.amount, parts), _due_dates(decision, parts), strict=True), start=1
+        ):
+            reference = (
+                f"{application.case_number} {number}/{parts}" if parts > 1 else application.case_number
+            )
+            payments.append(
+                Payment.objects.create(
+                    application=application,
+                    decision=decision,
+                    municipality_id=application.round.program.municipality_id,
+                    instalment=number,
+                    instalments=parts,
+                    amount=amount,
+                    due_on=due,
+                    organisation_name=organisation.name,
+                    org_number=organisation.org_number,
+                    account_type=organisation.account_type,
+                    account_number=organisation.account_number,
+                    reference=reference[:60],
+                )
+            )
+    return payments
+
+
+#: how far back the hourly catch-up scans (payments, follow-up reports) look for decisions
+CATCH_UP_DAYS = 400
+
+
+def catch_up_since() -> datetime:
+    """Decisions made since this moment are caught up by the periodic scans.
+
+    Payments and follow-up reports are made when a decision may be executed (by the service that
+    approves the minutes or makes the delegated decision); the hourly scans only catch what that
+    missed, such as an organisation that registered its account later.  A decision older than
+    ``GRANTS_CATCH_UP_DAYS`` (400 by default) that still has neither is a matter for the
+    caseworker, not for a scan over ten years of grants, and a grant imported from before Bidra
+    must not get a report that is overdue the day it is made.
+    """
+    from datetime import timedelta
+
+    return timezone.now() - timedelta(days=getattr(settings, "GRANTS_CATCH_UP_DAYS", CATCH_UP_DAYS))
+
+
+def payments_create_due() -> dict:
+    """Periodic (and after minutes are approved): plan the payments of every granted application
+    whose decision may now be executed.  Returns how many were planned and refused."""
+    from django.db.models import Q
+
+    from workflows.meetings_models import Meeting
+    from workflows.services import system_user
+
+    approved = (Meeting.State.MINUTES_APPROVED, Meeting.State.POSTED, Meeting.State.FINAL)
+    candidates = (
+        Application.objects.filter(
+            state__in=Application.GRANTED_STATES,
+            decision__isnull=False,
+            decision__annulled=False,
+            decision__decided_at__gte=catch_up_since(),
+            payments__isnull=True,
+        )
+        .filter(Q(decision__delegation__isnull=False) | Q(decision__item__meeting__state__in=approved))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    by = system_user()
+    result = {"planned": 0, "refused": 0}
+    for pk in list(candidates):
+        try:
+            payments_plan(application=Application(pk=pk), by=by)
+        except (ValidationError, TransitionRefused):
+            result["refused"] += 1
+        else:
+            result["planned"] += 1
+    return result
+
+
+def payments_export(*, by, due_until: date | None = None):
+    """Export the planned payments due by ``due_until`` as one batch for the finance system."""
+    from organizations.permissions import staff_municipality_ids
+
+    from ..models import Payment, PaymentBatch
+    from ..permissions import CASEWORKER, PROGRAM_ADMIN
+    from ..selectors import payments_managed
+
+    require(by, "grants.use_payments")
+    due_until = due_until or timezone.localdate()
+    municipality_id = min(staff_municipality_ids(by, (CASEWORKER, PROGRAM_ADMIN)))
+    with transaction.atomic():
+        payments = list(
+            payments_managed(user=by)
+            .filter(
+                state=Payment.State.PLANNED,
+                due_on__lte=due_until,
+                municipality_id=municipality_id,
+            )
+            .select_for_update(of=("self",))
+            .order_by("due_on", "pk")
+        )
+        payments = [p for p in payments if by.has_perm("grants.manage_payment", p)]
+        if not payments:
+            raise ValidationError(_("There are no planned payments due by %(date)s.") % {"date": due_until})
+        batch = PaymentBatch.objects.create(municipality_id=municipality_id, created_by=by)
+        for payment in payments:
+            perform_transition(payment, "export", by=by, reason=_("Payment file %(no)s") % {"no": batch.pk})
+            payment.batch = batch
+            payment.save(update_fields=["batch"])
+        batch.count = len(payments)
+        batch.total = sum((p.amount for p in payments), Decimal(0))
+        batch.save(update_fields=["count", "total"])
+    return batch
+
+
+def payment_mark_paid(*, payment, by, paid_on: date | None = None):
+    from ..models import Payment
+
+    paid_on = paid_on or timezone.localdate()
+    if paid_on > timezone.localdate():
+        raise ValidationError(_("A payment cannot be paid on a future date."))
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("application__round__program")
+            .get(pk=payment.pk)
+        )
+        perform_transition(payment, "mark_paid", by=by, reason=_("Paid on %(date)s") % {"date": paid_on})
+        payment.paid_on = paid_on
+        payment.save(update_fields=["paid_on"])
+    return payment
+
+
+def payment_batch_mark_paid(*, batch, by, paid_on: date | None = None) -> int:
+    """The finance system has paid the whole file: every exported payment of it is paid."""
+    from ..models import Payment
+
+    count = 0
+    with transaction.atomic():
+        for payment in batch.payments.filter(state=Payment.State.EXPORTED).order_by("pk"):
+            payment_mark_paid(payment=payment, by=by, paid_on=paid_on)
+            count += 1
+    if not count:
+        raise TransitionRefused([_("Every payment of this file is already paid or cancelled.")])
+    return count
+
+
+def payment_cancel(*, payment, by, reason: str):
+    from ..models import Payment
+
+    if not reason.strip():
+        raise ValidationError(_("Write why the payment is cancelled."))
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("application__round__program")
+            .get(pk=payment.pk)
+        )
+        perform_transition(payment, "cancel", by=by, reason=reason.strip()[:500])
+    return payment
+
+
+def payments_cancel_for_annulled_decision(*, decision, by) -> list:
+    """Cancel the unpaid parts of a decision annulled on appeal; paid parts stay paid (a reclaim
+    is its own decision).  Runs inside the transaction that records the appeal's outcome."""
+    from workflows.services import system_user
+
+    from ..models import Payment
+
+    reason = _("The decision was annulled on appeal (recorded by %(name)s).") % {
+        "name": by.get_full_name() or by.email
+    }
+    unpaid = Payment.objects.filter(
+        decision=decision, state__in=[Payment.State.PLANNED, Payment.State.EXPORTED]
+    )
+    return [payment_cancel(payment=p, by=system_user(), reason=reason) for p in unpaid.order_by("instalment")]
