@@ -7,6 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from django_fsm_log.models import StateLog
 
 from grants import services as grant_services
@@ -198,7 +199,7 @@ def test_an_award_goes_from_nominations_to_the_public_page(world, client, django
     # -- The committee decides at its meeting.
     meeting = meetings.meeting_create(
         committee=world.committee,
-        starts_at=meetings.timezone.now() - dt.timedelta(hours=2),
+        starts_at=timezone.now() - dt.timedelta(hours=2),
         place="Kommunhuset",
         by=secretary,
     )
@@ -246,7 +247,7 @@ def test_an_award_goes_from_nominations_to_the_public_page(world, client, django
     meetings.minutes_approve(meeting=meeting, by=asa)
     assert not StoredDocument.objects.filter(kind__startswith="award_").exists()
     mail.outbox.clear()
-    posted_on = meetings.timezone.localdate()
+    posted_on = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
         meeting = meetings.meeting_post(meeting=meeting, posted_on=posted_on, by=secretary)
     appeal_ends_on = meetings.appeal_period_end(posted_on).isoformat()
@@ -361,7 +362,7 @@ def test_the_committee_cannot_give_the_award_to_more_than_its_number_of_recipien
         )
         candidates.append(candidate)
     meeting = meetings.meeting_create(
-        committee=world.committee, starts_at=meetings.timezone.now(), place="Kommunhuset", by=secretary
+        committee=world.committee, starts_at=timezone.now(), place="Kommunhuset", by=secretary
     )
     items = meetings.agenda_add(meeting=meeting, cases=candidates, by=secretary)
     second = _member(world, "Åsa Öberg", "asa@exemplo.se")
@@ -417,7 +418,7 @@ def test_an_award_decided_by_delegation_gets_its_letter_when_the_minutes_it_is_r
     )
     meeting = meetings.meeting_create(
         committee=world.committee,
-        starts_at=meetings.timezone.now() + dt.timedelta(days=3),
+        starts_at=timezone.now() + dt.timedelta(days=3),
         place="Kommunhuset",
         by=secretary,
     )
@@ -432,7 +433,7 @@ def test_an_award_decided_by_delegation_gets_its_letter_when_the_minutes_it_is_r
     assert not StoredDocument.objects.filter(object_id=candidate.pk, kind="award_letter").exists()
 
     # The meeting it is reported to is held, its minutes approved and posted.
-    Meeting.objects.filter(pk=meeting.pk).update(starts_at=meetings.timezone.now() - dt.timedelta(hours=1))
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(hours=1))
     second = member(world, "Bo Bergström", "bo@exemplo.se")
     meetings.attendance_set(
         meeting=meeting,
@@ -447,7 +448,7 @@ def test_an_award_decided_by_delegation_gets_its_letter_when_the_minutes_it_is_r
     meetings.minutes_approve(meeting=meeting, by=world.users["member"])
     meetings.minutes_approve(meeting=meeting, by=second)
     with django_capture_on_commit_callbacks(execute=True):
-        meetings.meeting_post(meeting=meeting, posted_on=meetings.timezone.localdate(), by=secretary)
+        meetings.meeting_post(meeting=meeting, posted_on=timezone.localdate(), by=secretary)
     meeting.refresh_from_db()
     letter = " ".join(
         pdf_text(StoredDocument.objects.get(object_id=candidate.pk, kind="award_letter").file.read()).split()

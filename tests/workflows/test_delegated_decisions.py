@@ -9,7 +9,7 @@ from organizations.models import Delegation
 from tests.workflows.caseapp.models import Matter
 from workflows.meetings import services
 from workflows.meetings.services import DecisionData, DelegationRefused
-from workflows.meetings_models import AgendaItem, Decision
+from workflows.meetings_models import AgendaItem, Decision, all_items_decided
 
 from .factories import MatterFactory, aware, meeting_for
 
@@ -69,7 +69,7 @@ def test_a_delegated_decision_is_listed_on_the_next_meeting(world, clock):
     assert item.title == "Föreningen Trygg Vardag – ansökan om verksamhetsstöd"
     assert not later.items.exists()
     # Reported for information only: it does not wait for a committee decision.
-    assert services.all_items_decided(sooner)
+    assert all_items_decided(sooner)
 
 
 def test_a_delegated_decision_made_before_any_meeting_is_planned_goes_on_the_next_one(world, clock):
