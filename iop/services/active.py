@@ -1,0 +1,229 @@
+"""An active partnership: steering-group meetings, follow-ups, evaluations, payments, and what
+the periodic task advances and reminds.
+
+Each record is made by a permitted user in one transaction; the periodic task changes state only
+through logged transitions, performed by the system user, and sends each reminder once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflows.services import (
+    TransitionRefused,
+    outbox_enqueue,
+    perform_transition,
+    require,
+    system_user,
+    transition_check,
+)
+
+from .. import conditions
+from ..models import (
+    Evaluation,
+    FollowUp,
+    IndicatorResult,
+    Partnership,
+    PartnershipPayment,
+    SteeringMeeting,
+)
+from .partnerships import _fresh, _link, _locked, _org_emails
+
+# -- while active ------------------------------------------------------------------------------------------
+
+
+def steering_meeting_record(
+    *, partnership: Partnership, held_on: date, attendees: str, notes: str, by
+) -> SteeringMeeting:
+    partnership = _fresh(partnership)
+    require(by, "iop.record_follow_up", partnership)
+    if partnership.state not in Partnership.RUNNING:
+        raise TransitionRefused([_("Steering group meetings are recorded while the partnership runs.")])
+    return SteeringMeeting.objects.create(
+        partnership=partnership, held_on=held_on, attendees=attendees, notes=notes, recorded_by=by
+    )
+
+
+def follow_up_record(
+    *,
+    partnership: Partnership,
+    year: int,
+    contributions_made: str,
+    joint_assessment: str,
+    results: dict[int, tuple[Decimal, str]],
+    by,
+) -> FollowUp:
+    """Record the yearly follow-up: indicators planned vs achieved, contributions made, a joint assessment."""
+    partnership = _fresh(partnership)
+    require(by, "iop.record_follow_up", partnership)
+    if partnership.state not in Partnership.RUNNING or partnership.state == Partnership.State.SIGNED:
+        raise TransitionRefused([_("The yearly follow-up is made while the partnership is active.")])
+    if year not in partnership.term_years():
+        raise ValidationError(_("Year %(year)s is not a year of the term.") % {"year": year})
+    with transaction.atomic():
+        partnership = _locked(partnership)
+        follow_up, _created = FollowUp.objects.update_or_create(
+            partnership=partnership,
+            term_start=partnership.term_start,
+            year=year,
+            defaults={
+                "due_on": partnership.follow_up_due_on(year),
+                "contributions_made": contributions_made,
+                "joint_assessment": joint_assessment,
+                "recorded_by": by,
+                "recorded_at": timezone.now(),
+            },
+        )
+        follow_up.results.all().delete()
+        indicators = {i.pk: i for i in partnership.approved_version.indicators.all()}
+        IndicatorResult.objects.bulk_create(
+            IndicatorResult(
+                follow_up=follow_up,
+                indicator=indicators[pk],
+                planned=indicators[pk].target,
+                achieved=achieved,
+                comment=comment,
+            )
+            for pk, (achieved, comment) in results.items()
+            if pk in indicators
+        )
+        # Nothing needs a person once the follow-up that was due is made: the partnership runs on.
+        system = system_user()
+        if (
+            partnership.state == Partnership.State.FOLLOW_UP_DUE
+            and transition_check(partnership, "complete_follow_up", by=system).allowed
+        ):
+            perform_transition(
+                partnership,
+                "complete_follow_up",
+                by=system,
+                reason=_("Follow-up of year %(year)s recorded by %(name)s")
+                % {"year": year, "name": by.full_name or by.email},
+            )
+    return follow_up
+
+
+def evaluation_record(
+    *, partnership: Partnership, summary: str, lessons: str, proposal: str, by
+) -> Evaluation:
+    partnership = _fresh(partnership)
+    require(by, "iop.record_follow_up", partnership)
+    if partnership.state != Partnership.State.EVALUATION:
+        raise TransitionRefused([_("The evaluation is recorded in the final year, once it has started.")])
+    evaluation, _created = Evaluation.objects.update_or_create(
+        partnership=partnership,
+        term_end=partnership.term_end,
+        defaults={"summary": summary, "lessons": lessons, "proposal": proposal, "recorded_by": by},
+    )
+    return evaluation
+
+
+def payment_plan(*, partnership: Partnership, period: str, amount: Decimal, by) -> PartnershipPayment:
+    """Plan a payment of the municipality's money contribution for one period."""
+    partnership = _fresh(partnership)
+    require(by, "iop.pay_partnership", partnership)
+    if partnership.state not in (Partnership.State.APPROVED, *Partnership.RUNNING):
+        raise TransitionRefused([_("Payments are planned once the committee has approved the agreement.")])
+    if amount is None or amount <= 0:
+        raise ValidationError(_("The amount must be more than 0 kr."))
+    if partnership.payments.filter(period=period).exists():
+        raise ValidationError(_("A payment for %(period)s is already planned.") % {"period": period})
+    return PartnershipPayment.objects.create(
+        partnership=partnership, period=period, amount=amount, created_by=by
+    )
+
+
+def payment_pay(*, payment: PartnershipPayment, by, paid_on: date | None = None) -> PartnershipPayment:
+    """Mark paid: only to the organisation's registered account, only once the agreement is signed."""
+    with transaction.atomic():
+        payment = (
+            PartnershipPayment.objects.select_for_update(of=("self",))
+            .select_related("partnership__organisation", "partnership__committee")
+            .get(pk=payment.pk)
+        )
+        organisation = payment.partnership.organisation
+        perform_transition(
+            payment,
+            "pay",
+            by=by,
+            reason=_("Paid to %(account)s") % {"account": organisation.account_display},
+        )
+        payment.account_type = organisation.account_type
+        payment.account_number = organisation.account_number
+        payment.paid_on = paid_on or timezone.localdate()
+        payment.save(update_fields=["account_type", "account_number", "paid_on"])
+    return payment
+
+
+# -- what the periodic task does ---------------------------------------------------------------------------
+
+
+def partnerships_advance(*, today: date | None = None) -> dict:
+    """Start partnerships whose term has begun, mark follow-ups due and remind once of each.
+
+    Safe to run any number of times: transitions only happen from the state
+    they start in, and each reminder's outbox key is the partnership, the year and the kind.
+    """
+    today = today or timezone.localdate()
+    system = system_user()
+    done = {"activated": 0, "follow_up_due": 0, "reminders": 0}
+    running = Partnership.objects.filter(state__in=Partnership.RUNNING).select_related(
+        "organisation", "committee", "approved_version", "initiated_by"
+    )
+    for partnership in running:
+        with transaction.atomic():
+            if partnership.state in (
+                Partnership.State.SIGNED,
+                Partnership.State.RENEWED,
+            ) and conditions.term_started(partnership):
+                perform_transition(partnership, "activate", by=system, reason=_("The term has started"))
+                done["activated"] += 1
+            if partnership.state == Partnership.State.ACTIVE and conditions.follow_up_outstanding(
+                partnership
+            ):
+                perform_transition(
+                    partnership, "require_follow_up", by=system, reason=_("The yearly follow-up is due")
+                )
+                done["follow_up_due"] += 1
+            for year in conditions.outstanding_years(partnership, today):
+                due_on = partnership.follow_up_due_on(year)
+                kind = "overdue" if due_on < today else "due"
+                for_kind = follow_up_reminder(partnership=partnership, year=year, kind=kind, due_on=due_on)
+                done["reminders"] += int(for_kind)
+    return done
+
+
+def follow_up_reminder(*, partnership: Partnership, year: int, kind: str, due_on: date) -> bool:
+    """One reminder per partnership, term year and kind ("due" or "overdue"); True when written now."""
+    from workflows.models import OutboxMessage
+
+    key = f"iop:follow-up:{partnership.pk}:{year}:{kind}"
+    if OutboxMessage.objects.filter(key=key).exists():
+        return False
+    recipients = _org_emails(partnership.organisation)
+    to = partnership.organisation.email or (recipients[0] if recipients else "")
+    message = outbox_enqueue(
+        key=key,
+        to=to,
+        subject=(
+            _("Reminder: the yearly follow-up of %(title)s is due on %(date)s")
+            if kind == "due"
+            else _("The yearly follow-up of %(title)s was due on %(date)s")
+        )
+        % {"title": partnership.title, "date": due_on.isoformat()},
+        template="iop/email/follow_up_reminder.txt",
+        context={
+            "partnership": partnership,
+            "year": year,
+            "due_on": due_on,
+            "overdue": kind == "overdue",
+            "link": _link("iop:follow_up", pk=partnership.pk, year=year),
+        },
+    )
+    return message is not None
