@@ -379,6 +379,7 @@ class Generator:
         self.password = make_password(PASSWORD)
         self.ct_application = ContentType.objects.get_for_model(Application).pk
         self.ct_meeting = ContentType.objects.get_for_model(Meeting).pk
+        self.ct_decision = ContentType.objects.get_for_model(Decision).pk
         self.ct_role = ContentType.objects.get_for_model(OrganisationRole).pk
         self.largest: dict = {}
         self._tables()
@@ -449,7 +450,7 @@ class Generator:
         ])  # fmt: skip
         self.decisions = t(Decision, ["id", "content_type_id", "object_id", "committee_id", "item_id", "outcome",
                                       "amount", "conditions", "period_start", "period_end", "report_due",
-                                      "decided_at", "decided_by_id", "final_at"])  # fmt: skip
+                                      "decided_at", "decided_by_id", "final_at", "state"])  # fmt: skip
         self.logs = t(StateLog, ["id", "timestamp", "by_id", "source_state", "state", "transition",
                                  "content_type_id", "object_id", "description"])  # fmt: skip
 
@@ -1024,11 +1025,17 @@ class Generator:
             )  # fmt: skip
             amount = proposed if outcome != Decision.Outcome.REJECTED else None
             year = starts.year
+            decision_id = self.decisions.new_id()
+            final = meeting["final_at"] is not None
             self.decisions.add(
-                self.decisions.new_id(), self.ct_application, app_id, committee["id"], item_id, outcome, amount,
+                decision_id, self.ct_application, app_id, committee["id"], item_id, outcome, amount,
                 "", date(year, 7, 1) if amount else None, date(year + 1, 6, 30) if amount else None,
                 date(year + 1, 9, 30) if amount else None, starts, committee["secretary"], meeting["final_at"],
+                Decision.State.FINAL if final else Decision.State.STANDING,
             )  # fmt: skip
+            if final:  # made final by the periodic check, with the meeting
+                self._log(meeting["final_at"], committee["secretary"], "standing", "final", "make_final",
+                          self.ct_decision, decision_id, "Överklagandetiden har gått ut.")  # fmt: skip
 
 
 def complete_decisions() -> dict[str, int]:

@@ -50,8 +50,12 @@ class LetterTemplate(models.Model):
         return f"{self.program}: {self.get_outcome_display()}"
 
 
-class LetterJob(models.Model):
-    """One run of making the decision letters of a meeting, with its progress for the page."""
+class LetterJob(StatefulModel):
+    """One run of making the decision letters of a meeting, with its progress for the page.
+
+    Its state changes only by its transitions (each with its log row): a worker starts it and
+    finishes it; a job whose workers all stopped is stopped by the click that takes it over.
+    Progress (``done``, ``failed``, ``heartbeat_at``) is counted without a transition."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("waiting to start")
@@ -60,7 +64,7 @@ class LetterJob(models.Model):
         FAILED = "failed", _("done with errors")
 
     meeting = models.ForeignKey("workflows.Meeting", on_delete=models.CASCADE, related_name="+")
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    state = FSMField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED, protected=True)
     total = models.PositiveIntegerField(_("letters to make"), default=0)
     done = models.PositiveIntegerField(_("letters ready"), default=0)
     failed = models.PositiveIntegerField(_("letters that failed"), default=0)
@@ -85,6 +89,28 @@ class LetterJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * (self.done + self.failed) / self.total) if self.total else 100
+
+    @transition(field=state, source=State.QUEUED, target=State.RUNNING, custom={"label": _("Start")})
+    def start(self) -> None:
+        self.heartbeat_at = timezone.now()
+
+    @transition(field=state, source=State.RUNNING, target=State.DONE, custom={"label": _("Finish")})
+    def finish(self) -> None:
+        self.finished_at = self.heartbeat_at = timezone.now()
+
+    @transition(
+        field=state, source=State.RUNNING, target=State.FAILED, custom={"label": _("Finish with errors")}
+    )
+    def finish_with_errors(self) -> None:
+        self.finished_at = self.heartbeat_at = timezone.now()
+
+    @transition(
+        field=state, source=[State.QUEUED, State.RUNNING], target=State.FAILED, custom={"label": _("Stop")}
+    )
+    def stop(self, *, note: str = "") -> None:
+        """Its workers stopped before it was finished (a worker killed): a new job makes the rest."""
+        self.errors = f"{self.errors}\n{note}".strip()
+        self.finished_at = timezone.now()
 
 
 class DecisionLetter(models.Model):

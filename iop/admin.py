@@ -22,6 +22,7 @@ class PrincipleInline(admin.TabularInline):
 class CommitmentInline(admin.TabularInline):
     model = Commitment
     extra = 0
+    readonly_fields = ["status"]  # changed by its transitions (the compact's page), each logged
 
 
 @admin.register(Compact)

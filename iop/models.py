@@ -863,8 +863,9 @@ class CompactSignatory(models.Model):
         return f"{self.organisation} ({self.joined_on})"
 
 
-class Commitment(models.Model):
-    """A line of the compact's action plan."""
+class Commitment(StatefulModel):
+    """A line of the compact's action plan.  ``status`` is its state: it changes only by a
+    transition (``commitment_set_status``), each with its log row."""
 
     class Side(models.TextChoices):
         MUNICIPALITY = "municipality", _("the municipality")
@@ -882,7 +883,9 @@ class Commitment(models.Model):
     text = models.TextField(_("commitment"))
     owner = models.CharField(_("owner"), max_length=200)
     due_on = models.DateField(_("due on"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    status = FSMField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED, protected=True
+    )
 
     class Meta:
         verbose_name = _("commitment")
@@ -891,6 +894,30 @@ class Commitment(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    #: the transition to each status; the action plan's owner may move a line to any other one
+    TRANSITIONS = {
+        Status.PLANNED: "mark_planned",
+        Status.IN_PROGRESS: "mark_in_progress",
+        Status.DONE: "mark_done",
+        Status.CANCELLED: "mark_cancelled",
+    }
+
+    @transition(field=status, source="+", target=Status.PLANNED, custom={"label": _("planned")})
+    def mark_planned(self) -> None:
+        pass
+
+    @transition(field=status, source="+", target=Status.IN_PROGRESS, custom={"label": _("in progress")})
+    def mark_in_progress(self) -> None:
+        pass
+
+    @transition(field=status, source="+", target=Status.DONE, custom={"label": _("done")})
+    def mark_done(self) -> None:
+        pass
+
+    @transition(field=status, source="+", target=Status.CANCELLED, custom={"label": _("cancelled")})
+    def mark_cancelled(self) -> None:
+        pass
 
 
 class CompactConference(models.Model):

@@ -247,13 +247,20 @@ class AgendaItem(models.Model):
         return self.outcome_label(self.proposed_outcome)
 
 
-class Decision(models.Model):
+class Decision(StatefulModel):
     """What was decided about a case: by the committee (with its item) or by a delegate.
 
     Carries amount, conditions, grant period and report due date.  A
     committee decision is final three weeks after its minutes are posted,
-    unless appealed.
+    unless appealed.  Whether it stands, is final or was annulled on appeal is its ``state``,
+    changed only by its transitions (each with its log row); ``final_at`` and ``annulled``
+    are written by those transitions and kept for the queries that read them.
     """
+
+    class State(models.TextChoices):
+        STANDING = "standing", _("in force, may be appealed")
+        FINAL = "final", _("final")
+        ANNULLED = "annulled", _("annulled on appeal")
 
     class Outcome(models.TextChoices):
         GRANTED = "granted", _("granted")
@@ -282,6 +289,7 @@ class Decision(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     final_at = models.DateTimeField(_("final"), null=True, blank=True)
     annulled = models.BooleanField(_("annulled on appeal"), default=False)
+    state = FSMField(_("state"), max_length=10, default=State.STANDING, choices=State.choices, protected=True)
 
     class Meta:
         verbose_name = _("decision")
@@ -299,6 +307,24 @@ class Decision(models.Model):
     @property
     def is_final(self) -> bool:
         return self.final_at is not None
+
+    @transition(field=state, source=State.STANDING, target=State.FINAL, custom={"label": _("Make final")})
+    def make_final(self) -> None:
+        """The appeal period has passed, or the last appeal ended with the decision standing."""
+        self.final_at = timezone.now()
+
+    @transition(field=state, source=State.FINAL, target=State.STANDING, custom={"label": _("Appealed")})
+    def appeal(self) -> None:
+        """An appeal came in: the decision is not final until it is resolved."""
+        self.final_at = None
+
+    @transition(
+        field=state, source=[State.STANDING, State.FINAL], target=State.ANNULLED, custom={"label": _("Annul")}
+    )
+    def annul(self) -> None:
+        """An appeal was upheld: the decision is void."""
+        self.annulled = True
+        self.final_at = None
 
 
 class Recusal(models.Model):
@@ -320,8 +346,10 @@ class Recusal(models.Model):
         return f"{self.user} – {self.item}"
 
 
-class Appeal(models.Model):
-    """An appeal against a decision; the decision is not final until it is resolved."""
+class Appeal(StatefulModel):
+    """An appeal against a decision; the decision is not final until it is resolved.
+
+    ``outcome`` is its state: pending until one of its transitions records how it ended."""
 
     class Kind(models.TextChoices):
         LEGALITY = "legality", _("review of legality (laglighetsprövning)")
@@ -338,7 +366,9 @@ class Appeal(models.Model):
     kind = models.CharField(_("kind of appeal"), max_length=20, choices=Kind.choices, default=Kind.LEGALITY)
     appellant = models.CharField(_("appellant"), max_length=200)
     lodged_on = models.DateField(_("lodged on"))
-    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome = FSMField(
+        _("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING, protected=True
+    )
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     registered_at = models.DateTimeField(default=timezone.now)
@@ -352,6 +382,36 @@ class Appeal(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.appellant}"
 
+    #: the transition that records each way an appeal ends
+    RESOLUTIONS = {
+        Outcome.REJECTED: "reject",
+        Outcome.DISMISSED: "dismiss",
+        Outcome.WITHDRAWN: "withdraw",
+        Outcome.ANNULLED: "uphold",
+    }
+
     @property
     def pending(self) -> bool:
         return self.outcome == self.Outcome.PENDING
+
+    @transition(
+        field=outcome, source=Outcome.PENDING, target=Outcome.REJECTED, custom={"label": _("Rejected")}
+    )
+    def reject(self) -> None:
+        pass
+
+    @transition(
+        field=outcome, source=Outcome.PENDING, target=Outcome.DISMISSED, custom={"label": _("Dismissed")}
+    )
+    def dismiss(self) -> None:
+        pass
+
+    @transition(
+        field=outcome, source=Outcome.PENDING, target=Outcome.WITHDRAWN, custom={"label": _("Withdrawn")}
+    )
+    def withdraw(self) -> None:
+        pass
+
+    @transition(field=outcome, source=Outcome.PENDING, target=Outcome.ANNULLED, custom={"label": _("Upheld")})
+    def uphold(self) -> None:
+        pass

@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
+from django_fsm import ConcurrentTransition, FSMField
 from django_fsm_log.helpers import FSMLogDescriptor
 
 from .checks import refusal
@@ -50,7 +50,9 @@ def system_user():
 
 
 def _state_field(case):
-    return case._meta.get_field("state")
+    """The model's state: its one ``FSMField`` (``state`` on a case; ``outcome`` of an appeal,
+    ``status`` of a commitment)."""
+    return next(f for f in case._meta.concrete_fields if isinstance(f, FSMField))
 
 
 def _transition_from(case, name: str, state):
@@ -149,7 +151,7 @@ def perform_transition(case, name: str, *, by, reason: str = "", save_fields=Non
                 if save_fields is None:
                     case.save()
                 else:
-                    fields = {"state", *save_fields}
+                    fields = {_state_field(case).name, *save_fields}
                     if any(f.name == "updated_at" for f in case._meta.concrete_fields):
                         fields.add("updated_at")
                     case.save(update_fields=sorted(fields))

@@ -22,6 +22,7 @@ from workflows.services import (
     TransitionRefused,
     document_store,
     outbox_enqueue,
+    perform_transition,
     require,
 )
 
@@ -283,9 +284,11 @@ def letter_job_start(*, meeting, by):
             raise TransitionRefused([_("The meeting decided no grant applications.")])
         stale = getattr(settings, "GRANTS_LETTER_JOB_STALE_SECONDS", LETTER_JOB_STALE_SECONDS)
         waited_too_long = timezone.now() - timedelta(seconds=stale)
-        for running in LetterJob.objects.filter(
-            meeting=meeting, state__in=[LetterJob.State.QUEUED, LetterJob.State.RUNNING]
-        ).order_by("-created_at", "-pk"):
+        for running in (
+            LetterJob.objects.select_for_update()
+            .filter(meeting=meeting, state__in=[LetterJob.State.QUEUED, LetterJob.State.RUNNING])
+            .order_by("-created_at", "-pk")
+        ):
             alive = None  # a job still in the queue has no process yet: its age tells
             if running.state == LetterJob.State.RUNNING:
                 alive = locks.is_running(LETTER_JOB_LOCK, running.pk)
@@ -294,10 +297,8 @@ def letter_job_start(*, meeting, by):
             if alive:
                 return running
             stopped = _("Stopped before it was finished; a new run makes the rest.")
-            LetterJob.objects.filter(pk=running.pk, finished_at__isnull=True).update(
-                state=LetterJob.State.FAILED,
-                errors=f"{running.errors}\n{stopped}".strip(),
-                finished_at=timezone.now(),
+            perform_transition(
+                running, "stop", by=by, reason=stopped, save_fields=["errors", "finished_at"], note=stopped
             )
         job = LetterJob.objects.create(
             meeting=meeting, total=total, done=letters_ready_count(meeting), started_by=by
@@ -361,10 +362,24 @@ def _letter_job_run(job_id: int, *, pause: float, runner: int, runners: int):
 
     from ..models import LetterJob
 
-    job = LetterJob.objects.select_related("meeting", "started_by").get(pk=job_id)
-    if job.finished:
-        return job
-    LetterJob.objects.filter(pk=job.pk).update(state=LetterJob.State.RUNNING, heartbeat_at=timezone.now())
+    with transaction.atomic():
+        job = (
+            LetterJob.objects.select_for_update(of=("self",))
+            .select_related("meeting", "started_by")
+            .get(pk=job_id)
+        )
+        if job.finished:
+            return job
+        if job.state == LetterJob.State.QUEUED:  # the first of its processes starts it
+            perform_transition(
+                job,
+                "start",
+                by=job.started_by,
+                reason=_("A worker started making the letters."),
+                save_fields=["heartbeat_at"],
+            )
+        else:
+            LetterJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
     meeting = job.meeting
     ids = list(meeting_grant_items(meeting).values_list("object_id", flat=True))
     start = len(ids) * (runner % runners) // runners
@@ -394,14 +409,24 @@ def _letter_job_run(job_id: int, *, pause: float, runner: int, runners: int):
         if letter is not None:
             LetterJob.objects.filter(pk=job.pk).update(done=F("done") + 1, heartbeat_at=timezone.now())
     done = letters_ready_count(meeting)
-    job.refresh_from_db()
-    if done + job.failed >= job.total and not job.finished:
-        LetterJob.objects.filter(pk=job.pk, finished_at__isnull=True).update(
-            state=LetterJob.State.FAILED if job.failed else LetterJob.State.DONE,
-            done=done,
-            errors=job.errors.strip(),
-            finished_at=timezone.now(),
-            heartbeat_at=timezone.now(),
+    with transaction.atomic():
+        job = (
+            LetterJob.objects.select_for_update(of=("self",))
+            .select_related("meeting", "started_by")
+            .get(pk=job_id)
         )
-        job.refresh_from_db()
+        if done + job.failed >= job.total and job.state == LetterJob.State.RUNNING:
+            job.done = done
+            job.errors = job.errors.strip()
+            if job.failed:
+                name, reason = "finish_with_errors", _("Every letter was tried; some failed.")
+            else:
+                name, reason = "finish", _("Every letter is made.")
+            perform_transition(
+                job,
+                name,
+                by=job.started_by,
+                reason=reason,
+                save_fields=["done", "errors", "finished_at", "heartbeat_at"],
+            )
     return job

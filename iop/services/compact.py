@@ -198,12 +198,17 @@ def commitment_add(*, compact: Compact, side: str, text: str, owner: str, due_on
     return Commitment.objects.create(compact=compact, side=side, text=text, owner=owner, due_on=due_on)
 
 
-def commitment_set_status(*, commitment: Commitment, status: str, by) -> Commitment:
+def commitment_set_status(*, commitment: Commitment, status: str, by, reason: str = "") -> Commitment:
+    """Move a line of the action plan to ``status``: a logged transition (unchanged: nothing)."""
     require(by, "iop.manage_compact", commitment.compact)
     if status not in Commitment.Status.values:
         raise ValidationError(_("Unknown status."))
-    commitment.status = status
-    commitment.save(update_fields=["status"])
+    with transaction.atomic():
+        commitment = (
+            Commitment.objects.select_for_update(of=("self",)).select_related("compact").get(pk=commitment.pk)
+        )
+        if commitment.status != status:
+            perform_transition(commitment, Commitment.TRANSITIONS[status], by=by, reason=reason)
     return commitment
 
 

@@ -188,3 +188,28 @@ def test_a_municipality_has_one_compact_and_only_its_own_staff_write_it(world):
         services.compact_create(
             municipality=other, title="x", text="y", principles={}, by=world.users["program_admin"]
         )
+
+
+def test_a_commitment_moves_by_a_logged_transition_naming_who_and_why(world):
+    c = compact(world, adopted_on=date(2026, 3, 1))
+    caseworker = world.users["caseworker"]
+    line = services.commitment_add(
+        compact=c,
+        side="joint",
+        text="Gemensam utbildning",
+        owner="Kansliet",
+        due_on=date(2026, 9, 1),
+        by=caseworker,
+    )
+    services.commitment_set_status(
+        commitment=line, status="in_progress", by=caseworker, reason="Startad i maj"
+    )
+    line = services.commitment_set_status(commitment=line, status="done", by=caseworker)
+    services.commitment_set_status(commitment=line, status="done", by=caseworker)  # unchanged: nothing logged
+    line.refresh_from_db()
+    assert line.status == "done"
+    log = list(StateLog.objects.for_(line).order_by("pk"))
+    assert [(e.source_state, e.state, e.transition, e.by, e.description) for e in log] == [
+        ("planned", "in_progress", "mark_in_progress", caseworker, "Startad i maj"),
+        ("in_progress", "done", "mark_done", caseworker, ""),
+    ]

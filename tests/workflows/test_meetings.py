@@ -189,7 +189,7 @@ def test_a_meeting_goes_from_agenda_to_final_decisions(
     assert tasks.meetings_finalise_due() == 1
     meeting.refresh_from_db()
     assert meeting.state == Meeting.State.FINAL
-    log = StateLog.objects.filter(object_id=meeting.pk, state="final").get()
+    log = StateLog.objects.for_(meeting).filter(state="final").get()
     assert log.by == system_user()
     assert services.decision_is_final(trygg_item)
     assert not services.decision_is_final(idrott_item)

@@ -22,6 +22,7 @@ from ...meetings_models import AgendaItem, Appeal, Decision, Meeting, all_items_
 from ...queue import delay_on_commit
 from ...services import TransitionRefused, perform_transition, require, system_user
 from ...services import transition_check as _transition_check
+from ...statelog import state_logs_batched
 
 # -- approval, posting, finality ------------------------------------------------------------------
 
@@ -98,10 +99,20 @@ def meeting_make_final(*, meeting: Meeting, by: User) -> Meeting:
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         perform_transition(meeting, "make_final", by=by, reason=_("The appeal period has passed."))
-        now = timezone.now()
-        Decision.objects.filter(item__meeting=meeting, final_at=None, annulled=False).exclude(
-            appeals__outcome=Appeal.Outcome.PENDING
-        ).update(final_at=now)
+        due = (
+            Decision.objects.select_for_update(of=("self",))
+            .filter(item__meeting=meeting, state=Decision.State.STANDING)
+            .exclude(appeals__outcome=Appeal.Outcome.PENDING)
+        )
+        with state_logs_batched():
+            for decision in due:
+                perform_transition(
+                    decision,
+                    "make_final",
+                    by=by,
+                    reason=_("The appeal period has passed."),
+                    save_fields=["final_at"],
+                )
     return meeting
 
 
@@ -141,9 +152,14 @@ def appeal_register(
         appeal = Appeal.objects.create(
             decision=decision, kind=kind, appellant=appellant, lodged_on=lodged_on, registered_by=by
         )
-        if decision.final_at is not None:
-            decision.final_at = None
-            decision.save(update_fields=["final_at"])
+        if decision.state == Decision.State.FINAL:
+            perform_transition(
+                decision,
+                "appeal",
+                by=by,
+                reason=_("Appealed by %(appellant)s on %(date)s.")
+                % {"appellant": appellant, "date": lodged_on},
+            )
     return appeal
 
 
@@ -164,25 +180,41 @@ def appeal_resolve(*, appeal: Appeal, outcome: str, resolved_on: dt.date, note: 
             raise TransitionRefused([_("This appeal is resolved already.")])
         if resolved_on < appeal.lodged_on:
             raise ValidationError(_("An appeal cannot be resolved before it was lodged."))
-        appeal.outcome = outcome
         appeal.resolved_on = resolved_on
         appeal.note = note
-        appeal.save(update_fields=["outcome", "resolved_on", "note"])
-        decision = appeal.decision
+        label = Appeal.Outcome(outcome).label
+        perform_transition(
+            appeal,
+            Appeal.RESOLUTIONS[outcome],
+            by=by,
+            reason=(note or str(label))[:500],
+            save_fields=["resolved_on", "note"],
+        )
+        decision = Decision.objects.select_for_update().get(pk=appeal.decision_id)
+        appeal.decision = decision
         if outcome == Appeal.Outcome.ANNULLED:
-            decision.annulled = True
-            decision.final_at = None
-            decision.save(update_fields=["annulled", "final_at"])
+            perform_transition(
+                decision,
+                "annul",
+                by=by,
+                reason=(note or str(label))[:500],
+                save_fields=["annulled", "final_at"],
+            )
             from ..signals import decision_annulled
 
             decision_annulled.send(sender=Decision, decision=decision, by=by)
         elif (
             item.meeting.state == Meeting.State.FINAL
-            and not decision.annulled
+            and decision.state == Decision.State.STANDING
             and not decision.appeals.filter(outcome=Appeal.Outcome.PENDING).exists()
         ):
-            decision.final_at = timezone.now()
-            decision.save(update_fields=["final_at"])
+            perform_transition(
+                decision,
+                "make_final",
+                by=by,
+                reason=_("The appeal ended and the decision stands."),
+                save_fields=["final_at"],
+            )
     return appeal
 
 
