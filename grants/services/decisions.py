@@ -2,7 +2,8 @@
 
 A decision moves the application by its own logged transition in the transaction that records
 the decision; a delegated decision is refused at or above the program's delegation limit
-(rule 6), and may be executed at once: its payments are planned and its letter made after commit.
+(rule 6), and may be executed at once: its payments are planned and its follow-up report created
+in the same transaction, and its letter made after commit.
 """
 
 from __future__ import annotations
@@ -84,6 +85,10 @@ def application_decide(*, application: Application, decision, by, locked: bool =
             # Without a registered account it is refused: the case page says so, the periodic task retries.
             with contextlib.suppress(ValidationError):
                 payments_plan(application=application, by=by)
+            # The follow-up report it owes, in the same transaction as the decision.
+            from ..reporting.services import report_create
+
+            report_create(application=application, by=by)
         from .. import tasks
 
         delay_on_commit(tasks.decision_letter_make, application.pk, by.pk)
