@@ -3,11 +3,9 @@ and the language of the pages."""
 
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import FileResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect, render
@@ -15,7 +13,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from . import twofactor
+from . import ratelimit, twofactor
 
 #: URL names an unverified staff user may still reach
 SECOND_FACTOR_ALLOWED = {
@@ -88,34 +86,18 @@ def _limit(spec: str) -> tuple[int, int]:
     return int(count), int(seconds)
 
 
-def _client_address(request) -> str:
-    if getattr(settings, "AXES_IPWARE_PROXY_COUNT", None):
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if len(forwarded) >= settings.AXES_IPWARE_PROXY_COUNT:
-            return forwarded[-settings.AXES_IPWARE_PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def rate_limited(request, name: str, spec: str) -> bool:
     """Count this request against the limits of ``name``; True when a limit is exceeded."""
     count, seconds = _limit(spec)
-    keys = [f"ip:{_client_address(request)}"]
+    keys = [f"{name}:ip:{ratelimit.keyed(ratelimit.client_address(request))}"]
     # The sign-in form's "username" is left out on purpose: counting it would let anyone lock
     # a person out from many addresses (the per-address lock-out of django-axes covers it).
     email = (request.POST.get("email") or "").strip().lower()
     if email:
-        keys.append("email:" + hashlib.sha256(email.encode()).hexdigest()[:32])
-    exceeded = False
-    for key in keys:
-        cache_key = f"ratelimit:{name}:{key}"
-        cache.add(cache_key, 0, timeout=seconds)
-        try:
-            used = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=seconds)
-            used = 1
-        exceeded = exceeded or used > count
-    return exceeded
+        keys.append(f"{name}:email:{ratelimit.keyed(email)}")
+    # every key is counted, also after one is over its limit
+    allowed = [ratelimit.hit(key, limit=count, window=seconds) for key in keys]
+    return not all(allowed)
 
 
 class RateLimitMiddleware:

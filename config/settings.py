@@ -321,6 +321,9 @@ RATE_LIMITS = {
     "organizations:verify_email_resend": "5/3600",
 }
 RATE_LIMIT_ENABLED = env.bool("RATE_LIMIT_ENABLED", default=True)
+# The public award nomination form: so many nominations per client address in so many seconds.
+AWARD_NOMINATIONS_PER_IP = 10
+AWARD_NOMINATION_WINDOW = 3600
 
 # Content Security Policy: nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {

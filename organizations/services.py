@@ -375,10 +375,7 @@ def document_upload(
 ) -> OrganisationDocument:
     require(by, "organizations.manage_documents", organisation)
     mime = document_check_upload(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    sha256 = uploads.checksum(upload)
     with transaction.atomic():
         document = OrganisationDocument(
             organisation=organisation,
@@ -387,7 +384,7 @@ def document_upload(
             original_name=(upload.name or "dokument")[-200:],
             content_type=mime,
             size=upload.size,
-            sha256=digest.hexdigest(),
+            sha256=sha256,
             uploaded_by=by,
         )
         document.file.save("upload", upload, save=False)

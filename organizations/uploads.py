@@ -20,6 +20,7 @@ decompression and the page tree capped well below pypdf's own limits.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import struct
 import zlib
@@ -115,6 +116,15 @@ def help_text() -> str:
     return _("PDF, Word, Excel, OpenDocument, PNG or JPEG, at most %(limit)s MB.") % {
         "limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)
     }
+
+
+def checksum(upload) -> str:
+    """The SHA-256 of an uploaded file (hex), read in chunks; leaves the file at its start."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def identify(upload) -> str:

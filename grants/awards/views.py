@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -13,13 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import ratelimit
 from organizations.models import Municipality
 from workflows.models import StoredDocument
 from workflows.services import TransitionRefused, transitions_for
 from workflows.shortcuts import get_permitted_or_404, paginate
 
 from ..models import Program, Round
-from . import forms, selectors, services, throttle
+from . import forms, selectors, services
 from .models import Candidate
 from .scoring import conflicted_user_ids
 
@@ -77,10 +79,12 @@ def nominate(request, pk):
         return refused
     form = forms.NominationForm(request.POST or None)
     if request.method == "POST":
-        limit, window = throttle.nomination_limit()
-        if not throttle.hit(throttle.client_key(request), limit=limit, window=window):
+        limit = settings.AWARD_NOMINATIONS_PER_IP
+        window = settings.AWARD_NOMINATION_WINDOW
+        key = f"nominate:{ratelimit.keyed(ratelimit.client_address(request))}"
+        if not ratelimit.hit(key, limit=limit, window=window):
             response = render(request, "grants/awards/throttled.html", {"round": round}, status=429)
-            response["Retry-After"] = str(throttle.retry_after(window))
+            response["Retry-After"] = str(ratelimit.retry_after(window))
             return response
         if form.is_spam:
             # Robots are thanked like people, and nothing is kept.

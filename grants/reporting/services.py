@@ -28,6 +28,7 @@ from workflows.services import (
 from workflows.templatetags.bidra import kr
 
 from ..models import Application, FormField, Program
+from ..snapshots import form_fields_snapshot
 from .models import (
     CommitmentTemplate,
     FollowUpReport,
@@ -83,18 +84,7 @@ def _form_snapshot(program: Program, requirement: ReportingRequirement) -> dict:
     return {
         "taken_at": timezone.now().isoformat(),
         "instructions": requirement.instructions,
-        "fields": [
-            {
-                "id": f.pk,
-                "key": f"field:{f.pk}",
-                "kind": f.kind,
-                "label": f.label,
-                "help_text": f.help_text,
-                "required": f.required,
-                "choices": [c.strip() for c in f.choices.splitlines() if c.strip()],
-            }
-            for f in program.report_fields.order_by("order", "pk")
-        ],
+        "fields": form_fields_snapshot(program.report_fields.order_by("order", "pk")),
     }
 
 

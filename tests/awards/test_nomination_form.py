@@ -5,8 +5,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from accounts.ratelimit import hit
 from grants.awards.models import Candidate, Nomination
-from grants.awards.throttle import hit
 
 from .factories import award_round
 
