@@ -58,7 +58,7 @@ def test_a_failing_log_write_leaves_the_state_unchanged(request_to_join, world, 
 @pytest.mark.django_db
 def test_a_crash_after_the_transition_rolls_it_back(request_to_join, world, monkeypatch):
     """An error while queueing the e-mail (after the state change, same transaction) undoes everything."""
-    import organizations.services as services
+    import organizations.services.people as services
 
     def crash(**kwargs):
         raise RuntimeError("worker killed")
