@@ -7,7 +7,6 @@ someone who may act for the organisation changes a draft, and only while it is a
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -15,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from organizations import uploads
 from organizations.models import Organisation, OrganisationDocument
 from organizations.selectors import document_status
 from organizations.services import document_check_upload
@@ -329,10 +329,7 @@ def application_attach(*, application: Application, by, key: str, upload) -> App
     if key not in attachment_keys(application):
         raise ValidationError(_("Choose which attachment the file is."), code="key")
     mime = document_check_upload(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    sha256 = uploads.checksum(upload)
     with transaction.atomic():
         attachment = ApplicationAttachment(
             application=application,
@@ -340,7 +337,7 @@ def application_attach(*, application: Application, by, key: str, upload) -> App
             original_name=(upload.name or "bilaga")[-200:],
             content_type=mime,
             size=upload.size,
-            sha256=digest.hexdigest(),
+            sha256=sha256,
             uploaded_by=by,
         )
         attachment.file.save("upload", upload, save=False)

@@ -25,6 +25,7 @@ from ..models import (
     Program,
     Round,
 )
+from ..snapshots import form_fields_snapshot
 
 # ---- the round's snapshot ----
 
@@ -43,19 +44,7 @@ def program_snapshot(program: Program) -> dict:
             "max_amount": None if program.max_amount is None else str(program.max_amount),
             "several_per_round": program.several_per_round,
         },
-        "fields": [
-            {
-                "id": f.pk,
-                "key": f"field:{f.pk}",
-                "kind": f.kind,
-                "label": f.label,
-                "help_text": f.help_text,
-                "required": f.required,
-                "choices": [c.strip() for c in f.choices.splitlines() if c.strip()],
-                "max_length": f.max_length,
-            }
-            for f in program.form_fields.order_by("order", "pk")
-        ],
+        "fields": form_fields_snapshot(program.form_fields.order_by("order", "pk")),
         "attachments": [
             {
                 "id": a.pk,
