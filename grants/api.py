@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -19,6 +18,7 @@ from organizations.models import Organisation
 from workflows.amounts import AmountSerializerField
 from workflows.api import CaseTransitionsMixin
 from workflows.services import TransitionRefused
+from workflows.shortcuts import file_download
 
 from . import services
 from .models import Application, DecisionLetter, Payment, Program, Round
@@ -483,14 +483,9 @@ class ApplicationViewSet(
         if letter is None:
             raise NotFound
         number = application.case_number.replace(" ", "-").replace("/", "-")
-        response = FileResponse(
-            letter.document.file.open("rb"),
-            as_attachment=True,
-            filename=f"beslutsbrev-{number}-v{letter.document.version}.pdf",
-            content_type="application/pdf",
+        return file_download(
+            letter.document.file, filename=f"beslutsbrev-{number}-v{letter.document.version}.pdf"
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 def _letters_of(viewset, request, pk):

@@ -12,7 +12,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from workflows.agenda import BudgetExceeded
 from workflows.meetings.services import DecisionData
 from workflows.meetings_models import Meeting
 from workflows.services import TransitionRefused
-from workflows.shortcuts import get_permitted_or_404, paginate
+from workflows.shortcuts import file_download, get_permitted_or_404, paginate
 
 from . import forms, services
 from .letters import PLACEHOLDERS, example_values, letter_text, template_for
@@ -168,14 +168,9 @@ def letter_download(request, pk):
 
 def _pdf_response(letter: DecisionLetter):
     number = letter.application.case_number.replace(" ", "-").replace("/", "-")
-    response = FileResponse(
-        letter.document.file.open("rb"),
-        as_attachment=True,
-        filename=f"beslutsbrev-{number}-v{letter.document.version}.pdf",
-        content_type="application/pdf",
+    return file_download(
+        letter.document.file, filename=f"beslutsbrev-{number}-v{letter.document.version}.pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # ---- letter templates ----

@@ -9,7 +9,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from viewflow.workflow.models import Task
 
 from organizations.models import Committee, Organisation
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import get_permitted_or_404, paginate
+from workflows.shortcuts import file_download, get_permitted_or_404, paginate
 from workflows.text import text_check
 
 from . import forms, services
@@ -440,14 +440,7 @@ def attachment_download(request, pk):
     if not request.user.has_perm("grants.view_application", attachment.application):
         raise Http404
     source = attachment.register_document.file if attachment.register_document_id else attachment.file
-    response = FileResponse(
-        source.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(source, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 @login_required
@@ -456,14 +449,9 @@ def application_pdf(request, pk):
     if not application.case_number:
         raise Http404
     document = services.application_document(application=application, by=request.user)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"ansokan-{application.case_number.replace(' ', '-').replace('/', '-')}.pdf",
-        content_type="application/pdf",
+    return file_download(
+        document.file, filename=f"ansokan-{application.case_number.replace(' ', '-').replace('/', '-')}.pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
@@ -687,14 +675,7 @@ def dismissal_letter_download(request, pk):
     if document is None:
         raise Http404
     number = application.case_number.replace(" ", "-").replace("/", "-")
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"avvisningsbeslut-{number}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(document.file, filename=f"avvisningsbeslut-{number}.pdf")
 
 
 # ---- the caseworker ----

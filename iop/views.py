@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from organizations.models import Municipality, Organisation
 from organizations.permissions import active_org_roles, is_signatory, staff_municipality_ids
 from workflows.models import StoredDocument
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import get_permitted_or_404, paginate
+from workflows.shortcuts import file_download, get_permitted_or_404, paginate
 
 from . import forms, services
 from .diff import compare_versions
@@ -504,12 +504,7 @@ def document_download(request, pk, doc):
         content_type__model="partnership",
         object_id=partnership.pk,
     )
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{document.kind}-v{document.version}.pdf",
-        content_type="application/pdf",
-    )
+    return file_download(document.file, filename=f"{document.kind}-v{document.version}.pdf")
 
 
 # -- decision and signing ---------------------------------------------------------------------------------
@@ -968,9 +963,8 @@ def compact_evaluation(request, slug):
 def compact_evaluation_document(request, slug, pk):
     compact = _managed_compact(request, slug)
     evaluation = get_object_or_404(compact.evaluations.exclude(file=""), pk=pk)
-    return FileResponse(
-        evaluation.file.open("rb"),
-        as_attachment=True,
+    return file_download(
+        evaluation.file,
         filename=evaluation.original_name or "utvardering",
         content_type=evaluation.content_type or "application/octet-stream",
     )

@@ -2,14 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import get_permitted_or_404, paginate
+from workflows.shortcuts import file_download, get_permitted_or_404, paginate
 
 from . import services
 from .forms import (
@@ -441,14 +441,7 @@ def document_download(request, pk):
     document = get_object_or_404(OrganisationDocument.objects.select_related("organisation"), pk=pk)
     if not request.user.has_perm("organizations.view_organisation", document.organisation):
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(document.file, filename=document.original_name, content_type=document.content_type)
 
 
 @login_required

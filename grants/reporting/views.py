@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from organizations.permissions import active_org_roles
 from workflows.models import StoredDocument
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import get_permitted_or_404, paginate
+from workflows.shortcuts import file_download, get_permitted_or_404, paginate
 
 from ..forms import SECTIONS
 from ..models import Program, Round
@@ -275,14 +275,9 @@ def report_commitment(request, pk):
 def report_file(request, pk, file_pk):
     report = _report(request, pk)
     attachment = get_object_or_404(report.files, pk=file_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return file_download(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # ---- reclaims ----

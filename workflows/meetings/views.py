@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from ..agenda import AgendaAdapter, BudgetExceeded, adapter_for
 from ..meetings_models import AgendaItem, Appeal, Meeting
 from ..models import StoredDocument
 from ..services import TransitionRefused, transitions_for
-from ..shortcuts import get_permitted_or_404, paginate, query_without_page, url_of_pk
+from ..shortcuts import file_download, get_permitted_or_404, paginate, query_without_page, url_of_pk
 from . import forms, selectors, services
 from .documents import meeting_documents_make
 
@@ -536,11 +536,4 @@ def document_download(request, pk, document_pk):
     )
     if not belongs:
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{document.kind}-{meeting.pk}-v{document.version}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(document.file, filename=f"{document.kind}-{meeting.pk}-v{document.version}.pdf")
