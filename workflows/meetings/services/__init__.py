@@ -36,7 +36,6 @@ from .finality import (
 from .planning import (
     AttendanceRow,
     agenda_add,
-    agenda_remove,
     attendance_set,
     committee_members,
     meeting_create,
@@ -51,7 +50,6 @@ __all__ = [
     "OPEN_STATES",
     "Outcome",
     "agenda_add",
-    "agenda_remove",
     "appeal_period_end",
     "appeal_register",
     "appeal_resolve",

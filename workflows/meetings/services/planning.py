@@ -167,17 +167,6 @@ def agenda_add(*, meeting: Meeting, cases: list, by: User) -> list[AgendaItem]:
     return items
 
 
-def agenda_remove(*, item: AgendaItem, by: User) -> None:
-    """Take an undecided case off the agenda before the meeting is held."""
-    require(by, "workflows.manage_meeting", item.meeting)
-    item.meeting.refresh_from_db(fields=["state"])
-    if item.meeting.state not in (Meeting.State.PLANNED, Meeting.State.AGENDA_PUBLISHED):
-        raise TransitionRefused([_("Cases can only be removed before the meeting is held.")])
-    if item.kind != AgendaItem.Kind.DECISION or hasattr(item, "decision"):
-        raise TransitionRefused([_("This item cannot be removed.")])
-    item.delete()
-
-
 def meeting_transition(*, meeting: Meeting, name: str, by: User, reason: str = "") -> Meeting:
     """Publish the agenda or mark the meeting held; the agenda's documents are made after commit."""
     from ... import tasks
