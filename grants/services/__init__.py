@@ -67,6 +67,7 @@ from .letters import (
 from .payments import (
     CATCH_UP_DAYS,
     catch_up_since,
+    grants_executable,
     payment_batch_mark_paid,
     payment_cancel,
     payment_mark_paid,
@@ -130,6 +131,7 @@ __all__ = [
     "assessment_save",
     "attachment_keys",
     "catch_up_since",
+    "grants_executable",
     "completion_lapsed",
     "conflict_declare",
     "decision_letter_make",

@@ -129,27 +129,30 @@ def catch_up_since() -> datetime:
     return timezone.now() - timedelta(days=getattr(settings, "GRANTS_CATCH_UP_DAYS", CATCH_UP_DAYS))
 
 
-def payments_create_due() -> dict:
-    """Periodic (and after minutes are approved): plan the payments of every granted application
-    whose decision may now be executed.  Returns how many were planned and refused."""
+def grants_executable(**lookups):
+    """Granted applications whose decision may be executed (made by delegation, or at a meeting whose
+    minutes are approved), decided since ``catch_up_since()`` and filtered by ``lookups``: the
+    candidates of the periodic scans for payments and follow-up reports."""
     from django.db.models import Q
 
     from workflows.meetings_models import Meeting
-    from workflows.services import system_user
 
     approved = (Meeting.State.MINUTES_APPROVED, Meeting.State.POSTED, Meeting.State.FINAL)
-    candidates = (
-        Application.objects.filter(
-            state__in=Application.GRANTED_STATES,
-            decision__isnull=False,
-            decision__annulled=False,
-            decision__decided_at__gte=catch_up_since(),
-            payments__isnull=True,
-        )
-        .filter(Q(decision__delegation__isnull=False) | Q(decision__item__meeting__state__in=approved))
-        .values_list("pk", flat=True)
-        .distinct()
-    )
+    return Application.objects.filter(
+        state__in=Application.GRANTED_STATES,
+        decision__isnull=False,
+        decision__annulled=False,
+        decision__decided_at__gte=catch_up_since(),
+        **lookups,
+    ).filter(Q(decision__delegation__isnull=False) | Q(decision__item__meeting__state__in=approved))
+
+
+def payments_create_due() -> dict:
+    """Periodic (and after minutes are approved): plan the payments of every granted application
+    whose decision may now be executed.  Returns how many were planned and refused."""
+    from workflows.services import system_user
+
+    candidates = grants_executable(payments__isnull=True).values_list("pk", flat=True).distinct()
     by = system_user()
     result = {"planned": 0, "refused": 0}
     for pk in list(candidates):

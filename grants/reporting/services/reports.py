@@ -136,24 +136,9 @@ def reports_create_due() -> int:
     """Periodic (and when minutes are approved): a report for every granted application whose
     decision may now be executed and that has none yet (decided within the catch-up window of
     ``grants.services.catch_up_since``)."""
-    from django.db.models import Q
+    from ...services import grants_executable
 
-    from workflows.meetings_models import Meeting
-
-    from ...services import catch_up_since
-
-    approved = (Meeting.State.MINUTES_APPROVED, Meeting.State.POSTED, Meeting.State.FINAL)
-    candidates = (
-        Application.objects.filter(
-            state__in=Application.GRANTED_STATES,
-            decision__isnull=False,
-            decision__annulled=False,
-            decision__decided_at__gte=catch_up_since(),
-            followup_report__isnull=True,
-        )
-        .filter(Q(decision__delegation__isnull=False) | Q(decision__item__meeting__state__in=approved))
-        .values_list("pk", flat=True)
-    )
+    candidates = grants_executable(followup_report__isnull=True).values_list("pk", flat=True)
     by = system_user()
     created = 0
     for pk in list(candidates):
