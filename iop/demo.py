@@ -521,8 +521,10 @@ def _compact(context) -> None:
             due_on=adopted_on + timedelta(days=due),
             by=caseworker,
         )
-        if status != "planned":
-            services.commitment_set_status(commitment=commitment, status=status, by=caseworker)
+        if status != "planned":  # started a month after the adoption, done by its due date
+            moved = adopted_on + timedelta(days=due if status == "done" else 30)
+            with happened(at(moved, 10)):
+                services.commitment_set_status(commitment=commitment, status=status, by=caseworker)
     services.conference_record(
         compact=compact,
         held_on=add_years(adopted_on, 1) + timedelta(days=60),
