@@ -104,7 +104,6 @@ def seed(context: dict) -> None:
         "upcoming": None,
         "overdue": today - timedelta(days=20),
     }
-    offsets = requirement.reminder_offsets
     for position, (index, state) in enumerate(PLAN):
         organisation = organisations[index]
         user = _applicant(organisation, f"rapport{index + 1}@forening.example", f"Kassör {organisation.name}")
@@ -137,17 +136,10 @@ def seed(context: dict) -> None:
         Decision.objects.filter(pk=decision.pk).update(decided_at=decided)
         payments_from([application], planned=decided)
         application.refresh_from_db()
-        # the report is registered when the decision is made and opens as the service opens it:
-        # when the grant period ends or the first reminder goes out, whichever comes first
-        due_on = services.report_due_date(program=program, decision=application.decision, year=round.year)
-        opens_on = min(application.decision.period_end, due_on)
-        if offsets:
-            opens_on = min(opens_on, due_on - timedelta(days=offsets[0]))
-        created = decided + timedelta(hours=1)
-        if opens_on <= today:
-            created = max(created, at(opens_on, 6))
-        with happened(created):
-            report = services.report_create(application=application, by=caseworker)
+        # the report is registered with the decision, in its transaction (and opened then if its
+        # day has come: when the grant period ends or the first reminder goes out)
+        created = decided
+        report = FollowUpReport.objects.get(application=application)
         FollowUpReport.objects.filter(pk=report.pk).update(created_at=created, registered_at=created)
         if state == "overdue":
             with happened(at(report.due_on + timedelta(days=1), 6)):
