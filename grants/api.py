@@ -291,10 +291,6 @@ class AssessmentSerializer(serializers.Serializer):
     completed_at = serializers.DateTimeField(allow_null=True)
 
 
-def _true(value) -> bool:
-    return value is True or str(value).lower() in ("true", "1", "on", "yes")
-
-
 def _api_error(exc):
     if isinstance(exc, PermissionDenied):
         return ApiPermissionDenied(str(exc))
@@ -389,43 +385,6 @@ class ApplicationViewSet(
         if name == "submit" and case.state != Application.State.DRAFT:
             return gettext("The application has already been submitted.")
         return ""
-
-    def run_transition(self, case, name: str, reason: str, data: dict):
-        user = self.request.user
-        calls = {
-            "submit": lambda: services.application_submit(
-                application=case, by=user, confirmed=_true(data.get("confirm_outstanding"))
-            ),
-            "withdraw": lambda: services.application_withdraw(application=case, by=user, reason=reason),
-            "accept": lambda: services.application_accept(application=case, by=user, reason=reason),
-            "dismiss": lambda: services.application_dismiss(application=case, by=user, reason=reason),
-            "request_completion": lambda: services.application_request_completion(
-                application=case,
-                by=user,
-                message=str(data.get("message", reason)),
-                working_days=int(data.get("working_days") or services.DEFAULT_COMPLETION_DAYS),
-            ),
-            "answer_completion": lambda: services.application_answer_completion(
-                application=case, by=user, answer=str(data.get("answer", reason))
-            ),
-            "finish_assessment": lambda: services.application_finish_assessment(application=case, by=user),
-            "reopen_assessment": lambda: services.application_reopen_assessment(application=case, by=user),
-            "propose": lambda: services.application_propose(
-                application=case,
-                by=user,
-                amount=data.get("amount"),
-                motivation=str(data.get("motivation", reason)),
-            ),
-        }
-        if name not in calls:
-            raise NotFound(f"No transition {name!r}.")
-        try:
-            calls[name]()
-        except ValidationError as exc:
-            raise _api_error(exc) from exc
-        except (TypeError, ValueError) as exc:
-            raise ApiValidationError({"detail": ["Kontrollera de värden du skickade."]}) from exc
-        return Application.objects.get(pk=case.pk)
 
     @extend_schema(request=AttachmentUploadSerializer, responses={201: AttachmentSerializer})
     @action(

@@ -10,7 +10,7 @@ class GrantsConfig(AppConfig):
         from workflows.agenda import register_agenda_adapter
         from workflows.meetings.signals import decision_annulled, minutes_approved, minutes_posted
 
-        from . import attention, permissions  # noqa: F401 - registers rules and start-page panels
+        from . import attention, permissions, transitions  # noqa: F401 - rules, panels, steps by name
         from .agenda import ApplicationAgendaAdapter
         from .awards import setup  # noqa: F401 - awards: rules, agenda adapter, signals, panel, admin
         from .reporting import setup as reporting_setup  # noqa: F401 - follow-up reports and reclaims

@@ -393,32 +393,3 @@ def payment_batch_paid(request, pk):
     else:
         messages.success(request, _("%(n)s payment(s) are marked as paid.") % {"n": count})
     return redirect("grants:payment_batch", pk=batch.pk)
-
-
-@login_required
-@require_POST
-def payment_transition(request, pk, name):
-    payment = get_permitted_or_404(
-        Payment.objects.select_related("application__round__program", "application__organisation"),
-        "grants.view_payment",
-        request.user,
-        pk=pk,
-    )
-    _must(request, "grants.manage_payment", payment)
-    try:
-        if name == "mark_paid":
-            form = forms.PaidForm(request.POST)
-            paid_on = form.cleaned_data["paid_on"] if form.is_valid() else None
-            services.payment_mark_paid(payment=payment, by=request.user, paid_on=paid_on)
-        elif name == "cancel":
-            services.payment_cancel(payment=payment, by=request.user, reason=request.POST.get("reason", ""))
-        else:
-            raise Http404
-    except (ValidationError, TransitionRefused) as exc:
-        _refusal(request, exc)
-    else:
-        payment.refresh_from_db()
-        messages.success(
-            request, _("The payment is now “%(state)s”.") % {"state": payment.get_state_display()}
-        )
-    return redirect("grants:application_detail", pk=payment.application_id)

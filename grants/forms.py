@@ -194,17 +194,6 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class CompletionForm(forms.Form):
-    message = forms.CharField(label=_("What needs to be completed"), widget=forms.Textarea(attrs={"rows": 4}))
-    working_days = forms.IntegerField(
-        label=_("Working days to answer"),
-        min_value=1,
-        max_value=60,
-        initial=10,
-        help_text=_("Weekends and public holidays are not counted."),
-    )
-
-
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}))
 

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from workflows.views import transition
+
 from . import decision_views, views
 
 app_name = "grants"
@@ -22,7 +24,10 @@ urlpatterns = [
     path("ansokningar/<int:pk>/bilagor/", views.attachment_upload, name="attachment_upload"),
     path("ansokningar/<int:pk>/pdf/", views.application_pdf, name="application_pdf"),
     path(
-        "ansokningar/<int:pk>/steg/<str:name>/", views.application_transition, name="application_transition"
+        "ansokningar/<int:pk>/steg/<str:name>/",
+        transition,
+        {"case_model": "grants.Application"},
+        name="application_transition",
     ),
     path("ansokningar/<int:pk>/bekrafta/<str:name>/", views.application_confirm, name="application_confirm"),
     path(
@@ -74,7 +79,8 @@ urlpatterns = [
     ),
     path(
         "utbetalningar/<int:pk>/steg/<str:name>/",
-        decision_views.payment_transition,
+        transition,
+        {"case_model": "grants.Payment"},
         name="payment_transition",
     ),
 ]

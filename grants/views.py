@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
 from organizations.models import Committee, Organisation
+from workflows import registry
 from workflows.services import TransitionRefused, transitions_for
 from workflows.shortcuts import file_download, get_permitted_or_404, paginate
-from workflows.text import text_check
 
 from . import forms, services
 from .graph import state_graph
@@ -530,7 +530,7 @@ def application_detail(request, pk):
             "assessments": application.assessments.select_related("assessor"),
             "tasks": tasks,
             "reason_form": forms.ReasonForm(),
-            "completion_form": forms.CompletionForm(),
+            "completion_form": registry.lookup(Application, "request_completion").form(),
             "answer_form": forms.AnswerForm(),
             "proposal_form": forms.ProposalForm(
                 initial={"amount": application.proposed_amount or application.amount_after_deduction}
@@ -543,61 +543,6 @@ def application_detail(request, pk):
             else None,
         },
     )
-
-
-TRANSITION_SERVICES = {
-    "withdraw": lambda a, u, d: services.application_withdraw(
-        application=a, by=u, reason=d.get("reason", "")
-    ),
-    "accept": lambda a, u, d: services.application_accept(application=a, by=u, reason=d.get("reason", "")),
-    "dismiss": lambda a, u, d: services.application_dismiss(application=a, by=u, reason=d.get("reason", "")),
-    "request_completion": lambda a, u, d: services.application_request_completion(
-        application=a, by=u, message=d.get("message", ""), working_days=int(d.get("working_days") or 10)
-    ),
-    "answer_completion": lambda a, u, d: services.application_answer_completion(
-        application=a, by=u, answer=d.get("answer", "")
-    ),
-    "finish_assessment": lambda a, u, d: services.application_finish_assessment(application=a, by=u),
-    "reopen_assessment": lambda a, u, d: services.application_reopen_assessment(application=a, by=u),
-    "propose": lambda a, u, d: services.application_propose(
-        application=a, by=u, amount=d.get("amount"), motivation=d.get("motivation", "")
-    ),
-}
-
-
-@login_required
-@require_POST
-def application_transition(request, pk, name):
-    application = _application(request, pk)
-    if name == "submit":
-        try:
-            services.application_submit(application=application, by=request.user)
-        except (TransitionRefused, ValidationError) as exc:
-            _refusal(request, exc)
-        else:
-            messages.success(request, _("The application is submitted."))
-        return redirect("grants:application_detail", pk=application.pk)
-    service = TRANSITION_SERVICES.get(name)
-    if service is None:
-        raise Http404
-    data = request.POST
-    try:
-        for value in data.values():
-            text_check(value)
-        service(application, request.user, data)
-    except TransitionRefused as exc:
-        _refusal(request, exc)
-    except ValidationError as exc:
-        _refusal(request, exc)
-    except ValueError:
-        messages.error(request, _("Check the values you entered."))
-    else:
-        application.refresh_from_db()
-        messages.success(
-            request,
-            _("Done: the application is now “%(state)s”.") % {"state": application.get_state_display()},
-        )
-    return redirect("grants:application_detail", pk=application.pk)
 
 
 #: what the confirmation page of a destructive step says, per transition
@@ -641,8 +586,12 @@ def application_confirm(request, pk, name):
     value = ""
     if request.method == "POST":
         value = request.POST.get(confirmation["field"], "")
+        step = registry.lookup(Application, name)
+        form = step.bind(request.POST)
         try:
-            TRANSITION_SERVICES[name](application, request.user, request.POST)
+            if not form.is_valid():
+                raise ValidationError(registry.errors(form))
+            step.run(application, request.user, form.cleaned_data)
         except TransitionRefused as exc:
             error = " ".join(str(r) for r in exc.reasons)
         except ValidationError as exc:

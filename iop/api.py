@@ -1,12 +1,10 @@
 """/api/v1/partnerships/ and /api/v1/compacts/: the same permission checks as the pages."""
 
-from django.db import transaction
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 
 from workflows.api import CaseTransitionsMixin
 
-from . import services
 from .models import (
     AgreementVersion,
     Commitment,
@@ -80,14 +78,6 @@ class PartnershipViewSet(CaseTransitionsMixin, viewsets.ReadOnlyModelViewSet):
         if not self.request.user.has_perm("iop.view_partnership", obj):
             raise NotFound
         return obj
-
-    def run_transition(self, case, name, reason, data):
-        if name in services.SIMPLE_TRANSITIONS:
-            return services.partnership_transition(
-                partnership=case, name=name, by=self.request.user, reason=reason
-            )
-        with transaction.atomic():
-            return super().run_transition(case, name, reason, data)
 
 
 class PrincipleSerializer(serializers.ModelSerializer):

@@ -9,7 +9,7 @@ class IopConfig(AppConfig):
     def ready(self):
         from workflows.agenda import register_agenda_adapter
 
-        from . import attention, permissions, signals  # noqa: F401
+        from . import attention, permissions, signals, transitions  # noqa: F401
         from .agenda import PartnershipAgendaAdapter
 
         register_agenda_adapter(PartnershipAgendaAdapter())

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from workflows.views import transition
+
 from . import views
 
 app_name = "iop"
@@ -10,7 +12,12 @@ urlpatterns = [
     path("partnerskap/nytt/", views.partnership_new, name="new"),
     path("partnerskap/<int:pk>/", views.partnership_detail, name="detail"),
     path("partnerskap/<int:pk>/andra/", views.partnership_edit, name="edit"),
-    path("partnerskap/<int:pk>/steg/<str:name>/", views.partnership_transition, name="transition"),
+    path(
+        "partnerskap/<int:pk>/steg/<str:name>/",
+        transition,
+        {"case_model": "iop.Partnership"},
+        name="transition",
+    ),
     path("partnerskap/<int:pk>/provning/", views.screening, name="screening"),
     path("partnerskap/<int:pk>/provning/slutsats/", views.screening_conclude, name="screening_conclude"),
     path("partnerskap/<int:pk>/avtal/", views.agreement_edit, name="agreement_edit"),
@@ -24,7 +31,12 @@ urlpatterns = [
     path("partnerskap/<int:pk>/uppfoljning/<int:year>/", views.follow_up, name="follow_up"),
     path("partnerskap/<int:pk>/utvardering/", views.evaluation, name="evaluation"),
     path("partnerskap/<int:pk>/utbetalningar/", views.payments, name="payments"),
-    path("partnerskap/utbetalning/<int:pk>/betala/", views.payment_pay, name="payment_pay"),
+    path(
+        "partnerskap/utbetalning/<int:pk>/betala/",
+        transition,
+        {"case_model": "iop.PartnershipPayment", "name": "pay"},
+        name="payment_pay",
+    ),
     path("overenskommelse/<slug:slug>/", views.compact_public, name="compact"),
     path(
         "overenskommelse/<slug:slug>/medlemskap/<str:action>/",

@@ -27,7 +27,6 @@ from .models import (
     CompactSignatory,
     FollowUp,
     Partnership,
-    PartnershipPayment,
     Screening,
 )
 from .selectors import (
@@ -321,27 +320,6 @@ def partnership_detail(request, pk):
             },
         },
     )
-
-
-@login_required
-@require_POST
-def partnership_transition(request, pk, name):
-    partnership = _partnership(request, pk)
-    if name not in services.SIMPLE_TRANSITIONS:
-        raise Http404
-    try:
-        services.partnership_transition(
-            partnership=partnership, name=name, by=request.user, reason=request.POST.get("reason", "")
-        )
-    except (TransitionRefused, ValidationError) as exc:
-        _refused(request, exc)
-    else:
-        partnership.refresh_from_db()
-        messages.success(
-            request,
-            _("Done: the partnership is now “%(state)s”.") % {"state": partnership.get_state_display()},
-        )
-    return redirect("iop:detail", pk=partnership.pk)
 
 
 @login_required
@@ -723,21 +701,6 @@ def payments(request, pk):
             "paid": municipal_money_paid(partnership=partnership),
         },
     )
-
-
-@login_required
-@require_POST
-def payment_pay(request, pk):
-    payment = get_object_or_404(PartnershipPayment.objects.select_related("partnership__committee"), pk=pk)
-    if not request.user.has_perm("iop.view_payment", payment):
-        raise Http404
-    try:
-        services.payment_pay(payment=payment, by=request.user)
-    except TransitionRefused as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The payment is marked as paid."))
-    return redirect("iop:payments", pk=payment.partnership_id)
 
 
 # -- the compact -------------------------------------------------------------------------------------------

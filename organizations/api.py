@@ -6,7 +6,6 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from workflows.api import CaseTransitionsMixin
-from workflows.services import TransitionRefused
 
 from . import services
 from .models import AccountChange, AccountVerification, Organisation
@@ -118,16 +117,6 @@ class AccountChangeViewSet(
             raise _api_error(exc) from exc
         return Response(self.get_serializer(change).data, status=status.HTTP_201_CREATED)
 
-    def run_transition(self, case, name: str, reason: str, data: dict):
-        try:
-            if name == "reject":
-                return services.account_change_reject(change=case, by=self.request.user, reason=reason)
-            if name == "withdraw":
-                return services.account_change_withdraw(change=case, by=self.request.user, reason=reason)
-        except ValidationError as exc:
-            raise TransitionRefused(exc.messages) from exc
-        raise TransitionRefused([f"{name} is done by the service itself."])
-
 
 class AccountVerificationViewSet(CaseTransitionsMixin, viewsets.ReadOnlyModelViewSet):
     """One municipality's verification of a new payment account: ``POST …/transitions/verify/``."""
@@ -144,9 +133,6 @@ class AccountVerificationViewSet(CaseTransitionsMixin, viewsets.ReadOnlyModelVie
         if not self.request.user.has_perm("organizations.view_account_change", verification.change):
             raise NotFound
         return verification
-
-    def run_transition(self, case, name: str, reason: str, data: dict):
-        return services.account_verification_verify(verification=case, by=self.request.user)
 
 
 def register(router):

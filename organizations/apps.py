@@ -7,4 +7,4 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organisation register")
 
     def ready(self):
-        from . import attention, permissions  # noqa: F401
+        from . import attention, permissions, transitions  # noqa: F401

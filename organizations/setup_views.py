@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflows import registry
 from workflows.services import TransitionRefused, transition_check
 
 from . import services
-from .forms import CommitteeForm, DecisionReasonForm, DelegationForm, StaffRoleForm
+from .forms import CommitteeForm, DelegationForm, StaffRoleForm
 from .models import Committee, Delegation, Municipality, StaffRole
 from .selectors import committees_overview, delegations_of_municipality, staff_of_municipality
 
@@ -128,10 +129,10 @@ def staff_role_revoke(request, pk):
     role = get_object_or_404(StaffRole.objects.select_related("user", "municipality", "committee"), pk=pk)
     municipality = _administered(request, role.municipality)
     option = transition_check(role, "revoke", by=request.user)
-    form = DecisionReasonForm(request.POST or None)
+    form = registry.lookup(StaffRole, "revoke").form(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_role_revoke(role=role, by=request.user, reason=form.cleaned_data["reason"])
+            registry.lookup(StaffRole, "revoke").run(role, request.user, form.cleaned_data)
         except TransitionRefused as exc:
             messages.error(request, str(exc))
         else:
@@ -200,12 +201,10 @@ def delegation_end(request, pk):
     )
     municipality = _administered(request, delegation.committee.municipality)
     option = transition_check(delegation, "end", by=request.user)
-    form = DecisionReasonForm(request.POST or None)
+    form = registry.lookup(Delegation, "end").form(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.delegation_end(
-                delegation=delegation, by=request.user, reason=form.cleaned_data["reason"]
-            )
+            registry.lookup(Delegation, "end").run(delegation, request.user, form.cleaned_data)
         except TransitionRefused as exc:
             messages.error(request, str(exc))
         else:

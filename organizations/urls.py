@@ -1,5 +1,7 @@
 from django.urls import path
 
+from workflows.views import transition
+
 from . import setup_views, views
 
 app_name = "organizations"
@@ -21,13 +23,19 @@ urlpatterns = [
     path("organisationer/kontobyten/<int:pk>/", views.account_change, name="account_change"),
     path(
         "organisationer/kontobyten/<int:pk>/<str:name>/",
-        views.account_change_transition,
+        transition,
+        {"case_model": "organizations.AccountChange"},
         name="account_change_transition",
     ),
     path("organisationer/kontoverifieringar/<int:pk>/", views.account_verify, name="account_verify"),
     path("organisationer/<int:pk>/anvandare/", views.organisation_members, name="members"),
     path("dokument/<int:pk>/", views.document_download, name="document_download"),
-    path("roller/<int:pk>/<str:name>/", views.role_transition, name="role_transition"),
+    path(
+        "roller/<int:pk>/<str:name>/",
+        transition,
+        {"case_model": "organizations.OrganisationRole"},
+        name="role_transition",
+    ),
     # the municipality's set-up (the municipality administrator)
     path("administration/<int:pk>/", setup_views.setup, name="setup"),
     path(

@@ -33,7 +33,6 @@ from .models import (
     Organisation,
     OrganisationActivity,
     OrganisationDocument,
-    OrganisationRole,
 )
 from .selectors import account_change_waiting, document_status, organisations_search
 
@@ -306,7 +305,7 @@ def _account_change(request, pk) -> AccountChange:
     )
 
 
-def _account_change_page(request, change, *, verify_form=None, reject_form=None, status=200):
+def account_change_page(request, change, *, verify_form=None, reject_form=None, status=200):
     user = request.user
     verifications = list(change.verifications.select_related("municipality", "verified_by"))
     for verification in verifications:
@@ -338,7 +337,7 @@ def _account_change_page(request, change, *, verify_form=None, reject_form=None,
 
 @login_required
 def account_change(request, pk):
-    return _account_change_page(request, _account_change(request, pk))
+    return account_change_page(request, _account_change(request, pk))
 
 
 @login_required
@@ -352,7 +351,7 @@ def account_verify(request, pk):
         raise PermissionDenied
     form = AccountVerifyForm(request.POST, prefix=f"verify-{verification.pk}")
     if not form.is_valid():
-        return _account_change_page(request, change, verify_form=form)
+        return account_change_page(request, change, verify_form=form)
     try:
         services.account_verification_verify(verification=verification, by=request.user)
     except TransitionRefused as exc:
@@ -369,33 +368,6 @@ def account_verify(request, pk):
                 )
                 % {"municipality": verification.municipality},
             )
-    return redirect("organizations:account_change", pk=change.pk)
-
-
-@login_required
-@require_POST
-def account_change_transition(request, pk, name):
-    """Reject the new account (a verifying caseworker, with a reason) or withdraw it (the organisation)."""
-    change = _account_change(request, pk)
-    if name not in {"reject", "withdraw"}:
-        raise Http404
-    perm = (
-        "organizations.decide_account_change" if name == "reject" else "organizations.withdraw_account_change"
-    )
-    if not request.user.has_perm(perm, change):
-        raise PermissionDenied
-    try:
-        if name == "reject":
-            form = AccountRejectForm(request.POST)
-            if not form.is_valid():
-                return _account_change_page(request, change, reject_form=form)
-            services.account_change_reject(change=change, by=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, _("The new account is rejected. The organisation is told why."))
-        else:
-            services.account_change_withdraw(change=change, by=request.user)
-            messages.success(request, _("The change is withdrawn. Grants are paid to the account in effect."))
-    except TransitionRefused as exc:
-        messages.error(request, str(exc))
     return redirect("organizations:account_change", pk=change.pk)
 
 
@@ -454,35 +426,6 @@ def organisation_members(request, pk):
         "organizations/members.html",
         {"organisation": organisation, "rows": rows, "form": DecisionReasonForm()},
     )
-
-
-@login_required
-@require_POST
-def role_transition(request, pk, name):
-    role = get_object_or_404(OrganisationRole.objects.select_related("organisation", "user"), pk=pk)
-    if not request.user.has_perm("organizations.view_members", role.organisation):
-        raise Http404
-    if name not in {"approve", "reject", "revoke"}:
-        raise Http404
-    if not request.user.has_perm("organizations.decide_role", role):
-        # the organisation's signatory manages its users; staff of a municipality never do
-        raise PermissionDenied
-    form = DecisionReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        if name == "revoke":
-            role = services.role_revoke(role=role, by=request.user, reason=reason)
-        else:
-            role = services.role_decide(role=role, by=request.user, approve=name == "approve", reason=reason)
-    except TransitionRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("Done: %(user)s is now “%(state)s”.")
-            % {"user": role.user.full_name, "state": role.get_state_display()},
-        )
-    return redirect("organizations:members", pk=role.organisation_id)
 
 
 @login_required

@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("One way in")
 
     def ready(self):
-        from . import attention, permissions  # noqa: F401
+        from . import attention, permissions, transitions  # noqa: F401

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from workflows.views import transition
+
 from . import views
 
 app_name = "portal"
@@ -16,7 +18,8 @@ urlpatterns = [
     path("kommun/<slug:slug>/behov-och-initiativ/<int:pk>/svara/", views.post_respond, name="post_respond"),
     path(
         "kommun/<slug:slug>/behov-och-initiativ/<int:pk>/steg/<str:name>/",
-        views.post_transition,
+        transition,
+        {"case_model": "portal.BoardPost"},
         name="post_transition",
     ),
     path("kommun/<slug:slug>/behov-och-initiativ/<int:pk>/partnerskap/", views.post_refer, name="post_refer"),

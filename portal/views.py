@@ -260,25 +260,6 @@ def post_respond(request, slug, pk):
 
 
 @login_required
-@require_POST
-def post_transition(request, slug, pk, name):
-    post = _post(request, slug, pk)
-    if name not in services.SIMPLE_TRANSITIONS:
-        raise Http404
-    try:
-        post = services.board_post_transition(
-            post=post, name=name, by=request.user, reason=request.POST.get("reason", "")
-        )
-    except (TransitionRefused, ValidationError) as exc:
-        _refused(request, exc)
-    else:
-        messages.success(
-            request, _("Done: the post is now “%(state)s”.") % {"state": post.get_state_display()}
-        )
-    return redirect("portal:post", slug=slug, pk=post.pk)
-
-
-@login_required
 def post_refer(request, slug, pk):
     post = _post(request, slug, pk)
     _require(request, "portal.refer_post", post)

@@ -8,7 +8,7 @@ with the same permission checks as the pages.
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm_log.models import StateLog
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -19,7 +19,8 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from .services import TransitionRefused, perform_transition, transitions_for
+from . import registry
+from .services import TransitionRefused, transition_check, transitions_for
 from .text import text_check
 
 
@@ -46,20 +47,15 @@ TransitionRequest = inline_serializer("TransitionRequest", {"reason": serializer
 class CaseTransitionsMixin:
     """For ModelViewSets over a StatefulModel.  ``get_object`` must apply the view permission.
 
-    A subclass may override ``run_transition(case, name, reason, data)`` to call its own
-    service (which adds side effects); the default calls ``perform_transition``.
+    ``POST …/transitions/{name}/`` takes the step registered in ``workflows.registry`` for the
+    case's model: the same form and service as the case page.  A step that is not registered
+    (a timer's, a meeting decision's) is not found here.
     """
 
     def transition_unavailable(self, case, name: str) -> str:
         """Why ``name`` cannot be done now, when it is a step the case has already taken (a retried
         request, a double click): answered 409 with this reason.  Empty: answered 404."""
         return ""
-
-    def run_transition(self, case, name: str, reason: str, data: dict):
-        with transaction.atomic():
-            case = type(case).objects.select_for_update().get(pk=case.pk)
-            perform_transition(case, name, by=self.request.user, reason=reason)
-        return case
 
     @extend_schema(responses=TransitionSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="transitions")
@@ -68,7 +64,7 @@ class CaseTransitionsMixin:
         options = transitions_for(case, by=request.user)
         return Response(TransitionSerializer([o.__dict__ for o in options if o.permitted], many=True).data)
 
-    @extend_schema(request=TransitionRequest, responses={200: None, 409: None})
+    @extend_schema(request=TransitionRequest, responses={200: None, 400: None, 409: None})
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
     def do_transition(self, request, pk=None, name=None):
         case = self.get_object()
@@ -80,13 +76,23 @@ class CaseTransitionsMixin:
             except ValidationError as exc:
                 raise ApiValidationError({key: exc.messages}) from exc
         names = {o.name for o in transitions_for(case, by=request.user, include_hidden=False)}
-        if name not in names:
+        step = registry.lookup(type(case), name)
+        if name not in names or step is None:
             reason = self.transition_unavailable(case, name)
             if reason:
                 return Response({"detail": reason, "reasons": [reason]}, status=status.HTTP_409_CONFLICT)
             raise NotFound(f"No transition {name!r} from the current state.")
+        if not transition_check(case, name, by=request.user).permitted:
+            raise ApiPermissionDenied(_("You do not have permission to do this."))
+        form = step.bind(request.data)
+        if not form.is_valid():
+            fields = {
+                name: [e["message"] for e in errs] for name, errs in form.errors.get_json_data().items()
+            }
+            raise ApiValidationError({"detail": registry.errors(form), **fields})
+        kind = registry.case_type(type(case))
         try:
-            case = self.run_transition(case, name, str(request.data.get("reason", "")), request.data)
+            step.run(case, request.user, form.cleaned_data)
         except PermissionDenied as exc:
             raise ApiPermissionDenied(str(exc)) from exc
         except TransitionRefused as exc:
@@ -94,6 +100,19 @@ class CaseTransitionsMixin:
             if getattr(exc, "errors", None):  # a refusal that says where each reason belongs
                 body["errors"] = exc.errors
             return Response(body, status=status.HTTP_409_CONFLICT)
+        except ValidationError as exc:
+            if kind.refused_status == status.HTTP_409_CONFLICT:
+                return Response(
+                    {"detail": " ".join(exc.messages), "reasons": exc.messages},
+                    status=status.HTTP_409_CONFLICT,
+                )
+            raise ApiValidationError({"detail": exc.messages}) from exc
+        except (TypeError, ValueError) as exc:
+            raise ApiValidationError({"detail": [_("Check the values you entered.")]}) from exc
+        try:
+            case = self.get_object()
+        except (NotFound, Http404):  # the step took the case out of the user's sight
+            case.refresh_from_db()
         return Response(self.get_serializer(case).data)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
@@ -190,24 +209,6 @@ class MeetingViewSet(CaseTransitionsMixin, viewsets.ReadOnlyModelViewSet):
         for item in meeting.agenda:
             item.recusal_names = [r.user.full_name for r in item.recusals.all()]
         return meeting
-
-    def run_transition(self, case, name: str, reason: str, data: dict):
-        from django.core.exceptions import ValidationError
-        from django.utils.dateparse import parse_date
-
-        from .meetings import services as meeting_services
-
-        if name == "post":
-            posted_on = parse_date(str(data.get("posted_on", ""))) if data.get("posted_on") else None
-            if posted_on is None:
-                raise TransitionRefused(["posted_on (YYYY-MM-DD) is required."])
-            try:
-                meeting_services.meeting_post(meeting=case, posted_on=posted_on, by=self.request.user)
-            except ValidationError as exc:
-                raise TransitionRefused(exc.messages) from exc
-        else:
-            meeting_services.meeting_transition(meeting=case, name=name, by=self.request.user, reason=reason)
-        return self.get_object()
 
 
 def register(router):

@@ -7,4 +7,4 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Case engine")
 
     def ready(self):
-        from .meetings import attention, permissions  # noqa: F401
+        from .meetings import attention, permissions, transitions  # noqa: F401

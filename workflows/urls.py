@@ -34,7 +34,10 @@ urlpatterns += [
         name="meeting_document",
     ),
     path(
-        "sammantraden/<int:pk>/steg/<str:name>/", meeting_views.meeting_transition, name="meeting_transition"
+        "sammantraden/<int:pk>/steg/<str:name>/",
+        views.transition,
+        {"case_model": "workflows.Meeting"},
+        name="meeting_transition",
     ),
     path("sammantraden/punkter/<int:pk>/jav/", meeting_views.item_recusal, name="item_recusal"),
     path(

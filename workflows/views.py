@@ -4,14 +4,21 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_fsm_log.models import StateLog
 
+from . import registry
 from .attention import panels_for
 from .models import StatefulModel
+from .services import TransitionRefused, transition_check
+from .text import text_check
 
 
 @login_required
@@ -74,3 +81,53 @@ def source_archive(request):
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="bidra.zip"'
     return response
+
+
+@login_required
+@require_POST
+def transition(request, name, *, case_model, **kwargs):
+    """Take the registered step ``name`` of a case from its page (see ``workflows.registry``).
+
+    Each app routes its own URL here with ``case_model`` ("app_label.Model") and the URL's
+    keywords, which the case type's ``get`` uses to find the case the user may see.  Permission
+    is the transition's own (403 without it); a refusal or bad input comes back as a message on
+    the case page.
+    """
+    try:
+        model = apps.get_model(case_model)
+    except LookupError as exc:
+        raise Http404 from exc
+    kind = registry.case_type(model)
+    step = registry.lookup(model, name)
+    if kind is None or kind.get is None or step is None:
+        raise Http404
+    case = kind.get(request, **kwargs)
+    if not transition_check(case, name, by=request.user).permitted:
+        raise PermissionDenied
+    back = kind.page(case, **kwargs)
+    form = step.bind(request.POST)
+    if not form.is_valid():
+        if kind.invalid is not None:
+            return kind.invalid(request, case, name, form)
+        for message in registry.errors(form):
+            messages.error(request, message)
+        return redirect(back)
+    try:
+        for value in request.POST.values():
+            text_check(value)
+        step.run(case, request.user, form.cleaned_data)
+    except TransitionRefused as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except (TypeError, ValueError):
+        messages.error(request, _("Check the values you entered."))
+    else:
+        case.refresh_from_db()
+        messages.success(request, kind.done(case, name) if kind.done else _done(case))
+    return redirect(back)
+
+
+def _done(case) -> str:
+    return _("Done: it is now “%(state)s”.") % {"state": case.get_state_display()}

@@ -7,14 +7,11 @@ details; ``…/transitions/`` and ``…/history/`` work as for every case.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 
 from workflows.api import CaseTransitionsMixin
-from workflows.services import TransitionRefused
 
-from . import services
 from .models import Candidate, Nomination, NomineeKind
 from .selectors import award_programs_visible
 
@@ -97,20 +94,6 @@ class NominationViewSet(CaseTransitionsMixin, viewsets.ReadOnlyModelViewSet):
         if not self.request.user.has_perm("grants.view_award_candidate", candidate):
             raise NotFound
         return candidate
-
-    def run_transition(self, case, name: str, reason: str, data: dict):
-        actions = {
-            "mark_eligible": services.candidate_screen,
-            "mark_ineligible": services.candidate_screen,
-            "shortlist": services.candidate_shortlist,
-            "unshortlist": services.candidate_unshortlist,
-            "announce": services.candidate_announce,
-        }
-        try:
-            actions[name](candidate=case, by=self.request.user, reason=reason)
-        except ValidationError as exc:
-            raise TransitionRefused(exc.messages) from exc
-        return Candidate.objects.get(pk=case.pk)
 
 
 def register(router):

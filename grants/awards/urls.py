@@ -1,5 +1,7 @@
 from django.urls import path
 
+from workflows.views import transition
+
 from . import views
 
 app_name = "awards"
@@ -17,7 +19,8 @@ urlpatterns = [
     path("utmarkelser/kandidater/<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path(
         "utmarkelser/kandidater/<int:pk>/steg/<str:name>/",
-        views.candidate_transition,
+        transition,
+        {"case_model": "grants.Candidate"},
         name="candidate_transition",
     ),
     path("utmarkelser/kandidater/<int:pk>/bedomning/", views.candidate_assess, name="candidate_assess"),

@@ -257,30 +257,6 @@ def candidate_detail(request, pk):
     )
 
 
-TRANSITIONS = {
-    "mark_eligible": lambda c, by, reason: services.candidate_screen(candidate=c, by=by, reason=reason),
-    "mark_ineligible": lambda c, by, reason: services.candidate_screen(candidate=c, by=by, reason=reason),
-    "shortlist": lambda c, by, reason: services.candidate_shortlist(candidate=c, by=by, reason=reason),
-    "unshortlist": lambda c, by, reason: services.candidate_unshortlist(candidate=c, by=by, reason=reason),
-    "announce": lambda c, by, reason: services.candidate_announce(candidate=c, by=by, reason=reason),
-}
-
-
-@login_required
-@require_POST
-def candidate_transition(request, pk, name):
-    candidate = _candidate(request, pk)
-    if name not in TRANSITIONS:
-        raise Http404
-    try:
-        TRANSITIONS[name](candidate, request.user, request.POST.get("reason", "").strip())
-    except (TransitionRefused, ValidationError) as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("awards:candidate_detail", pk=candidate.pk)
-
-
 @login_required
 def candidate_assess(request, pk):
     candidate = _candidate(request, pk)

@@ -8,15 +8,12 @@ and ``write_off``; the decision itself is recorded through the meetings API or b
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.utils.dateparse import parse_date
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 
 from workflows.api import CaseTransitionsMixin
-from workflows.services import TransitionRefused
 
-from . import selectors, services
+from . import selectors
 from .models import FollowUpReport, Reclaim, ReportCommitment
 
 
@@ -74,25 +71,6 @@ class ReportViewSet(CaseTransitionsMixin, viewsets.ReadOnlyModelViewSet):
             raise NotFound
         return report
 
-    def run_transition(self, case, name: str, reason: str, data: dict):
-        user = self.request.user
-        actions = {
-            "submit": lambda: services.report_submit(report=case, by=user),
-            "resubmit": lambda: services.report_submit(report=case, by=user),
-            "approve": lambda: services.report_approve(report=case, by=user, reason=reason),
-            "request_completion": lambda: services.report_request_completion(
-                report=case, by=user, message=reason
-            ),
-            "reject": lambda: services.report_reject(report=case, by=user, reason=reason),
-        }
-        if name not in actions:
-            raise TransitionRefused(["This step is taken by the timer, not through the API."])
-        try:
-            actions[name]()
-        except ValidationError as exc:
-            raise TransitionRefused(exc.messages) from exc
-        return FollowUpReport.objects.get(pk=case.pk)
-
 
 class ReclaimSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
@@ -136,22 +114,6 @@ class ReclaimViewSet(CaseTransitionsMixin, viewsets.ReadOnlyModelViewSet):
         if not self.request.user.has_perm("grants.view_reclaim", reclaim):
             raise NotFound
         return reclaim
-
-    def run_transition(self, case, name: str, reason: str, data: dict):
-        user = self.request.user
-        try:
-            if name == "invoice":
-                services.reclaim_invoice(reclaim=case, by=user)
-            elif name == "mark_paid":
-                paid_on = parse_date(str(data.get("paid_on", ""))) if data.get("paid_on") else None
-                services.reclaim_mark_paid(reclaim=case, by=user, paid_on=paid_on)
-            elif name == "write_off":
-                services.reclaim_write_off(reclaim=case, by=user, reason=reason)
-            else:
-                raise TransitionRefused(["This step is taken by the committee's decision."])
-        except ValidationError as exc:
-            raise TransitionRefused(exc.messages) from exc
-        return Reclaim.objects.get(pk=case.pk)
 
 
 def register(router):

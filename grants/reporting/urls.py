@@ -1,5 +1,7 @@
 from django.urls import path
 
+from workflows.views import transition
+
 from . import views
 
 app_name = "reporting"
@@ -15,13 +17,23 @@ urlpatterns = [
     # one report
     path("aterrapportering/<int:pk>/", views.report_detail, name="report_detail"),
     path("aterrapportering/<int:pk>/redovisa/", views.report_edit, name="report_edit"),
-    path("aterrapportering/<int:pk>/steg/<str:name>/", views.report_transition, name="report_transition"),
+    path(
+        "aterrapportering/<int:pk>/steg/<str:name>/",
+        transition,
+        {"case_model": "grants.FollowUpReport"},
+        name="report_transition",
+    ),
     path("aterrapportering/<int:pk>/anteckningar/", views.report_notes, name="report_notes"),
     path("aterrapportering/<int:pk>/motprestation/", views.report_commitment, name="report_commitment"),
     path("aterrapportering/<int:pk>/filer/<int:file_pk>/", views.report_file, name="report_file"),
     path("aterrapportering/<int:pk>/aterkrav/", views.reclaim_propose, name="reclaim_propose"),
     # one reclaim
     path("aterkrav/<int:pk>/", views.reclaim_detail, name="reclaim_detail"),
-    path("aterkrav/<int:pk>/steg/<str:name>/", views.reclaim_transition, name="reclaim_transition"),
+    path(
+        "aterkrav/<int:pk>/steg/<str:name>/",
+        transition,
+        {"case_model": "grants.Reclaim"},
+        name="reclaim_transition",
+    ),
     path("aterkrav/<int:pk>/brev/", views.reclaim_letter, name="reclaim_letter"),
 ]

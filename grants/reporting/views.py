@@ -214,31 +214,6 @@ def report_edit(request, pk):
 
 @login_required
 @require_POST
-def report_transition(request, pk, name):
-    report = _report(request, pk)
-    user, reason = request.user, request.POST.get("reason", "").strip()
-    actions = {
-        "submit": lambda: services.report_submit(report=report, by=user),
-        "resubmit": lambda: services.report_submit(report=report, by=user),
-        "approve": lambda: services.report_approve(report=report, by=user, reason=reason),
-        "request_completion": lambda: services.report_request_completion(
-            report=report, by=user, message=reason
-        ),
-        "reject": lambda: services.report_reject(report=report, by=user, reason=reason),
-    }
-    if name not in actions:
-        raise Http404
-    try:
-        actions[name]()
-    except (TransitionRefused, ValidationError) as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("reporting:report_detail", pk=report.pk)
-
-
-@login_required
-@require_POST
 def report_notes(request, pk):
     report = _report(request, pk)
     if not request.user.has_perm("grants.handle_report", report):
@@ -383,34 +358,6 @@ def reclaim_detail(request, pk):
             "decision_info": decision_state(reclaim.decision) if reclaim.decision_id else None,
         },
     )
-
-
-@login_required
-@require_POST
-def reclaim_transition(request, pk, name):
-    reclaim = _reclaim(request, pk)
-    user, reason = request.user, request.POST.get("reason", "").strip()
-
-    def paid():
-        form = forms.PaidForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError(_("Enter the date of the payment, like 2026-06-15."))
-        services.reclaim_mark_paid(reclaim=reclaim, by=user, paid_on=form.cleaned_data["paid_on"])
-
-    actions = {
-        "invoice": lambda: services.reclaim_invoice(reclaim=reclaim, by=user),
-        "mark_paid": paid,
-        "write_off": lambda: services.reclaim_write_off(reclaim=reclaim, by=user, reason=reason),
-    }
-    if name not in actions:
-        raise Http404
-    try:
-        actions[name]()
-    except (TransitionRefused, ValidationError) as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("reporting:reclaim_detail", pk=reclaim.pk)
 
 
 @login_required

@@ -173,26 +173,6 @@ def meeting_detail(request, pk):
 
 
 @login_required
-@require_POST
-def meeting_transition(request, pk, name):
-    meeting = _meeting(request, pk)
-    if name not in ("publish_agenda", "hold"):
-        raise Http404
-    _must(request, "workflows.manage_meeting", meeting)
-    try:
-        meeting = services.meeting_transition(
-            meeting=meeting, name=name, by=request.user, reason=request.POST.get("reason", "")
-        )
-    except TransitionRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, _("The meeting is now “%(state)s”.") % {"state": meeting.get_state_display()}
-        )
-    return redirect("workflows:meeting_detail", pk=meeting.pk)
-
-
-@login_required
 def meeting_attendance(request, pk):
     meeting = _meeting(request, pk)
     _must(request, "workflows.manage_meeting", meeting)

@@ -1,0 +1,70 @@
+"""The steps of a partnership that its page or the API may ask for by name (see
+``workflows.registry``).  The committee's decisions, the signatures, the term's start and end
+and the follow-ups have pages and services of their own."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from workflows import registry
+from workflows.shortcuts import get_permitted_or_404
+
+from . import services
+from .models import Partnership, PartnershipPayment
+
+
+def _partnership(request, pk):
+    queryset = Partnership.objects.select_related(
+        "organisation", "committee__municipality", "approved_version", "initiated_by"
+    )
+    return get_permitted_or_404(queryset, "iop.view_partnership", request.user, pk=pk)
+
+
+registry.case(
+    Partnership,
+    get=_partnership,
+    page=lambda partnership, **kw: reverse("iop:detail", kwargs={"pk": partnership.pk}),
+    done=lambda partnership, name: (
+        _("Done: the partnership is now “%(state)s”.") % {"state": partnership.get_state_display()}
+    ),
+)
+for _name in sorted(services.SIMPLE_TRANSITIONS):
+    registry.step(
+        Partnership,
+        _name,
+        lambda p, by, data, n=_name: services.partnership_transition(
+            partnership=p, name=n, by=by, reason=data["reason"]
+        ),
+    )
+registry.step(
+    Partnership,
+    "find_suitable",
+    lambda p, by, data: services.partnership_screen(
+        partnership=p, suitable=True, by=by, reason=data["reason"]
+    ),
+)
+
+
+# ---- a payment to the partnership: marked as paid from the partnership's payments ----
+
+
+def _payment(request, pk):
+    payment = get_object_or_404(PartnershipPayment.objects.select_related("partnership__committee"), pk=pk)
+    if not request.user.has_perm("iop.view_payment", payment):
+        raise Http404
+    return payment
+
+
+registry.case(
+    PartnershipPayment,
+    get=_payment,
+    page=lambda payment, **kw: reverse("iop:payments", kwargs={"pk": payment.partnership_id}),
+    done=lambda payment, name: _("The payment is marked as paid."),
+)
+registry.step(
+    PartnershipPayment,
+    "pay",
+    lambda p, by, data: services.payment_pay(payment=p, by=by),
+    form=registry.NOTHING,
+)
