@@ -54,6 +54,7 @@ from grants.models import (
     RequiredAttachment,
     Round,
 )
+from meetings.models import AgendaItem, Attendance, Decision, Meeting
 from organizations.models import (
     Committee,
     Delegation,
@@ -65,7 +66,7 @@ from organizations.models import (
     StaffRole,
     User,
 )
-from workflows.models import AgendaItem, Attendance, CaseNumberSequence, Decision, DiariumEntry, Meeting
+from workflows.models import CaseNumberSequence, DiariumEntry
 
 TZ = ZoneInfo("Europe/Stockholm")
 PASSWORD = "bench-bidra-2026"
@@ -1125,7 +1126,7 @@ def complete_reports() -> dict[str, int]:
     that a scan measures one ordinary day.
     """
     from grants.models import Round
-    from grants.reporting.models import FollowUpReport, ReportReminder
+    from reporting.models import FollowUpReport, ReportReminder
 
     if connection.vendor != "postgresql" or FollowUpReport.objects.exists():
         return {}

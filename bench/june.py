@@ -5,7 +5,7 @@ largest municipality are not changed by it): one committee with its secretary an
 program with a budget that holds the proposals, a closed round of ``size`` applications walked to
 "proposed" (case numbers, transition log), and a meeting that is held, with every application on
 its agenda as one group.  ``record_decisions`` then runs the real service
-(``workflows.meetings.services.decisions_record``: one transaction, the budget check, each
+(``meetings.services.decisions_record``: one transaction, the budget check, each
 application's transition and log row), and ``make_letters`` approves the minutes and lets two real
 Celery worker processes on Redis make and store the 1 000 decision letters (PDF/A) through the
 secretary's letter job, as in production.
@@ -89,13 +89,14 @@ def build(size: int = 1000, seed: int = 2026) -> dict:
     from bench.generate import PASSWORD, _org_number
     from grants.models import Application, Program, ProgramBudget, Round
     from grants.services import program_snapshot
+    from meetings.models import AgendaItem, Attendance, Meeting
     from organizations.models import (
         Committee,
         Municipality,
         StaffRole,
         User,
     )
-    from workflows.models import AgendaItem, Attendance, CaseNumberSequence, DiariumEntry, Meeting
+    from workflows.models import CaseNumberSequence, DiariumEntry
 
     rng = random.Random(seed)
     now = timezone.now()
@@ -248,7 +249,7 @@ def record_decisions(june: dict) -> dict:
     from django.db import connection
 
     from grants.models import Application
-    from workflows.meetings.services import decisions_record
+    from meetings.services import decisions_record
 
     meeting, secretary = june["meeting"], june["secretary"]
     statements = []
@@ -289,7 +290,7 @@ def make_letters(
 
     from grants import services
     from grants.models import DecisionLetter, LetterJob
-    from workflows.meetings_models import Meeting
+    from meetings.models import Meeting
 
     meeting, secretary = june["meeting"], june["secretary"]
     # The adjusters' approval is not what is measured: the minutes are marked approved directly.

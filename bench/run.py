@@ -139,8 +139,8 @@ def subjects() -> dict:
     from django.utils import timezone
 
     from grants.models import Application, Round
+    from meetings.models import Decision, Meeting
     from organizations.models import Committee, OrganisationRole, StaffRole, User
-    from workflows.models import Decision, Meeting
 
     now = timezone.now()
     municipality_id = (
@@ -742,9 +742,9 @@ def run_scans(*, due_timers: int, repetitions: int, log) -> dict:
     from django.utils import timezone
     from viewflow.workflow.models import Task
 
+    from meetings.models import Meeting
+    from meetings.services import meetings_finalise_due
     from workflows import tasks
-    from workflows.meetings.services import meetings_finalise_due
-    from workflows.models import Meeting
 
     def timed(func):
         started = time.perf_counter()
@@ -791,17 +791,17 @@ def run_scans(*, due_timers: int, repetitions: int, log) -> dict:
 #: The periodic tasks of the beat schedule that scan the whole installation: (name, task path).
 #: Each runs as Celery beat runs it, over the whole data set, rolled back afterwards.  A task
 #: that does not exist yet is left out, so the follow-up reports' reminders are measured as soon
-#: as ``grants/reporting/tasks.py`` has ``send_due_reminders``.
+#: as ``reporting/tasks.py`` has ``send_due_reminders``.
 PERIODIC = [
     ("Viewflow timers (`workflows.tasks.timers_fire_due`)", "workflows.tasks.timers_fire_due"),
-    ("Meetings made final (`workflows.tasks.meetings_finalise_due`)", "workflows.tasks.meetings_finalise_due"),
+    ("Meetings made final (`meetings.tasks.meetings_finalise_due`)", "meetings.tasks.meetings_finalise_due"),
     ("Partnerships: terms, follow-ups, compacts (`iop.tasks.iop_run_due`)", "iop.tasks.iop_run_due"),
     ("Payments planned (`grants.tasks.payments_create_due`)", "grants.tasks.payments_create_due"),
     ("Outbox retries (`workflows.tasks.outbox_send_pending`)", "workflows.tasks.outbox_send_pending"),
-    ("Follow-up reports created (`grants.reporting.tasks.reports_create_due`)",
-     "grants.reporting.tasks.reports_create_due"),
-    ("Follow-up reports: opened, overdue, reminders (`grants.reporting.tasks.reports_run_due`)",
-     "grants.reporting.tasks.reports_run_due"),
+    ("Follow-up reports created (`reporting.tasks.reports_create_due`)",
+     "reporting.tasks.reports_create_due"),
+    ("Follow-up reports: opened, overdue, reminders (`reporting.tasks.reports_run_due`)",
+     "reporting.tasks.reports_run_due"),
 ]  # fmt: skip
 
 
@@ -932,8 +932,9 @@ def counts() -> dict:
     from viewflow.workflow.models import Process, Task
 
     from grants.models import Application, Assessment
+    from meetings.models import AgendaItem, Meeting
     from organizations.models import Municipality, Organisation, User
-    from workflows.models import AgendaItem, DiariumEntry, Meeting
+    from workflows.models import DiariumEntry
 
     models = [Application, Assessment, Organisation, User, Municipality, Meeting, AgendaItem, DiariumEntry,
               StateLog, Process, Task]  # fmt: skip
@@ -1070,7 +1071,7 @@ def write_report(report: dict, scale: int) -> Path:
             f"{scans['timers_idle_p50_ms']} | {_verdict(scans['timers_idle_max_ms'] <= SCAN_S * 1000)} |",
             f"| Timers, completion deadlines passed | {scans['timers_fired']} | {scans['timers_due_ms']} | "
             f"{_verdict(scans['timers_due_ms'] <= SCAN_S * 1000)} |",
-            f"| Finality (`workflows.tasks.meetings_finalise_due`), nothing due | 0 | {scans['finality_idle_p50_ms']} | "
+            f"| Finality (`meetings.tasks.meetings_finalise_due`), nothing due | 0 | {scans['finality_idle_p50_ms']} | "
             f"{_verdict(scans['finality_idle_p50_ms'] <= SCAN_S * 1000)} |",
         ]
         if "finality_due_ms" in scans:

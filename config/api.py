@@ -18,8 +18,8 @@ for config in apps.get_app_configs():
             continue
         if hasattr(module, "register"):
             module.register(router)
-import_module("grants.awards.api").register(router)  # awards live inside grants, in their own package
-import_module("grants.reporting.api").register(router)  # so do follow-up reports and reclaims
+import_module("awards.api").register(router)  # awards live inside grants, in their own package
+import_module("reporting.api").register(router)  # so do follow-up reports and reclaims
 
 app_name = "api"
 urlpatterns = [

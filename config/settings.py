@@ -54,7 +54,10 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "organizations",
     "workflows",
+    "meetings",
     "grants",
+    "awards",
+    "reporting",
     "iop",
     "insight",
     "accounts",
@@ -216,10 +219,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-outbox": {"task": "workflows.tasks.outbox_send_pending", "schedule": 60.0},
     "fire-due-timers": {"task": "workflows.tasks.timers_fire_due", "schedule": 300.0},
     "apply-retention": {"task": "accounts.tasks.retention_apply", "schedule": 60.0 * 60 * 24},
-    "meetings-final": {"task": "workflows.tasks.meetings_finalise_due", "schedule": 3600.0},
+    "meetings-final": {"task": "meetings.tasks.meetings_finalise_due", "schedule": 3600.0},
     "iop-run-due": {"task": "iop.tasks.iop_run_due", "schedule": 3600.0},
     "grant-payments": {"task": "grants.tasks.payments_create_due", "schedule": 3600.0},
-    "grant-reports": {"task": "grants.reporting.tasks.reports_run_due", "schedule": 3600.0},
+    "grant-reports": {"task": "reporting.tasks.reports_run_due", "schedule": 3600.0},
     "board-expire": {"task": "portal.tasks.board_expire_due", "schedule": 3600.0 * 6},
     # the public register: every municipality each night (renamed organisations, programs, committees)
     "register-refresh": {

@@ -10,9 +10,9 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from meetings.agenda import AgendaAdapter, BudgetExceeded
+from meetings.models import AgendaItem, Decision
 from organizations.models import Delegation
-from workflows.agenda import AgendaAdapter, BudgetExceeded
-from workflows.meetings_models import AgendaItem, Decision
 from workflows.templatetags.bidra import kr
 
 from .models import Application, Assessment, ProgramBudget, budget_free
@@ -191,7 +191,7 @@ class ApplicationAgendaAdapter(AgendaAdapter):
 
     def apply_decisions(self, decisions: list, by) -> None:
         """The applications of the group locked and loaded at once, with what their scores need."""
-        from workflows.meetings_models import Recusal
+        from meetings.models import Recusal
 
         from . import services
         from .models import ConflictOfInterest

@@ -122,7 +122,7 @@ class ApplicationDecisionSerializer(serializers.Serializer):
 
 
 def decision_data(decision) -> dict | None:
-    from workflows.meetings.services import decision_is_final
+    from meetings.services import decision_is_final
 
     if decision is None:
         return None

@@ -7,13 +7,11 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self):
-        from workflows.agenda import register_agenda_adapter
-        from workflows.meetings.signals import decision_annulled, minutes_approved, minutes_posted
+        from meetings.agenda import register_agenda_adapter
+        from meetings.signals import decision_annulled, minutes_approved, minutes_posted
 
         from . import attention, permissions, transitions  # noqa: F401 - rules, panels, steps by name
         from .agenda import ApplicationAgendaAdapter
-        from .awards import setup  # noqa: F401 - awards: rules, agenda adapter, signals, panel, admin
-        from .reporting import setup as reporting_setup  # noqa: F401 - follow-up reports and reclaims
 
         register_agenda_adapter(ApplicationAgendaAdapter())
         minutes_approved.connect(_plan_payments, dispatch_uid="grants-plan-payments")

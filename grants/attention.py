@@ -72,14 +72,14 @@ def payments(request):
 @panel(order=17)
 def letters_to_make(request):
     """For the secretary: meetings with posted minutes whose grant decisions still lack their letters."""
-    from workflows.meetings.permissions import SECRETARY
-    from workflows.meetings_models import Meeting
+    from meetings.models import Meeting
+    from meetings.permissions import SECRETARY
 
     from .services import letters_ready_count, meeting_grant_items
 
     if not staff_municipality_ids(request.user, (SECRETARY,)):
         return None
-    from workflows.meetings.selectors import committees_visible
+    from meetings.selectors import committees_visible
 
     meetings = []
     recent = Meeting.objects.filter(

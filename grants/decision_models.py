@@ -63,7 +63,7 @@ class LetterJob(StatefulModel):
         DONE = "done", _("done")
         FAILED = "failed", _("done with errors")
 
-    meeting = models.ForeignKey("workflows.Meeting", on_delete=models.CASCADE, related_name="+")
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+")
     state = FSMField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED, protected=True)
     total = models.PositiveIntegerField(_("letters to make"), default=0)
     done = models.PositiveIntegerField(_("letters ready"), default=0)
@@ -119,7 +119,7 @@ class DecisionLetter(models.Model):
     application = models.ForeignKey(
         "grants.Application", on_delete=models.PROTECT, related_name="decision_letters"
     )
-    decision = models.ForeignKey("workflows.Decision", on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey("meetings.Decision", on_delete=models.PROTECT, related_name="+")
     document = models.OneToOneField("workflows.StoredDocument", on_delete=models.PROTECT, related_name="+")
     subject = models.CharField(_("subject"), max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
@@ -171,7 +171,7 @@ class Payment(StatefulModel):
     view_permission = "grants.view_payment"
 
     application = models.ForeignKey("grants.Application", on_delete=models.PROTECT, related_name="payments")
-    decision = models.ForeignKey("workflows.Decision", on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey("meetings.Decision", on_delete=models.PROTECT, related_name="+")
     #: the application's municipality (of its program), kept on the payment so a municipality's
     #: payments are found by an index, not by joining every payment of the country to its program
     municipality = models.ForeignKey("organizations.Municipality", on_delete=models.PROTECT, related_name="+")

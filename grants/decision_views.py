@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workflows.agenda import BudgetExceeded
-from workflows.meetings.services import DecisionData
-from workflows.meetings_models import Meeting
+from meetings.agenda import BudgetExceeded
+from meetings.models import Meeting
+from meetings.services import DecisionData
 from workflows.services import TransitionRefused
 from workflows.shortcuts import file_download, get_permitted_or_404, paginate
 
@@ -96,7 +96,7 @@ def application_decide(request, pk):
 def _meeting(request, pk) -> Meeting:
     return get_permitted_or_404(
         Meeting.objects.select_related("committee__municipality"),
-        "workflows.view_meeting",
+        "meetings.view_meeting",
         request.user,
         pk=pk,
     )
@@ -111,7 +111,7 @@ def meeting_letters(request, pk):
         "meeting": meeting,
         "job": job,
         # made when the minutes are posted: the button is for letters still missing (a failed run)
-        "can_start": request.user.has_perm("workflows.manage_meeting", meeting)
+        "can_start": request.user.has_perm("meetings.manage_meeting", meeting)
         and meeting.posted_on is not None
         and (job is None or job.finished)
         and services.letters_ready_count(meeting) < services.meeting_grant_items(meeting).count(),
@@ -127,7 +127,7 @@ def meeting_letters(request, pk):
 @require_POST
 def meeting_letters_start(request, pk):
     meeting = _meeting(request, pk)
-    _must(request, "workflows.manage_meeting", meeting)
+    _must(request, "meetings.manage_meeting", meeting)
     try:
         services.letter_job_start(meeting=meeting, by=request.user)
     except TransitionRefused as exc:
@@ -139,7 +139,7 @@ def meeting_letters_start(request, pk):
 
 @login_required
 def my_letters(request):
-    from .awards.selectors import award_documents_of_applicant
+    from awards.selectors import award_documents_of_applicant
 
     page = paginate(request, letters_of_applicant(user=request.user))
     return render(

@@ -346,12 +346,6 @@ def seed(context: dict) -> None:
             until=until,
         )
     seed_decisions(context, operating=operating)
-    from .awards.demo import seed as seed_awards  # awards live in their own package
-
-    seed_awards(context)
-    from .reporting.demo import seed as seed_reporting  # follow-up reports and reclaims, too
-
-    seed_reporting(context)
 
 
 # ---- decisions: the June meeting of this year, and the coming meeting's agenda ----
@@ -374,10 +368,10 @@ def seed_decisions(context: dict, *, operating: Program) -> None:
     the applications sent in the spring, the agenda published ten days before the meeting, the
     minutes approved the day after it and posted the day after that, final when the appeal period
     has passed, the first part paid as the grant period begins."""
-    from workflows.demo import _second_member
-    from workflows.demo import attendance as demo_attendance
-    from workflows.meetings import services as meetings
-    from workflows.meetings_models import Decision, Meeting
+    from meetings import services as meetings
+    from meetings.demo import attendance as demo_attendance
+    from meetings.demo import second_member
+    from meetings.models import Decision, Meeting
     from workflows.services import system_user
 
     from .agenda import ApplicationAgendaAdapter
@@ -385,7 +379,7 @@ def seed_decisions(context: dict, *, operating: Program) -> None:
     committee = context["committees"]["SN"]
     users = context["users"]
     secretary, caseworker, lars = users["secretary"], users["caseworker"], users["member"]
-    asa = _second_member(context["municipality"])
+    asa = second_member(context["municipality"])
     organisations = context["organisations"]
     today = timezone.localdate()
     day = _june_meeting_day(today)

@@ -395,7 +395,7 @@ class Application(CaseModel):
     #: truth for amount, conditions, grant period, report due date and reasons; only the
     #: granted amount is copied here, in the same transaction, for the budget sums.
     decision = models.ForeignKey(
-        "workflows.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "meetings.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True, editable=False)
 
@@ -730,6 +730,4 @@ def budget_free(budget: ProgramBudget) -> dict:
     }
 
 
-from .awards.models import *  # noqa: E402, F403 - awards and nominations live in their own module
 from .decision_models import *  # noqa: E402, F403 - letters and payments live in their own module
-from .reporting.models import *  # noqa: E402, F403 - follow-up reports and reclaims live in their own package

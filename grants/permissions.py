@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import rules
 
+from meetings.permissions import is_system_user
 from organizations.models import StaffRole
 from organizations.permissions import (
     active_org_roles,
@@ -16,7 +17,6 @@ from organizations.permissions import (
     staff_committee_ids,
     staff_municipality_ids,
 )
-from workflows.meetings.permissions import is_system_user
 
 CASEWORKER = StaffRole.Role.CASEWORKER
 PROGRAM_ADMIN = StaffRole.Role.PROGRAM_ADMIN

@@ -22,7 +22,7 @@ def _q(value: Decimal) -> Decimal:
 def conflicted_user_ids(application) -> set[int]:
     """Users whose assessment does not count: a declared conflict for the organisation, or a
     recusal from this case at a meeting (DESIGN.md, invariant 5)."""
-    from workflows.meetings.selectors import recused_user_ids
+    from meetings.selectors import recused_user_ids
 
     from .models import ConflictOfInterest
 

@@ -449,7 +449,7 @@ def letters_of_applicant(*, user) -> QuerySet:
 
 def application_decision(*, application: Application) -> dict | None:
     """The standing decision of the case with where it stands (final, appeal period, payments)."""
-    from workflows.meetings_models import Decision
+    from meetings.models import Decision
 
     from .services import decision_state
 
@@ -473,7 +473,7 @@ def application_payments(*, application: Application) -> list:
 
 def meeting_letter_rows(*, meeting) -> list[dict]:
     """Each decided grant application of the meeting with its latest letter (for the job page)."""
-    from workflows.meetings_models import Decision
+    from meetings.models import Decision
 
     from .models import DecisionLetter
     from .services import meeting_grant_items

@@ -509,7 +509,7 @@ def application_detail(request, pk):
             and application.round.program.delegation_limit is not None,
             "can_make_letters": decision is not None
             and decision["meeting"] is not None
-            and user.has_perm("workflows.manage_meeting", decision["meeting"]),
+            and user.has_perm("meetings.manage_meeting", decision["meeting"]),
             "paid_form": forms.PaidForm(initial={"paid_on": timezone.localdate()}),
             "answers": application_answers_display(application=application),
             "files": application.files.select_related("register_document").order_by("key", "pk"),

@@ -44,11 +44,10 @@ def seed(context: dict) -> None:
 
 
 def _last_year(context: dict) -> None:
-    from workflows.demo import _second_member
-    from workflows.demo import attendance as demo_attendance
-    from workflows.meetings import services as meetings
-    from workflows.meetings_models import Meeting
-    from workflows.models import Decision
+    from meetings import services as meetings
+    from meetings.demo import attendance as demo_attendance
+    from meetings.demo import second_member
+    from meetings.models import Decision, Meeting
     from workflows.services import system_user
 
     committee = context["committees"]["SN"]
@@ -106,7 +105,7 @@ def _last_year(context: dict) -> None:
         meetings.meeting_transition(
             meeting=meeting, name="publish_agenda", by=secretary, reason="Kallelse skickad"
         )
-    asa = _second_member(context["municipality"])
+    asa = second_member(context["municipality"])
     meetings.attendance_set(
         meeting=meeting,
         rows=demo_attendance(),

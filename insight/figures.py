@@ -20,7 +20,8 @@ from django.db.models.functions import ExtractYear
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from grants.models import Application, Candidate, FormField, Payment, Program, ProgramBudget
+from awards.models import Candidate
+from grants.models import Application, FormField, Payment, Program, ProgramBudget
 from iop.models import Contribution, Partnership, Party
 from organizations.models import Municipality, Organisation
 
@@ -54,13 +55,13 @@ def _d(value) -> Decimal:
     return value if value is not None else Decimal(0)
 
 
-# -- the follow-up reports (built in grants.reporting) ---------------------------------------------
+# -- the follow-up reports (built in reporting) ---------------------------------------------
 
 
 def reporting_statistics(*, program_ids: list[int], year: int) -> dict[int, dict] | None:
     """Follow-up figures per program, or None when follow-up reporting is not available."""
     try:
-        from grants.reporting.selectors import program_year_statistics
+        from reporting.selectors import program_year_statistics
     except ImportError:
         return None
     return program_year_statistics(program_ids=program_ids, year=year)

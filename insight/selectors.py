@@ -41,10 +41,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 
-from grants.models import Application, Candidate, NomineeKind, Program
+from awards.models import Candidate, NomineeKind
+from grants.models import Application, Program
 from iop.models import Contribution, Partnership, Party
+from meetings.models import Decision, Meeting
 from organizations.models import Municipality, Organisation
-from workflows.models import Decision, Meeting
 
 from .models import Kind, RegisterEntry
 

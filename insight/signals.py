@@ -18,9 +18,9 @@ from django.dispatch import receiver
 from django_fsm.signals import post_transition
 
 from iop.models import Partnership
+from meetings.models import Decision, Meeting
+from meetings.signals import decision_annulled
 from organizations.models import Committee
-from workflows.meetings.signals import decision_annulled
-from workflows.models import Decision, Meeting
 from workflows.queue import delay_on_commit
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from workflows.agenda import AgendaAdapter as _Base
+from meetings.agenda import AgendaAdapter as _Base
 from workflows.queue import delay_on_commit
 from workflows.templatetags.bidra import kr
 

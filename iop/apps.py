@@ -7,7 +7,7 @@ class IopConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self):
-        from workflows.agenda import register_agenda_adapter
+        from meetings.agenda import register_agenda_adapter
 
         from . import attention, permissions, signals, transitions  # noqa: F401
         from .agenda import PartnershipAgendaAdapter

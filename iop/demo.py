@@ -208,17 +208,17 @@ def _agreement(start, end, **overrides) -> dict:
 def _committee_approves(context, partnership: Partnership, *, day) -> None:
     """Socialnämnden approves the agreement at its meeting on ``day``, as the secretary records it:
     on the agenda, decided as proposed, minutes approved, posted and final, each at its moment."""
-    from workflows.demo import PLACE, _at, _second_member
-    from workflows.demo import attendance as demo_attendance
-    from workflows.meetings import services as meetings
-    from workflows.meetings_models import Decision, Meeting
+    from meetings import services as meetings
+    from meetings.demo import PLACE, at_hour, second_member
+    from meetings.demo import attendance as demo_attendance
+    from meetings.models import Decision, Meeting
     from workflows.services import system_user
 
     users = context["users"]
     secretary, lars = users["secretary"], users["member"]
-    asa = _second_member(context["municipality"])
+    asa = second_member(context["municipality"])
     meeting = meetings.meeting_create(
-        committee=partnership.committee, starts_at=_at(day), place=PLACE, by=secretary
+        committee=partnership.committee, starts_at=at_hour(day), place=PLACE, by=secretary
     )
     published = at(day - timedelta(days=10), 9)
     Meeting.objects.filter(pk=meeting.pk).update(created_at=published - timedelta(days=14))

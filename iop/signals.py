@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 from django_fsm.signals import post_transition
 
-from workflows.meetings_models import Meeting
+from meetings.models import Meeting
 from workflows.queue import delay_on_commit
 
 from . import tasks

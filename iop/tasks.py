@@ -18,7 +18,7 @@ def iop_run_due() -> dict:
 @shared_task
 def decision_letters_make(meeting_id: int) -> int:
     """The letters of a posted meeting's partnership decisions, now with the last day to appeal."""
-    from workflows.meetings_models import Meeting
+    from meetings.models import Meeting
     from workflows.services import system_user
 
     from .services import decision_letters_for_meeting
@@ -34,7 +34,7 @@ def decision_letter_make(decision_id: int, user_id: int) -> int | None:
     """The letter of one partnership decision, made after the decision is committed."""
     from django.contrib.auth import get_user_model
 
-    from workflows.meetings_models import Decision
+    from meetings.models import Decision
 
     from .models import Partnership
     from .services import decision_letter_make as make

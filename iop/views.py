@@ -301,7 +301,7 @@ def partnership_detail(request, pk):
                 "manage": user.has_perm("iop.manage_partnership", partnership),
                 "draft": user.has_perm("iop.draft_agreement", partnership)
                 and partnership.state in services.DRAFTING_STATES,
-                "agenda": user.has_perm("workflows.manage_committee_meetings", partnership.committee)
+                "agenda": user.has_perm("meetings.manage_committee_meetings", partnership.committee)
                 and partnership.state in (Partnership.State.PROPOSED, Partnership.State.RENEWAL_PROPOSED),
                 "delegate": user.has_perm("iop.decide_partnership", partnership)
                 and partnership.state in (Partnership.State.PROPOSED, Partnership.State.RENEWAL_PROPOSED)
@@ -492,7 +492,7 @@ def document_download(request, pk, doc):
 def delegated_decision(request, pk):
     """A delegate decides the agreement or its renewal below the delegation limit, outside a meeting;
     the decision is listed at the committee's next meeting."""
-    from workflows.meetings.services import DecisionData, delegated_decision_record
+    from meetings.services import DecisionData, delegated_decision_record
 
     from .agenda import municipality_money
 

@@ -190,8 +190,8 @@ class MeetingViewSet(CaseTransitionsMixin, viewsets.ReadOnlyModelViewSet):
         return MeetingSerializer if self.action == "list" else MeetingDetailSerializer
 
     def get_queryset(self):
-        from .meetings.selectors import committees_visible
-        from .meetings_models import Meeting
+        from meetings.models import Meeting
+        from meetings.selectors import committees_visible
 
         return (
             Meeting.objects.filter(committee__in=committees_visible(user=self.request.user))
@@ -200,10 +200,10 @@ class MeetingViewSet(CaseTransitionsMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     def get_object(self):
-        from .meetings.selectors import agenda_items
+        from meetings.selectors import agenda_items
 
         meeting = super().get_object()
-        if not self.request.user.has_perm("workflows.view_meeting", meeting):
+        if not self.request.user.has_perm("meetings.view_meeting", meeting):
             raise NotFound
         meeting.agenda = agenda_items(meeting=meeting)
         for item in meeting.agenda:

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Case engine")
-
-    def ready(self):
-        from .meetings import attention, permissions, transitions  # noqa: F401

@@ -146,6 +146,3 @@ class StoredDocument(models.Model):
 
     def __str__(self):
         return f"{self.title} (v{self.version})"
-
-
-from .meetings_models import *  # noqa: E402, F403 - committee meetings live in their own module

@@ -11,7 +11,7 @@ urlpatterns = [
 ]
 
 # Committee meetings (sammanträden)
-from .meetings import views as meeting_views  # noqa: E402
+from meetings import views as meeting_views  # noqa: E402
 
 urlpatterns += [
     path("sammantraden/", meeting_views.meeting_index, name="meetings"),
@@ -36,7 +36,7 @@ urlpatterns += [
     path(
         "sammantraden/<int:pk>/steg/<str:name>/",
         views.transition,
-        {"case_model": "workflows.Meeting"},
+        {"case_model": "meetings.Meeting"},
         name="meeting_transition",
     ),
     path("sammantraden/punkter/<int:pk>/jav/", meeting_views.item_recusal, name="item_recusal"),

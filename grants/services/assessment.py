@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings.appeals import appeal_terms
 from organizations.models import Organisation
 from workflows.amounts import amount_clean, labelled
-from workflows.appeals import appeal_terms
 from workflows.deadlines import add_working_days
 from workflows.services import (
     TransitionRefused,

@@ -38,7 +38,7 @@ def application_decide(*, application: Application, decision, by, locked: bool =
     application points at it and keeps the granted amount for the budget sums.  ``locked``:
     the caller has locked and loaded the application (with its round, program and organisation).
     """
-    from workflows.meetings.services import DelegationRefused
+    from meetings.services import DelegationRefused
 
     from ..agenda import TRANSITIONS
 
@@ -86,7 +86,7 @@ def application_decide(*, application: Application, decision, by, locked: bool =
             with contextlib.suppress(ValidationError):
                 payments_plan(application=application, by=by)
             # The follow-up report it owes, in the same transaction as the decision.
-            from ..reporting.services import report_create
+            from reporting.services import report_create
 
             report_create(application=application, by=by)
         from .. import tasks
@@ -98,7 +98,7 @@ def application_decide(*, application: Application, decision, by, locked: bool =
 def application_decide_by_delegation(*, application: Application, data, by):
     """A caseworker holding the grant delegation decides without a meeting (below the limits);
     the decision is listed for information on the committee's next meeting."""
-    from workflows.meetings.services import delegated_decision_record
+    from meetings.services import delegated_decision_record
 
     require(by, "grants.view_application", application)
     return delegated_decision_record(case=application, decision=data, by=by)
@@ -106,7 +106,7 @@ def application_decide_by_delegation(*, application: Application, data, by):
 
 def decision_state(decision) -> dict:
     """Where a decision stands: may it be executed, is it final, until when it can be appealed."""
-    from workflows.meetings.services import decision_is_final, decision_may_be_executed
+    from meetings.services import decision_is_final, decision_may_be_executed
 
     meeting = decision.item.meeting if decision.item_id else None
     pending = [a for a in decision.appeals.all() if a.pending] if decision.pk else []

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings.appeals import appeal_terms
 from workflows import locks
-from workflows.appeals import appeal_terms
 from workflows.queue import delay_on_commit
 from workflows.services import (
     TransitionRefused,
@@ -123,7 +123,7 @@ def decision_letter_make(*, application: Application, by, missing_only: bool = F
     """
     from django.utils import translation
 
-    from workflows.meetings_models import Decision
+    from meetings.models import Decision
 
     from ..models import DecisionLetter
 
@@ -203,7 +203,7 @@ def reported_decision_letters_remake(*, meeting, by) -> int:
     appeal counts from the first letter's receipt, so those letters stay as they are."""
     from django.contrib.contenttypes.models import ContentType
 
-    from workflows.meetings_models import AgendaItem, Decision
+    from meetings.models import AgendaItem, Decision
 
     from .. import tasks
 
@@ -231,7 +231,7 @@ def meeting_grant_items(meeting):
     """The decided grant applications of a meeting's agenda (not those reported for information)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from workflows.meetings_models import AgendaItem
+    from meetings.models import AgendaItem
 
     return AgendaItem.objects.filter(
         meeting=meeting,
@@ -263,12 +263,12 @@ def letter_job_start(*, meeting, by):
     """
     from datetime import timedelta
 
-    from workflows.meetings_models import Meeting
+    from meetings.models import Meeting
 
     from .. import tasks
     from ..models import LetterJob
 
-    require(by, "workflows.manage_meeting", meeting)
+    require(by, "meetings.manage_meeting", meeting)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.posted_on is None:

@@ -52,7 +52,7 @@ def payments_plan(*, application: Application, by) -> list:
     has verified (copied onto each payment; a new account still waiting for verification is never
     used); refused with a clear message when there is none.  Planning twice plans once.
     """
-    from workflows.meetings.services import decision_may_be_executed
+    from meetings.services import decision_may_be_executed
 
     from ..models import Payment
 
@@ -135,7 +135,7 @@ def grants_executable(**lookups):
     candidates of the periodic scans for payments and follow-up reports."""
     from django.db.models import Q
 
-    from workflows.meetings_models import Meeting
+    from meetings.models import Meeting
 
     approved = (Meeting.State.MINUTES_APPROVED, Meeting.State.POSTED, Meeting.State.FINAL)
     return Application.objects.filter(

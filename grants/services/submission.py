@@ -315,7 +315,7 @@ def _submit(
         if program.kind == Program.Kind.AWARD:
             # In an award round the application makes (or joins) the organisation's candidate,
             # with the submission: both are there, or neither.
-            from ..awards.services import candidate_from_application
+            from awards.services import candidate_from_application
 
             candidate_from_application(application=application, by=by)
         from .. import tasks

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from workflows.appeals import LEGALITY, appeal_terms
+from meetings.appeals import LEGALITY, appeal_terms
 from workflows.models import StoredDocument
 from workflows.services import (
     TransitionRefused,
@@ -236,7 +236,7 @@ def decision_letters_for_meeting(*, meeting, by) -> list[StoredDocument]:
     last day to appeal (a new version of each letter made before)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from workflows.meetings_models import Decision
+    from meetings.models import Decision
 
     content_type = ContentType.objects.get_for_model(Partnership)
     letters = []

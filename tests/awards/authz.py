@@ -26,7 +26,7 @@ def _candidate(state):
 
 
 def _document(world):
-    from grants.awards.services import award_documents_make
+    from awards.services import award_documents_make
 
     candidate = candidate_in(world, "announced")  # decided at a meeting whose minutes are posted
     award_documents_make(candidate=candidate, by=world.users["caseworker"])

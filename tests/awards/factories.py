@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from grants.awards import services
-from grants.awards.models import AwardSettings, Candidate
+from awards import services
+from awards.models import AwardSettings, Candidate
 from grants.models import Criterion, EligibilityRule, Program
 
 from ..grants.factories import ProgramFactory, RoundFactory
@@ -101,7 +101,7 @@ def candidate_in(world, state: str, *, key: str = "candidate"):
 def decided_at_meeting(world, candidates, *, decisions=None, posted=True):
     """The committee decides ``candidates`` as proposed (or as ``decisions`` says, by candidate pk)
     at a meeting held ten days ago; its minutes are approved and, with ``posted``, posted today."""
-    from workflows.meetings import services as meetings
+    from meetings import services as meetings
 
     from ..workflows.factories import member
 

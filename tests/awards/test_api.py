@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from grants.awards.models import Candidate
+from awards.models import Candidate
 
 from .factories import candidate_in
 

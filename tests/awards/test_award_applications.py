@@ -8,8 +8,8 @@ from django.apps import apps
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from awards.models import Candidate
 from grants import services as grant_services
-from grants.awards.models import Candidate
 from grants.models import Application
 
 from .factories import award_round

@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
+from awards.models import Candidate, Nomination
 from grants import services as grant_services
-from grants.awards.models import Candidate, Nomination
 from grants.models import Application
+from meetings import services as meetings
+from meetings.agenda import BudgetExceeded
+from meetings.models import AgendaItem
 from organizations.models import StaffRole
-from workflows.agenda import BudgetExceeded
-from workflows.meetings import services as meetings
-from workflows.meetings_models import AgendaItem
 from workflows.models import DiariumEntry, StoredDocument
 
 from ..factories import OrganisationFactory, StaffRoleFactory, UserFactory, active_role
@@ -334,7 +334,7 @@ def test_an_award_goes_from_nominations_to_the_public_page(world, client, django
 def test_the_committee_cannot_give_the_award_to_more_than_its_number_of_recipients(world):
     from django.contrib.auth.models import AnonymousUser
 
-    from grants.awards import services
+    from awards import services
 
     from .factories import nomination_data
 
@@ -405,8 +405,8 @@ def test_the_committee_cannot_give_the_award_to_more_than_its_number_of_recipien
 def test_an_award_decided_by_delegation_gets_its_letter_when_the_minutes_it_is_reported_in_are_posted(
     world, django_capture_on_commit_callbacks
 ):
+    from meetings.models import Meeting
     from organizations.models import Delegation
-    from workflows.meetings_models import Meeting
 
     from ..workflows.factories import member
     from .factories import candidate_in

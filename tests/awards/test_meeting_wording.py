@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.awards.models import Candidate
+from awards.models import Candidate
 
 from ..grants.decisions import held_meeting, members
 from .factories import candidate_in

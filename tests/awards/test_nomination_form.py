@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.ratelimit import hit
-from grants.awards.models import Candidate, Nomination
+from awards.models import Candidate, Nomination
 
 from .factories import award_round
 
@@ -131,7 +131,7 @@ def test_a_nomination_of_a_candidate_already_found_not_eligible_is_kept_and_its_
     url = reverse("awards:nominate", args=[round.pk])
     network = {"kind": "informal", "nominee_name": "Grannstödet"}
     client.post(url, _form(1, **network))
-    from grants.awards.services import candidate_screen
+    from awards.services import candidate_screen
 
     candidate_screen(candidate=Candidate.objects.get(), by=world.users["caseworker"])
     mailoutbox.clear()

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from grants.awards import services
-from grants.awards.models import AwardSettings
+from awards import services
+from awards.models import AwardSettings
 
 from ..factories import OrganisationFactory
 from .factories import award_round, candidate_in, nomination_data

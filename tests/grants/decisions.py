@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from grants import services
 from grants.models import Application
+from meetings import services as meetings
 from organizations.models import StaffRole
-from workflows.meetings import services as meetings
 
 from ..factories import OrganisationFactory, StaffRoleFactory, UserFactory, active_role
 from .factories import draft_application, open_round

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.models import Application, DecisionLetter
-from workflows.appeals import appeal_period_end
-from workflows.meetings import services as meetings
+from meetings import services as meetings
+from meetings.appeals import appeal_period_end
 from workflows.models import OutboxMessage, StoredDocument
 
 from ..pdf import pdf_text

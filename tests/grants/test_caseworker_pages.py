@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from grants import services
 from grants.models import Application
-from grants.reporting import services as reporting
+from reporting import services as reporting
 from workflows.models import OutboxMessage
 
 from ..pdf import pdf_text

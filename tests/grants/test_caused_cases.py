@@ -6,9 +6,9 @@ go with it if it rolls back."""
 import pytest
 from django.db import transaction
 
+from awards.models import Candidate
 from grants import services as grant_services
-from grants.awards.models import Candidate
-from grants.reporting.models import FollowUpReport
+from reporting.models import FollowUpReport
 
 from ..awards.factories import award_round
 from ..reporting.factories import granted_by_delegation

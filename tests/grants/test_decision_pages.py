@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.models import Application, DecisionLetter, LetterJob, LetterTemplate, Payment
-from workflows.meetings import services as meetings
-from workflows.meetings_models import AgendaItem
+from meetings import services as meetings
+from meetings.models import AgendaItem
 from workflows.models import OutboxMessage
 
 from ..pdf import pdf_text
@@ -186,7 +186,7 @@ def test_a_grant_to_an_organisation_without_a_registered_account_is_not_planned_
     assert not Payment.objects.exists()
     assert services.payments_create_due() == {"planned": 0, "refused": 1}
     # A decision older than the catch-up window (400 days) is no longer retried every hour.
-    from workflows.models import Decision
+    from meetings.models import Decision
 
     Decision.objects.update(decided_at=timezone.now() - dt.timedelta(days=401))
     assert services.payments_create_due() == {"planned": 0, "refused": 0}

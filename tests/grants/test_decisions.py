@@ -8,10 +8,10 @@ import pytest
 
 from grants import services
 from grants.models import Application
-from workflows.agenda import BudgetExceeded
-from workflows.meetings import services as meetings
-from workflows.meetings.services import DecisionData
-from workflows.meetings_models import Decision
+from meetings import services as meetings
+from meetings.agenda import BudgetExceeded
+from meetings.models import Decision
+from meetings.services import DecisionData
 
 from .decisions import aware, held_meeting, members, round_of_three
 
@@ -53,8 +53,8 @@ def test_a_round_goes_through_the_meeting_to_letters_payments_and_final_decision
     from django_fsm_log.models import StateLog
 
     from grants.models import DecisionLetter, LetterJob, Payment
-    from workflows.meetings.documents import officer_report_context
-    from workflows.meetings.selectors import agenda_groups, agenda_items
+    from meetings.documents import officer_report_context
+    from meetings.selectors import agenda_groups, agenda_items
     from workflows.models import OutboxMessage
 
     from ..pdf import pdf_text, pdfa_conformance
@@ -72,7 +72,7 @@ def test_a_round_goes_through_the_meeting_to_letters_payments_and_final_decision
     meeting = meetings.meeting_create(
         committee=world.committee, starts_at=aware(dt.date(2027, 3, 10)), place="Kommunhuset", by=secretary
     )
-    from workflows.meetings.selectors import agenda_candidates
+    from meetings.selectors import agenda_candidates
 
     ((label, candidates),) = agenda_candidates(meeting=meeting)
     assert (

@@ -11,9 +11,9 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from grants.models import Application, ProgramBudget, budget_free
-from workflows.agenda import BudgetExceeded
-from workflows.meetings import services as meetings
-from workflows.meetings_models import Decision
+from meetings import services as meetings
+from meetings.agenda import BudgetExceeded
+from meetings.models import Decision
 
 from ..conftest import build_world, is_postgres
 from .decisions import held_meeting, members, organisation_with_user, proposed_application
@@ -99,7 +99,7 @@ def test_a_meeting_and_a_delegated_decision_at_once_cannot_both_spend_the_last_o
 
 def test_two_delegated_decisions_at_once_cannot_both_spend_the_last_of_the_free_budget(monkeypatch):
     """Two caseworkers deciding by delegation share no meeting: only the budget row lock stops them."""
-    from workflows.meetings.services import DelegationRefused  # noqa: F401 - a refusal would be a bug here
+    from meetings.services import DelegationRefused  # noqa: F401 - a refusal would be a bug here
 
     from ..factories import DelegationFactory
     from .decisions import second_caseworker

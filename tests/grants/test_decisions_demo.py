@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from grants.models import Application, DecisionLetter, Payment
-from workflows.meetings_models import AgendaItem, Decision, Meeting, Recusal
+from meetings.models import AgendaItem, Decision, Meeting, Recusal
 from workflows.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django_fsm_log.models import StateLog
 
 from grants.models import Application
-from workflows.meetings import services as meetings
-from workflows.meetings.services import DecisionData
+from meetings import services as meetings
+from meetings.services import DecisionData
 from workflows.services import TransitionRefused
 
 from .decisions import aware, held_meeting, members, round_of_three

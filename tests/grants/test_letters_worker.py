@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from grants import services
 from grants.models import Application, DecisionLetter, LetterJob, ProgramBudget
-from workflows.meetings import services as meetings
+from meetings import services as meetings
 from workflows.models import OutboxMessage, StoredDocument
 
 from ..conftest import build_world, wait_for

@@ -29,10 +29,11 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from grants.models import Application, Candidate, FormField, NomineeKind, Payment, Program, ProgramBudget
+from awards.models import Candidate, NomineeKind
+from grants.models import Application, FormField, Payment, Program, ProgramBudget
 from iop.models import Partnership
+from meetings.models import AgendaItem, Decision, Meeting
 from organizations.models import Organisation, Person
-from workflows.models import AgendaItem, Decision, Meeting
 
 from ..factories import OrganisationFactory, PersonFactory
 from ..grants.factories import ProgramFactory, RoundFactory

@@ -100,7 +100,7 @@ def test_received_by_organisation_for_the_directory(world):
 def test_a_decision_annulled_on_appeal_disappears_at_the_next_refresh(world):
     s = scenario(world)
     from insight.services import register_refresh
-    from workflows.models import Decision
+    from meetings.models import Decision
 
     Decision.objects.filter(pk=s["apps"]["a1"].decision_id).update(annulled=True)
     register_refresh(municipality=world.municipality)

@@ -17,7 +17,7 @@ from insight import tasks
 from insight.models import Kind, RegisterEntry
 from insight.services import register_rebuild, register_refresh
 from iop import services as iop
-from workflows.meetings import services as meetings
+from meetings import services as meetings
 
 from ..grants.decisions import held_meeting, members
 from ..grants.factories import application_in

@@ -1,4 +1,4 @@
-"""Follow-up figures on the dashboards and in the yearly summary, from grants.reporting.
+"""Follow-up figures on the dashboards and in the yearly summary, from reporting.
 
 Skipped where follow-up reporting is not part of the code base; the dashboards then say
 "not available" (tested in test_dashboard.py).
@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-reporting = pytest.importorskip("grants.reporting.models")
+reporting = pytest.importorskip("reporting.models")
 
 from ..pdf import pdf_text  # noqa: E402
 from .factories import scenario  # noqa: E402

@@ -124,8 +124,8 @@ def committee_decision(world, partnership: Partnership, *, day: date, outcome: s
     """
     from django.contrib.contenttypes.models import ContentType
 
-    from workflows.appeals import appeal_period_end
-    from workflows.meetings_models import AgendaItem, Decision, Meeting
+    from meetings.appeals import appeal_period_end
+    from meetings.models import AgendaItem, Decision, Meeting
 
     day = min(day, timezone.localdate() - timedelta(days=3))
     secretary = world.users["secretary"]

@@ -53,7 +53,7 @@ def test_a_rejection_rejects(world):
 
 def test_proposed_partnerships_can_be_put_on_a_committee_agenda():
     from iop.models import Partnership
-    from workflows.agenda import adapter_for
+    from meetings.agenda import adapter_for
 
     assert isinstance(adapter_for(Partnership), PartnershipAgendaAdapter)
 

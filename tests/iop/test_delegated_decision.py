@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings import services as meetings
+from meetings.models import AgendaItem, Decision
 from organizations.models import Delegation
-from workflows.meetings import services as meetings
-from workflows.meetings_models import AgendaItem, Decision
 from workflows.models import StoredDocument
 
 from ..factories import DelegationFactory

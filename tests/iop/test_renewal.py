@@ -9,7 +9,7 @@ from django_fsm_log.models import StateLog
 
 from iop import services
 from iop.models import add_years
-from workflows.meetings import services as meetings
+from meetings import services as meetings
 from workflows.models import OutboxMessage, StoredDocument
 
 from ..grants.decisions import held_meeting, members
@@ -88,8 +88,8 @@ def test_the_renewal_cannot_be_made_with_a_button(world, travel, client):
 def test_a_delegate_renews_below_the_limit_and_the_decision_is_listed_for_the_committee(
     world, travel, client, django_capture_on_commit_callbacks
 ):
+    from meetings.models import Decision
     from organizations.models import Delegation
-    from workflows.meetings_models import Decision
 
     from ..factories import DelegationFactory
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django_fsm_log.models import StateLog
 
 from grants.models import Criterion, EligibilityRule, FormField, Program, Round
-from grants.reporting.models import ReportingRequirement
 from organizations.models import Committee, Delegation, StaffRole
+from reporting.models import ReportingRequirement
 from workflows.models import OutboxMessage
 
 from .. import factories as f

@@ -195,9 +195,9 @@ def test_an_association_sees_its_decision_and_letter_reports_back_and_sees_how_t
     by delegation, Siv reads the decision and reports back, the caseworker proposes a reclaim, the
     committee decides it at its meeting (a reclaim has no page for a delegated decision), the
     letter goes out, and the payment is recorded."""
-    from grants.reporting import services as reporting
-    from grants.reporting.models import FollowUpReport, Reclaim
-    from workflows.meetings_models import Meeting
+    from meetings.models import Meeting
+    from reporting import services as reporting
+    from reporting.models import FollowUpReport, Reclaim
 
     from ..reporting.factories import reporting_program
 

@@ -16,11 +16,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from grants.awards.models import Candidate
+from awards.models import Candidate
 from grants.models import Application
+from meetings import services as meetings
+from meetings.services import appeal_period_end
 from organizations.models import Organisation, StaffRole
-from workflows.meetings import services as meetings
-from workflows.meetings.services import appeal_period_end
 from workflows.models import OutboxMessage
 
 from .. import factories as f

@@ -17,8 +17,8 @@ import pytest
 from django.utils import timezone, translation
 
 from grants.models import Application, CompletionRequest
-from grants.reporting.models import FollowUpReport, Reclaim
 from organizations.models import Organisation
+from reporting.models import FollowUpReport, Reclaim
 
 from .. import factories as f
 from ..conftest import build_world

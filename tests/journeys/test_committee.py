@@ -19,9 +19,9 @@ import pytest
 from django.utils import timezone
 
 from grants.models import Application, DecisionLetter, Payment
+from meetings.models import Decision, Meeting
+from meetings.services import meetings_finalise_due
 from organizations.models import StaffRole
-from workflows.meetings.services import meetings_finalise_due
-from workflows.meetings_models import Decision, Meeting
 
 from .. import factories as f
 from ..conftest import build_world

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from grants.models import Application, DecisionLetter
-from workflows.meetings_models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Meeting
 
 from ..conftest import build_world
 from ..grants.decisions import organisation_with_user, proposed_application

@@ -10,9 +10,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.demo import DEMO_KEY
 from grants.models import Round
+from meetings.models import Attendance
 from organizations.demo import DEMO_PASSWORD
 from organizations.models import StaffRole, User
-from workflows.meetings_models import Attendance
 
 pytestmark = pytest.mark.django_db
 
@@ -80,8 +80,8 @@ def _histories_spread_over_the_past_year_and_a_half():
     from django_fsm_log.models import StateLog
 
     from grants.models import Application, Payment
-    from grants.reporting.models import FollowUpReport
-    from workflows.meetings_models import Decision
+    from meetings.models import Decision
+    from reporting.models import FollowUpReport
 
     now = timezone.now()
     rows = list(StateLog.objects.select_related("content_type").order_by("pk"))

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django_fsm_log.models import StateLog
 
 from grants.models import EligibilityRule
+from meetings.services import DelegationRefused, delegation_for
 from organizations import services
 from organizations.models import Committee, StaffRole
 from organizations.permissions import forget_permissions, staff_municipality_ids
-from workflows.meetings.services import DelegationRefused, delegation_for
 from workflows.models import OutboxMessage
 from workflows.services import TransitionRefused
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.awards.models import AwardSettings
+from awards.models import AwardSettings
 from grants.models import EligibilityRule, Program
 from portal.models import GuidingContact, ProgramGuide
 

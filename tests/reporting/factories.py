@@ -8,16 +8,16 @@ from decimal import Decimal
 from django.utils import timezone
 
 from grants.models import FormField
-from grants.reporting import services
-from grants.reporting.models import (
+from meetings import services as meetings
+from organizations.models import Delegation
+from reporting import services
+from reporting.models import (
     CommitmentTemplate,
     FollowUpReport,
     Reclaim,
     ReportField,
     ReportingRequirement,
 )
-from organizations.models import Delegation
-from workflows.meetings import services as meetings
 
 from ..grants.factories import application_in, draft_application, open_round, pdf_upload
 

@@ -4,9 +4,9 @@ import io
 
 from django.core.management import call_command
 
-from grants.reporting.demo import PROGRAM
-from grants.reporting.models import FollowUpReport, Reclaim
-from grants.reporting.services import overdue_report_reason, unpaid_reclaim_reason
+from reporting.demo import PROGRAM
+from reporting.models import FollowUpReport, Reclaim
+from reporting.services import overdue_report_reason, unpaid_reclaim_reason
 
 
 def test_the_demo_has_reports_in_every_state_and_loads_twice(db):

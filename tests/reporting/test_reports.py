@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from grants import services as grant_services
 from grants.models import Application
-from grants.reporting import selectors, services, tasks
-from grants.reporting.models import FollowUpReport, Reclaim, ReportReminder
+from meetings import services as meetings
+from reporting import selectors, services, tasks
+from reporting.models import FollowUpReport, Reclaim, ReportReminder
 from workflows.deadlines import next_working_day
-from workflows.meetings import services as meetings
 from workflows.models import OutboxMessage, StoredDocument
 from workflows.services import TransitionRefused
 
@@ -66,7 +66,7 @@ def test_a_grant_from_the_committees_decision_to_an_approved_report(world, clien
     FollowUpReport.objects.filter(application=application).delete()  # as if approving had missed it
     # A grant decided before the catch-up window (say, imported history) gets no report from the
     # scan, which would be overdue the day it is made; a recent one does.
-    from workflows.models import Decision
+    from meetings.models import Decision
 
     decided_at = Decision.objects.get().decided_at
     Decision.objects.update(decided_at=timezone.now() - dt.timedelta(days=401))

@@ -44,7 +44,7 @@ def _meeting(world):
 
     from django.utils import timezone
 
-    from workflows.meetings import services as meetings
+    from meetings import services as meetings
 
     return meetings.meeting_create(
         committee=world.committee,

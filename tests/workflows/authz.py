@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from workflows.meetings import services
-from workflows.meetings.documents import agenda_document_make
+from meetings import services
+from meetings.documents import agenda_document_make
 
 from ..authz import EVERYONE, SIGNED_IN, Action, Page
 from .factories import MatterFactory, member
@@ -214,7 +214,7 @@ URLS = [
         "workflows:history",
         STAFF_HERE,
         label="workflows:history (meeting)",
-        kwargs=lambda w: {"app_label": "workflows", "model": "meeting", "pk": _meeting(w).pk},
+        kwargs=lambda w: {"app_label": "meetings", "model": "meeting", "pk": _meeting(w).pk},
     ),
     Page("api:meeting-list", SIGNED_IN, html=False, setup=_meeting),
     Page("api:meeting-detail", STAFF_HERE, kwargs=_pk, html=False),

@@ -7,13 +7,13 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from meetings import services
+from meetings.models import Meeting
 from organizations.models import StaffRole
 from tests.factories import OrganisationFactory, StaffRoleFactory, UserFactory
 from tests.pdf import pdf_text as read_pdf_text
 from tests.pdf import pdfa_conformance
 from tests.workflows.caseapp.models import Budget, Matter
-from workflows.meetings import services
-from workflows.meetings_models import Meeting
 
 
 class MatterFactory(DjangoModelFactory):

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from workflows.appeals import appeal_period_end, appeal_terms
+from meetings.appeals import appeal_period_end, appeal_terms
 
 COMMITTEE = SimpleNamespace(name="Socialnämnden", municipality=SimpleNamespace(name="Exempelö kommun"))
 

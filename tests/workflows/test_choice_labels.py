@@ -5,7 +5,18 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
-BIDRA_APPS = {"accounts", "organizations", "workflows", "grants", "iop", "portal", "insight"}
+BIDRA_APPS = {
+    "accounts",
+    "organizations",
+    "workflows",
+    "meetings",
+    "grants",
+    "awards",
+    "reporting",
+    "iop",
+    "portal",
+    "insight",
+}
 MODELS = sorted(
     (
         m
@@ -23,9 +34,9 @@ def test_the_list_pages_models_are_among_them():
         "grants.Program",
         "grants.Round",
         "organizations.Organisation",
-        "workflows.AgendaItem",
-        "workflows.Decision",
-        "workflows.Meeting",
+        "meetings.AgendaItem",
+        "meetings.Decision",
+        "meetings.Meeting",
         "iop.Partnership",
     } <= labels
 

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django_fsm_log.models import StateLog
 
-from workflows.meetings import services
-from workflows.meetings_models import Appeal, Decision
+from meetings import services
+from meetings.models import Appeal, Decision
 from workflows.services import system_user
 
 from .test_meetings import held_meeting, matters, people  # noqa: F401 - fixtures

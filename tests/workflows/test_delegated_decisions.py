@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from meetings import services
+from meetings.models import AgendaItem, Decision, all_items_decided
+from meetings.services import DecisionData, DelegationRefused
 from organizations.models import Delegation
 from tests.workflows.caseapp.models import Matter
-from workflows.meetings import services
-from workflows.meetings.services import DecisionData, DelegationRefused
-from workflows.meetings_models import AgendaItem, Decision, all_items_decided
 
 from .factories import MatterFactory, aware, meeting_for
 

@@ -14,8 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from workflows.meetings import services
-from workflows.meetings.documents import extract_document_make
+from meetings import services
+from meetings.documents import extract_document_make
 
 from .factories import BudgetFactory, MatterFactory, aware, member
 

@@ -7,8 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
+from meetings.models import Meeting
 from tests.workflows.caseapp.models import Matter
-from workflows.meetings_models import Meeting
 from workflows.models import StoredDocument
 
 from .factories import BudgetFactory, MatterFactory, member
@@ -136,7 +136,7 @@ def test_the_secretary_runs_a_meeting_through_the_pages(world, clock, django_cap
 
 
 def test_a_budget_refusal_on_the_page_says_by_how_much_and_changes_nothing(world, clock):
-    from workflows.meetings import services
+    from meetings import services
 
     clock.set(dt.date(2026, 5, 4))
     BudgetFactory(committee=world.committee, amount=100000)

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from workflows.meetings import services
+from meetings import services
 
 from .factories import aware
 

@@ -8,14 +8,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_fsm_log.models import StateLog
 
+from meetings import services, tasks
+from meetings.agenda import BudgetExceeded
+from meetings.documents import officer_report_make
+from meetings.models import AgendaItem, Decision, Meeting
+from meetings.selectors import recused_user_ids
+from meetings.services import DecisionData
 from tests.workflows.caseapp.models import Budget, Matter
-from workflows import tasks
-from workflows.agenda import BudgetExceeded
-from workflows.meetings import services
-from workflows.meetings.documents import officer_report_make
-from workflows.meetings.selectors import recused_user_ids
-from workflows.meetings.services import DecisionData
-from workflows.meetings_models import AgendaItem, Decision, Meeting
 from workflows.models import StoredDocument
 from workflows.services import TransitionRefused, system_user
 

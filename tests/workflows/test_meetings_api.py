@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from workflows.meetings import services
-from workflows.meetings_models import Meeting
+from meetings import services
+from meetings.models import Meeting
 
 from .factories import MatterFactory, aware, member
 

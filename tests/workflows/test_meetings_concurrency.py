@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.db import connection
 
+from meetings import services
+from meetings.agenda import BudgetExceeded
 from tests.conftest import is_postgres
 from tests.workflows.caseapp.models import Budget, Matter
-from workflows.agenda import BudgetExceeded
-from workflows.meetings import services
 
 from .factories import BudgetFactory, MatterFactory, aware, member
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from workflows.meetings import services as meetings
-from workflows.meetings.documents import minutes_document_make
+from meetings import services as meetings
+from meetings.documents import minutes_document_make
 
 from ..grants.decisions import held_meeting, members
 from ..pdf import pdf_text

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from workflows.agenda import AgendaAdapter, BudgetExceeded
+from meetings.agenda import AgendaAdapter, BudgetExceeded
 from workflows.services import perform_transition
 from workflows.templatetags.bidra import kr
 

@@ -9,7 +9,7 @@ class CaseAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from workflows.agenda import register_agenda_adapter
+        from meetings.agenda import register_agenda_adapter
 
         from .adapter import MatterAgenda
 
