@@ -22,18 +22,17 @@ from meetings.agenda import BudgetExceeded
 from meetings.models import Meeting
 from meetings.services import DecisionData
 from workflows.services import TransitionRefused
-from workflows.shortcuts import file_download, get_permitted_or_404, paginate
+from workflows.shortcuts import file_download, get_permitted_or_404, paginate, query_without_page
 
 from . import forms, services
 from .letters import PLACEHOLDERS, example_values, letter_text, template_for
 from .models import Application, DecisionLetter, LetterJob, LetterTemplate, Payment, PaymentBatch, Program
 from .selectors import (
-    letters_of_applicant,
     meeting_letter_rows,
     payment_batches,
     payments_list,
 )
-from .views import _application, _query_without_page, _refusal
+from .views import _application, _refusal
 
 
 def _must(request, perm, obj=None) -> None:
@@ -135,22 +134,6 @@ def meeting_letters_start(request, pk):
     else:
         messages.success(request, _("The decision letters are being made. Follow the progress below."))
     return redirect("grants:meeting_letters", pk=meeting.pk)
-
-
-@login_required
-def my_letters(request):
-    from awards.selectors import award_documents_of_applicant
-
-    page = paginate(request, letters_of_applicant(user=request.user))
-    return render(
-        request,
-        "grants/my_letters.html",
-        {
-            "page": page,
-            "query_string": _query_without_page(request),
-            "awards": award_documents_of_applicant(user=request.user),
-        },
-    )
 
 
 @login_required
@@ -276,7 +259,7 @@ def payments(request):
         {
             "form": form,
             "page": page,
-            "query_string": _query_without_page(request),
+            "query_string": query_without_page(request),
             "export_form": forms.PaymentExportForm(initial={"due_until": timezone.localdate()}),
             "batches": payment_batches(user=request.user)[:10],
         },

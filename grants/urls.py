@@ -57,7 +57,6 @@ urlpatterns = [
         decision_views.meeting_letters_start,
         name="meeting_letters_start",
     ),
-    path("beslutsbrev/", decision_views.my_letters, name="my_letters"),
     path("beslutsbrev/<int:pk>/", decision_views.letter_download, name="letter_download"),
     path("bidrag/program/<int:pk>/brevmallar/", decision_views.letter_templates, name="letter_templates"),
     path(

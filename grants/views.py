@@ -21,7 +21,7 @@ from viewflow.workflow.models import Task
 from organizations.models import Committee, Organisation
 from workflows import registry
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import file_download, get_permitted_or_404, paginate
+from workflows.shortcuts import file_download, get_permitted_or_404, paginate, query_without_page
 
 from . import forms, services
 from .graph import state_graph
@@ -46,12 +46,6 @@ from .selectors import (
 )
 
 S = Application.State
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _application(request, pk, perm="grants.view_application"):
@@ -212,7 +206,7 @@ def apply(request, pk):
 def my_applications(request):
     page = paginate(request, applications_of_applicant(user=request.user))
     return render(
-        request, "grants/my_applications.html", {"page": page, "query_string": _query_without_page(request)}
+        request, "grants/my_applications.html", {"page": page, "query_string": query_without_page(request)}
     )
 
 
@@ -749,7 +743,7 @@ def inbox(request):
             "form": form,
             "page": page,
             "rows": attach_applications(page.object_list),
-            "query_string": _query_without_page(request),
+            "query_string": query_without_page(request),
             "today": timezone.localdate(),
         },
     )
@@ -831,7 +825,7 @@ def round_applications(request, pk):
             "form": form,
             "page": page,
             "overview": round_overview(round=round),
-            "query_string": _query_without_page(request),
+            "query_string": query_without_page(request),
             "export_query": request.GET.urlencode(),
         },
     )

@@ -44,7 +44,7 @@ def _entries(user) -> list[tuple[str, str, str]]:
     if active_org_roles(user):
         entries.append((_("Apply"), "grants:rounds", "/bidrag/"))
         entries.append((_("My applications"), "grants:my_applications", "/ansokningar/"))
-        entries.append((_("Decision letters"), "grants:my_letters", "/beslutsbrev/"))
+        entries.append((_("Decision letters"), "portal:my_letters", "/beslutsbrev/"))
         entries.append((_("Reports"), "reporting:my_reports", "/aterrapportering/mina/"))
         if not roles:
             entries.append((_("Partnerships"), "iop:list", "/partnerskap/"))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import file_download, get_permitted_or_404, paginate
+from workflows.shortcuts import file_download, get_permitted_or_404, paginate, query_without_page
 
 from . import services
 from .forms import (
@@ -440,11 +440,5 @@ def organisation_search(request):
     return render(
         request,
         "organizations/search.html",
-        {"form": form, "page": page, "query_string": _query_without_page(request)},
+        {"form": form, "page": page, "query_string": query_without_page(request)},
     )
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()

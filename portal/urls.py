@@ -7,6 +7,7 @@ from . import views
 app_name = "portal"
 
 urlpatterns = [
+    path("beslutsbrev/", views.my_letters, name="my_letters"),
     path("kommun/", views.municipalities, name="municipalities"),
     path("kommun/<slug:slug>/", views.start, name="start"),
     path("kommun/<slug:slug>/foreningar/", views.directory, name="directory"),

@@ -16,7 +16,7 @@ from iop.selectors import compact_for_public
 from organizations.models import Committee, Municipality, Organisation
 from organizations.permissions import active_org_roles
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import get_permitted_or_404, paginate
+from workflows.shortcuts import get_permitted_or_404, paginate, query_without_page
 
 from . import forms, selectors, services
 from .models import BoardPost, GuidingContact, Listing
@@ -27,12 +27,6 @@ PAGE_SIZE = 20
 
 def _municipality(slug) -> Municipality:
     return get_object_or_404(Municipality, slug=slug)
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _refused(request, exc) -> None:
@@ -105,7 +99,7 @@ def directory(request, slug):
             "form": form,
             "page": page,
             "query": query,
-            "query_string": _query_without_page(request),
+            "query_string": query_without_page(request),
             "my_listings": selectors.listable_organisations(user=request.user)
             if request.user.is_authenticated
             else [],
@@ -147,7 +141,7 @@ def board(request, slug):
             **_common(request, municipality, "board"),
             "form": form,
             "page": page,
-            "query_string": _query_without_page(request),
+            "query_string": query_without_page(request),
             "mine": selectors.board_of_user(user=request.user, municipality=municipality)[:20],
             "can_post": request.user.is_authenticated
             and request.user.has_perm("portal.post_on_board", municipality),
@@ -321,7 +315,7 @@ def moderation(request, slug):
             "page": page,
             "state": state,
             "states": BoardPost.State.choices,
-            "query_string": _query_without_page(request),
+            "query_string": query_without_page(request),
         },
     )
 
@@ -414,4 +408,22 @@ def listing_edit(request, pk):
         request,
         "portal/listing_form.html",
         {"form": form, "organisation": organisation, "listing": listing, "municipalities": municipalities},
+    )
+
+
+@login_required
+def my_letters(request):
+    """The decision letters of the user's organisations: grants, and awards with their diplomas."""
+    from awards.selectors import award_documents_of_applicant
+    from grants.selectors import letters_of_applicant
+
+    page = paginate(request, letters_of_applicant(user=request.user))
+    return render(
+        request,
+        "portal/my_letters.html",
+        {
+            "page": page,
+            "query_string": query_without_page(request),
+            "awards": award_documents_of_applicant(user=request.user),
+        },
     )

@@ -209,7 +209,7 @@ def _award_letter_notify(*, candidate: Candidate, letter, context: dict) -> None
             to=address,
             subject=subject,
             template="awards/email/award_letter.txt",
-            context={**context, "link": django_settings.SITE_URL + reverse("grants:my_letters")},
+            context={**context, "link": django_settings.SITE_URL + reverse("portal:my_letters")},
         )
 
 

@@ -285,7 +285,7 @@ def test_an_award_goes_from_nominations_to_the_public_page(world, client, django
     # The applicant organisation is told where its decision letter is, and finds it.
     assert [m.to for m in mail.outbox if "Beslut om" in m.subject] == [["kassor@stod.example"]]
     client.force_login(treasurer)
-    page = client.get(reverse("grants:my_letters")).content.decode()
+    page = client.get(reverse("portal:my_letters")).content.decode()
     assert "Beslutsbrev" in page and "Inte tilldelad" in page
     own = client.get(reverse("awards:candidate_document", args=[applied.pk, "award_letter"]))
     assert own.status_code == 200 and own["Content-Type"] == "application/pdf"

@@ -88,17 +88,17 @@ def test_the_recipient_is_told_once_and_finds_its_award_letter_and_diploma(
         services.award_documents_make(candidate=candidate, by=world.users["caseworker"])
     told = [m for m in mailoutbox if m.to == ["styrelsen@trygg.example.se"] and "går till" in m.subject]
     assert len(told) == 1
-    assert reverse("grants:my_letters") in told[0].body
+    assert reverse("portal:my_letters") in told[0].body
 
     client.force_login(world.users["applicant"])
-    page = client.get(reverse("grants:my_letters")).content.decode()
+    page = client.get(reverse("portal:my_letters")).content.decode()
     assert "Prisbrev" in page and "Diplom" in page
     letter = reverse("awards:candidate_document", kwargs={"pk": candidate.pk, "kind": "award_letter"})
     response = client.get(letter)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
 
     client.force_login(world.users["other_applicant"])
-    assert "Prisbrev" not in client.get(reverse("grants:my_letters")).content.decode()
+    assert "Prisbrev" not in client.get(reverse("portal:my_letters")).content.decode()
     assert client.get(letter).status_code == 404
 
 

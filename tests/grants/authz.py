@@ -276,7 +276,7 @@ URLS += [
     ),
     Page("grants:meeting_letters", STAFF_HERE, kwargs=_decided("meeting"), a11y_role="secretary"),
     Action("grants:meeting_letters_start", SECRETARY_ONLY, kwargs=_decided("meeting")),
-    Page("grants:my_letters", SIGNED_IN, setup=_decided_setup),
+    Page("portal:my_letters", SIGNED_IN, setup=_decided_setup),
     Page("grants:letter_download", CASE_VIEWERS, kwargs=_decided("letter"), html=False),
     Page("grants:letter_templates", ADMIN_ONLY, kwargs=_program),
     Page("grants:letter_template_edit", ADMIN_ONLY, kwargs=_template("partly_granted")),
