@@ -1,10 +1,12 @@
-"""Imported once from ``GrantsConfig.ready()``: follow-up reports' and reclaims' permissions, agenda
-adapter, signal receivers, start-page panels, admin, tasks and eligibility hooks register themselves."""
+"""Imported once from ``ReportingConfig.ready()``: follow-up reports' and reclaims' permissions, agenda
+adapter, signal receivers, start-page panels, admin, tasks, steps, eligibility hooks and the report a
+grant owes register themselves."""
 
-from grants import eligibility
+from grants import consequences, eligibility
 
 from . import admin, agenda, attention, permissions, signals, tasks, transitions  # noqa: F401
-from .services import overdue_report_reason, unpaid_reclaim_reason
+from .services import overdue_report_reason, report_create, unpaid_reclaim_reason
 
 eligibility.register_hook("no_overdue_report", overdue_report_reason)
 eligibility.register_hook("no_unpaid_reclaim", unpaid_reclaim_reason)
+consequences.register_granted(report_create)

@@ -21,6 +21,7 @@ from workflows.services import (
 )
 from workflows.templatetags.bidra import kr
 
+from .. import consequences
 from ..models import (
     Application,
 )
@@ -86,9 +87,7 @@ def application_decide(*, application: Application, decision, by, locked: bool =
             with contextlib.suppress(ValidationError):
                 payments_plan(application=application, by=by)
             # The follow-up report it owes, in the same transaction as the decision.
-            from reporting.services import report_create
-
-            report_create(application=application, by=by)
+            consequences.granted(application=application, by=by)
         from .. import tasks
 
         delay_on_commit(tasks.decision_letter_make, application.pk, by.pk)

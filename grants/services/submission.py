@@ -28,8 +28,8 @@ from workflows.services import (
 )
 from workflows.templatetags.bidra import kr
 
+from .. import consequences, flows
 from .. import eligibility as elig
-from .. import flows
 from ..models import (
     Application,
     ApplicationAttachment,
@@ -312,12 +312,9 @@ def _submit(
             send=False,  # the submission's task sends it: one message on the queue, not two
         )
         flows.flow_start(application=application)
-        if program.kind == Program.Kind.AWARD:
-            # In an award round the application makes (or joins) the organisation's candidate,
-            # with the submission: both are there, or neither.
-            from awards.services import candidate_from_application
-
-            candidate_from_application(application=application, by=by)
+        # What the submission causes in the apps built on grants (an award round's application
+        # makes or joins the organisation's candidate): with the submission, both or neither.
+        consequences.submitted(application=application, by=by)
         from .. import tasks
 
         delay_on_commit(tasks.application_submitted, application.pk, by.pk, receipt.pk if receipt else None)
