@@ -1,10 +1,8 @@
 """An organisation's own application for an award: no amount is applied for, and it is handled
 as its award candidate, never with a grant application's steps."""
 
-import importlib
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -63,15 +61,6 @@ def test_the_api_refuses_an_amount_on_an_award_application_in_swedish(world):
     assert (application.title, application.requested_amount) == (title, None)
     assert api.patch(url, {"title": "Vi söker priset"}, format="json").status_code == 200
     assert api.get(url).json()["requested_amount"] is None
-
-
-def test_amounts_already_on_award_applications_are_cleared(world):
-    application = _draft(world)
-    Application.objects.filter(pk=application.pk).update(requested_amount=50000)
-    migration = importlib.import_module("grants.migrations.0008_award_applications_without_amount")
-    migration.clear_award_amounts(apps, None)
-    application.refresh_from_db()
-    assert application.requested_amount is None
 
 
 def test_an_award_application_offers_only_the_awards_actions(
