@@ -9,7 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
 for config in apps.get_app_configs():
-    if config.name in {"organizations", "workflows", "grants", "iop"}:
+    if config.name in {"organizations", "workflows", "meetings", "grants", "awards", "reporting", "iop"}:
         try:
             module = import_module(f"{config.name}.api")
         except ModuleNotFoundError as exc:
@@ -18,8 +18,6 @@ for config in apps.get_app_configs():
             continue
         if hasattr(module, "register"):
             module.register(router)
-import_module("awards.api").register(router)  # awards live inside grants, in their own package
-import_module("reporting.api").register(router)  # so do follow-up reports and reclaims
 
 app_name = "api"
 urlpatterns = [

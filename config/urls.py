@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("organizations.urls")),
     path("", include("workflows.urls")),
+    path("", include("meetings.urls")),
     path("", include("grants.urls")),
     path("", include("iop.urls")),
     path("", include("awards.urls")),

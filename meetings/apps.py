@@ -7,4 +7,4 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Committee meetings")
 
     def ready(self):
-        from . import attention, permissions  # noqa: F401 - rules and start-page panels
+        from . import attention, permissions, transitions  # noqa: F401 - rules, panels, steps by name

@@ -36,7 +36,7 @@ def _post(meeting, by, data):
 registry.case(
     Meeting,
     get=_meeting,
-    page=lambda meeting, **kw: reverse("workflows:meeting_detail", kwargs={"pk": meeting.pk}),
+    page=lambda meeting, **kw: reverse("meetings:meeting_detail", kwargs={"pk": meeting.pk}),
     done=lambda meeting, name: _("The meeting is now “%(state)s”.") % {"state": meeting.get_state_display()},
     refused_status=409,
 )

@@ -24,7 +24,7 @@ from workflows.shortcuts import file_download, get_permitted_or_404, paginate, q
 from . import forms, selectors, services
 from .documents import meeting_documents_make
 
-TRANSITION_PAGES = {"post": "workflows:meeting_post"}
+TRANSITION_PAGES = {"post": "meetings:meeting_post"}
 #: items of the agenda on one page of the meeting: a June meeting has hundreds, some a thousand
 AGENDA_PAGE_SIZE = 50
 
@@ -108,7 +108,7 @@ def meeting_create(request, committee_pk):
             by=request.user,
         )
         messages.success(request, _("The meeting is planned. Add the cases and who attends."))
-        return redirect("workflows:meeting_detail", pk=meeting.pk)
+        return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(request, "meetings/create.html", {"committee": committee, "form": form})
 
 
@@ -128,17 +128,17 @@ def meeting_detail(request, pk):
         option.url = (
             reverse(target, kwargs={"pk": meeting.pk})
             if target
-            else reverse("workflows:meeting_transition", kwargs={"pk": meeting.pk, "name": option.name})
+            else reverse("meetings:meeting_transition", kwargs={"pk": meeting.pk, "name": option.name})
         )
         option.is_page = bool(target)
         options.append(option)
     mine = next((a for a in people if a.user_id == user.pk), None)
     can_manage = user.has_perm("meetings.manage_meeting", meeting)
     is_open = meeting.state in services.OPEN_STATES
-    recusal_url = url_of_pk("workflows:item_recusal") if is_open else None
-    appeal_url = url_of_pk("workflows:appeal_register") if can_manage and meeting.posted_on else None
+    recusal_url = url_of_pk("meetings:item_recusal") if is_open else None
+    appeal_url = url_of_pk("meetings:appeal_register") if can_manage and meeting.posted_on else None
     documents = selectors.item_documents(items=items)
-    document_url = url_of_pk("workflows:meeting_document", key="document_pk", pk=meeting.pk)
+    document_url = url_of_pk("meetings:meeting_document", key="document_pk", pk=meeting.pk)
     for item in items:
         item.recusal_url = recusal_url(item.pk) if recusal_url else ""
         item.appeal_url = appeal_url(item.pk) if appeal_url and item.decision_or_none else ""
@@ -207,7 +207,7 @@ def meeting_attendance(request, pk):
             errors = _errors(exc)
         else:
             messages.success(request, _("The attendance is saved."))
-            return redirect("workflows:meeting_detail", pk=meeting.pk)
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(request, "meetings/attendance.html", {"meeting": meeting, "rows": rows, "errors": errors})
 
 
@@ -227,7 +227,7 @@ def meeting_agenda(request, pk):
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("%(n)s case(s) added to the agenda.") % {"n": len(items)})
-            return redirect("workflows:meeting_agenda", pk=meeting.pk)
+            return redirect("meetings:meeting_agenda", pk=meeting.pk)
     groups, information = selectors.agenda_groups(selectors.agenda_items(meeting=meeting))
     return render(
         request,
@@ -314,7 +314,7 @@ def meeting_decide(request, pk, group):
             messages.success(
                 request, _("The decisions of “%(group)s” are recorded.") % {"group": current.label}
             )
-            return redirect("workflows:meeting_detail", pk=meeting.pk)
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(
         request,
         "meetings/decide.html",
@@ -350,7 +350,7 @@ def item_recusal(request, pk):
                 form.add_error(None, message)
         else:
             messages.success(request, _("The conflict of interest is recorded."))
-            return redirect("workflows:meeting_detail", pk=item.meeting_id)
+            return redirect("meetings:meeting_detail", pk=item.meeting_id)
     return render(
         request,
         "meetings/recusal.html",
@@ -382,7 +382,7 @@ def minutes_approve(request, pk):
                 messages.success(
                     request, _("Your approval is recorded. The other adjuster has not approved yet.")
                 )
-            return redirect("workflows:meeting_detail", pk=meeting.pk)
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
     minutes = [d for d in selectors.meeting_documents(meeting=meeting, items=[]) if d.kind == "minutes"]
     return render(
         request,
@@ -424,7 +424,7 @@ def meeting_post(request, pk):
                 )
                 % {"date": meeting.appeal_ends_on.isoformat()},
             )
-            return redirect("workflows:meeting_detail", pk=meeting.pk)
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(
         request,
         "meetings/post.html",
@@ -452,7 +452,7 @@ def appeal_register(request, pk):
             messages.success(
                 request, _("The appeal is registered. The decision is not final until it is resolved.")
             )
-            return redirect("workflows:meeting_detail", pk=item.meeting_id)
+            return redirect("meetings:meeting_detail", pk=item.meeting_id)
     appeals = Appeal.objects.filter(decision__item=item).order_by("lodged_on")
     return render(
         request,
@@ -479,7 +479,7 @@ def appeal_resolve(request, pk):
                 form.add_error(None, message)
         else:
             messages.success(request, _("The outcome of the appeal is recorded."))
-            return redirect("workflows:meeting_detail", pk=item.meeting_id)
+            return redirect("meetings:meeting_detail", pk=item.meeting_id)
     return render(
         request,
         "meetings/appeal_resolve.html",
@@ -499,7 +499,7 @@ def documents_make(request, pk):
         kinds.append("extracts")
     made = meeting_documents_make(meeting=meeting, kinds=kinds, by=request.user)
     messages.success(request, _("%(n)s document(s) are up to date.") % {"n": len(made)})
-    return redirect("workflows:meeting_detail", pk=meeting.pk)
+    return redirect("meetings:meeting_detail", pk=meeting.pk)
 
 
 @login_required

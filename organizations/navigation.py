@@ -28,7 +28,7 @@ def _entries(user) -> list[tuple[str, str, str]]:
     if "caseworker" in roles:
         entries.append((_("Inbox"), "grants:inbox", "/handlaggning/"))
     if roles & {"caseworker", "secretary", "member"}:
-        entries.append((_("Meetings"), "workflows:meetings", "/sammantraden/"))
+        entries.append((_("Meetings"), "meetings:meetings", "/sammantraden/"))
     if roles & {"caseworker", "program_admin", "secretary"}:
         entries.append((_("Programs"), "grants:programs", "/bidrag/program/"))
     if roles:

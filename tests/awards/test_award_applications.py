@@ -1,7 +1,6 @@
 """An organisation's own application for an award: no amount is applied for, and it is handled
 as its award candidate, never with a grant application's steps."""
 
-
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient

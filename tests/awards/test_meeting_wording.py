@@ -21,7 +21,7 @@ def test_the_decision_page_of_an_award_speaks_of_the_award_not_of_a_grant(world,
     )
     item = meeting.items.get()
     client.force_login(world.users["secretary"])
-    url = reverse("workflows:meeting_decide", args=[meeting.pk, item.group_no])
+    url = reverse("meetings:meeting_decide", args=[meeting.pk, item.group_no])
     page = client.get(url).content.decode().split("<main", 1)[1]
     assert "Tilldelad priset" in page and "Inte tilldelad priset" in page and "Prissumma (kr)" in page
     for grant_word in (

@@ -184,7 +184,7 @@ def test_a_proposed_partnership_is_decided_at_a_meeting_or_by_delegation_never_w
             client.post(reverse("iop:transition", args=[partnership.pk, name]))
     # the secretary is shown the way to the committee's agenda
     secretary_page = _client(world.users["secretary"]).get(reverse("iop:detail", args=[partnership.pk]))
-    assert reverse("workflows:meeting_list", args=[world.committee.pk]) in secretary_page.content.decode()
+    assert reverse("meetings:meeting_list", args=[world.committee.pk]) in secretary_page.content.decode()
     partnership.refresh_from_db()
     assert (partnership.state, partnership.decision_reference, partnership.decided_on) == (
         "proposed",
@@ -206,7 +206,7 @@ def test_the_committees_decision_page_speaks_of_the_agreement_not_of_a_grant(wor
     )
     item = meeting.items.get()
     client = _client(world.users["secretary"])
-    url = reverse("workflows:meeting_decide", args=[meeting.pk, item.group_no])
+    url = reverse("meetings:meeting_decide", args=[meeting.pk, item.group_no])
     page = client.get(url).content.decode().split("<main", 1)[1]
     assert "Avtalet godkänns" in page and "Avtalet godkänns inte" in page
     assert "Kommunens pengar under avtalsperioden" in page

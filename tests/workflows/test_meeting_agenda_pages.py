@@ -120,7 +120,7 @@ def test_a_long_agenda_is_shown_fifty_items_a_page_under_its_group_headings(worl
     secretary = world.users["secretary"]
     services.decisions_record(meeting=meeting, group_no=group_no(meeting, HOLIDAY), by=secretary)
     client = client_for(secretary)
-    url = reverse("workflows:meeting_detail", args=[meeting.pk])
+    url = reverse("meetings:meeting_detail", args=[meeting.pk])
 
     first = client.get(url).content.decode()
     tables = Tables(first).by_caption()
@@ -145,7 +145,7 @@ def test_a_long_agenda_is_shown_fifty_items_a_page_under_its_group_headings(worl
     assert [c.strip() for c in summary[HOLIDAY]["cells"]] == [HOLIDAY, "5", "0", "2", ""]
     assert summary[PROJECTS]["links"] == [
         f"?page=1#group-{group_no(meeting, PROJECTS)}",
-        reverse("workflows:meeting_decide", args=[meeting.pk, group_no(meeting, PROJECTS)]),
+        reverse("meetings:meeting_decide", args=[meeting.pk, group_no(meeting, PROJECTS)]),
     ]
     assert summary[CULTURE]["links"][0] == f"?page=2#group-{group_no(meeting, CULTURE)}"
 
@@ -163,7 +163,7 @@ def test_a_long_agenda_is_shown_fifty_items_a_page_under_its_group_headings(worl
     assert "Här visas ärende 51–75 av 75" in second and "Sida 2 av 2" in second
     # The decided group has no button; the others have theirs, also below their tables.
     assert f"Registrera besluten för {HOLIDAY}" not in second
-    decide_culture = reverse("workflows:meeting_decide", args=[meeting.pk, group_no(meeting, CULTURE)])
+    decide_culture = reverse("meetings:meeting_decide", args=[meeting.pk, group_no(meeting, CULTURE)])
     assert second.count(f'href="{decide_culture}"') == 2  # in the summary and below the group
 
     # A page past the end shows the last one.
@@ -185,7 +185,7 @@ def test_delegated_decisions_reported_follow_the_groups_in_the_pages(world, cloc
             by=world.users["caseworker"],
         )
     client = client_for(world.users["member"])
-    url = reverse("workflows:meeting_detail", args=[meeting.pk])
+    url = reverse("meetings:meeting_detail", args=[meeting.pk])
     reported = "Anmälan av delegationsbeslut"
 
     first = client.get(url).content.decode()
@@ -211,9 +211,9 @@ def test_an_items_minutes_extract_is_linked_in_its_row(world, clock):
     first, second = meeting.items.order_by("order")
     extract = extract_document_make(item=first, by=secretary)
 
-    page = client_for(world.users["member"]).get(reverse("workflows:meeting_detail", args=[meeting.pk]))
+    page = client_for(world.users["member"]).get(reverse("meetings:meeting_detail", args=[meeting.pk]))
     rows = Tables(page.content.decode()).by_caption()[SUPPORT]
-    link = reverse("workflows:meeting_document", args=[meeting.pk, extract.pk])
+    link = reverse("meetings:meeting_document", args=[meeting.pk, extract.pk])
     assert link in rows[0]["links"] and "Protokollsutdrag § 1 (version 1)" in " ".join(
         rows[0]["text"].split()
     )
@@ -235,12 +235,12 @@ def test_the_meeting_page_costs_the_same_queries_for_ten_items_as_for_a_hundred_
             item=meeting.items.get(order=6), user=world.users["member"], reason="Jäv.", by=secretary
         )
     client = client_for(secretary)
-    client.get(reverse("workflows:meeting_detail", args=[small.pk]))  # warm-up: content types, sessions
+    client.get(reverse("meetings:meeting_detail", args=[small.pk]))  # warm-up: content types, sessions
 
     counts = {}
     for name, meeting in (("10 items", small), ("150 items", large)):
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(reverse("workflows:meeting_detail", args=[meeting.pk]))
+            response = client.get(reverse("meetings:meeting_detail", args=[meeting.pk]))
         assert response.status_code == 200
         counts[name] = len(queries)
     assert counts["10 items"] == counts["150 items"], counts

@@ -34,31 +34,31 @@ def test_the_secretary_runs_a_meeting_through_the_pages(world, clock, django_cap
     secretary = client_for(world.users["secretary"])
 
     response = secretary.post(
-        reverse("workflows:meeting_create", args=[world.committee.pk]),
+        reverse("meetings:meeting_create", args=[world.committee.pk]),
         {"starts_at": "2026-05-20T13:00", "place": "Kommunhuset"},
     )
     meeting = Meeting.objects.get()
-    assert response.url == reverse("workflows:meeting_detail", args=[meeting.pk])
+    assert response.url == reverse("meetings:meeting_detail", args=[meeting.pk])
 
-    page = secretary.get(reverse("workflows:meeting_agenda", args=[meeting.pk])).content.decode()
+    page = secretary.get(reverse("meetings:meeting_agenda", args=[meeting.pk])).content.decode()
     assert "Föreningen Trygg Vardag – ansökan om verksamhetsstöd" in page and "150\xa0000\xa0kr" in page
     matter_type = ContentType.objects.get_for_model(Matter).pk
     secretary.post(
-        reverse("workflows:meeting_agenda", args=[meeting.pk]),
+        reverse("meetings:meeting_agenda", args=[meeting.pk]),
         {"cases": [f"{matter_type}:{trygg.pk}", f"{matter_type}:{other.pk}"]},
     )
     assert meeting.items.count() == 2
 
     with django_capture_on_commit_callbacks(execute=True):
-        secretary.post(reverse("workflows:meeting_transition", args=[meeting.pk, "publish_agenda"]))
-    detail = secretary.get(reverse("workflows:meeting_detail", args=[meeting.pk])).content.decode()
+        secretary.post(reverse("meetings:meeting_transition", args=[meeting.pk, "publish_agenda"]))
+    detail = secretary.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
     assert "Föredragningslista Socialnämnden 2026-05-20" in detail
     assert "Tjänsteutlåtande: Verksamhetsstöd 2027 – omgång 1" in detail
 
     # Holding the meeting is refused, with the reason, until attendance and adjusters are recorded.
     assert "Utse först två justerare" in detail
     secretary.post(
-        reverse("workflows:meeting_attendance", args=[meeting.pk]),
+        reverse("meetings:meeting_attendance", args=[meeting.pk]),
         {
             f"m{lars.pk}-present": "on",
             f"m{lars.pk}-role": "member",
@@ -69,22 +69,22 @@ def test_the_secretary_runs_a_meeting_through_the_pages(world, clock, django_cap
             f"m{asa.pk}-adjuster": "on",
         },
     )
-    early = secretary.post(reverse("workflows:meeting_transition", args=[meeting.pk, "hold"]), follow=True)
+    early = secretary.post(reverse("meetings:meeting_transition", args=[meeting.pk, "hold"]), follow=True)
     assert "Sammanträdet har inte ägt rum än" in early.content.decode()
     clock.set(dt.date(2026, 5, 20))
     secretary = client_for(world.users["secretary"])  # signed in again on the day of the meeting
-    secretary.post(reverse("workflows:meeting_transition", args=[meeting.pk, "hold"]))
+    secretary.post(reverse("meetings:meeting_transition", args=[meeting.pk, "hold"]))
     meeting.refresh_from_db()
     assert meeting.state == Meeting.State.HELD
 
     trygg_item, other_item = meeting.items.order_by("order")
     client_for(lars).post(
-        reverse("workflows:item_recusal", args=[trygg_item.pk]),
+        reverse("meetings:item_recusal", args=[trygg_item.pk]),
         {"user": str(lars.pk), "reason": "Ordförande i föreningen."},
     )
     assert trygg_item.recusals.get().user == lars
 
-    decide = reverse("workflows:meeting_decide", args=[meeting.pk, trygg_item.group_no])
+    decide = reverse("meetings:meeting_decide", args=[meeting.pk, trygg_item.group_no])
     form = secretary.get(decide).content.decode()
     assert 'value="135000"' in form and "har anmält jäv och deltar inte" in form
     data = {
@@ -108,30 +108,30 @@ def test_the_secretary_runs_a_meeting_through_the_pages(world, clock, django_cap
 
     for adjuster in (lars, asa):
         with django_capture_on_commit_callbacks(execute=True):
-            client_for(adjuster).post(reverse("workflows:minutes_approve", args=[meeting.pk]))
+            client_for(adjuster).post(reverse("meetings:minutes_approve", args=[meeting.pk]))
     meeting.refresh_from_db()
     assert meeting.state == Meeting.State.MINUTES_APPROVED
 
     clock.set(dt.date(2026, 5, 29))
     secretary = client_for(world.users["secretary"])  # a new sign-in: weeks have passed
     response = secretary.post(
-        reverse("workflows:meeting_post", args=[meeting.pk]), {"posted_on": "2026-05-29"}
+        reverse("meetings:meeting_post", args=[meeting.pk]), {"posted_on": "2026-05-29"}
     )
-    assert response.url == reverse("workflows:meeting_detail", args=[meeting.pk])
+    assert response.url == reverse("meetings:meeting_detail", args=[meeting.pk])
     meeting.refresh_from_db()
     assert meeting.appeal_ends_on == dt.date(2026, 6, 22)
-    detail = secretary.get(reverse("workflows:meeting_detail", args=[meeting.pk])).content.decode()
+    detail = secretary.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
     assert "2026-06-22" in detail
 
     minutes = StoredDocument.objects.filter(kind="minutes").order_by("-version").first()
-    download = client_for(lars).get(reverse("workflows:meeting_document", args=[meeting.pk, minutes.pk]))
+    download = client_for(lars).get(reverse("meetings:meeting_document", args=[meeting.pk, minutes.pk]))
     assert download["Content-Disposition"].startswith("attachment")
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF")
 
     # Applicants see nothing of meetings, not even their own case's.
     assert client_for(world.users["applicant"]).get(
-        reverse("workflows:meeting_detail", args=[meeting.pk])
+        reverse("meetings:meeting_detail", args=[meeting.pk])
     ).status_code in (403, 404)
 
 
@@ -158,7 +158,7 @@ def test_a_budget_refusal_on_the_page_says_by_how_much_and_changes_nothing(world
     clock.set(dt.date(2026, 5, 20))
     services.meeting_transition(meeting=meeting, name="hold", by=secretary)
     response = client_for(secretary).post(
-        reverse("workflows:meeting_decide", args=[meeting.pk, item.group_no]),
+        reverse("meetings:meeting_decide", args=[meeting.pk, item.group_no]),
         {f"item{item.pk}-outcome": "granted", f"item{item.pk}-amount": "102500"},
     )
     assert response.status_code == 200

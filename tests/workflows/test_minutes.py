@@ -29,5 +29,5 @@ def test_a_reclaim_decided_at_a_meeting_reads_as_a_reclaim_not_as_a_grant(world,
     decided = minutes.split(item.case_number + ")")[1].split("Deltar i beslutet")[0]
     assert "Beslut: Återkrav beslutat, 25 000 kr." in decided and "eviljad" not in decided
     client.force_login(secretary)
-    page = client.get(reverse("workflows:meeting_detail", args=[meeting.pk])).content.decode()
+    page = client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
     assert "Återkrav beslutat 25\xa0000\xa0kr" in page
