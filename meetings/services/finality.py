@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings import appeals
 from meetings.models import AgendaItem, Appeal, Decision, Meeting, all_items_decided
 from organizations.models import User
-from workflows import appeals
 from workflows.checks import refusal
 from workflows.queue import delay_on_commit
 from workflows.services import TransitionRefused, perform_transition, require, system_user
