@@ -137,22 +137,76 @@ class DecisionLetter(models.Model):
         return self.document.version
 
 
-class PaymentBatch(models.Model):
-    """Payments exported together to the finance system (one CSV file)."""
+class PaymentBatch(StatefulModel):
+    """A payment run: the planned payments due by a date, exported together once.
+
+    Prepared first (the payments are gathered, those without a verified account left out with
+    the reason); then exported once, as an ISO 20022 payment file (pain.001) for the bank, or as
+    the CSV fallback for a finance system that takes no payment file; or cancelled before that.
+    The payment file is kept as it was made: a download gives the same file with the same
+    message id, never a new one.
+    """
+
+    class State(models.TextChoices):
+        PREPARED = "prepared", _("prepared")
+        EXPORTED = "exported", _("exported")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Format(models.TextChoices):
+        PAIN001 = "pain001", _("payment file (ISO 20022 pain.001)")
+        CSV = "csv", _("CSV file")
+
+    view_permission = "grants.view_payment_run"
 
     municipality = models.ForeignKey("organizations.Municipality", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("exported"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    state = FSMField(_("state"), default=State.PREPARED, choices=State.choices, protected=True)
+    due_until = models.DateField(_("due by"), null=True, blank=True)
     count = models.PositiveIntegerField(_("payments"), default=0)
     total = models.DecimalField(_("total (kr)"), max_digits=14, decimal_places=0, default=0)
+    #: the payments left out of the run and why: [{"payment": pk, "case_number", "organisation", "reason"}]
+    left_out = models.JSONField(default=list, blank=True)
+    file_format = models.CharField(_("file format"), max_length=10, choices=Format.choices, blank=True)
+    #: the payment file's own message id (GrpHdr/MsgId), unique for every file ever made
+    message_id = models.CharField(_("message id"), max_length=35, blank=True)
+    payment_file = models.TextField(blank=True, editable=False)
+    exported_at = models.DateTimeField(_("exported"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("payment batch")
-        verbose_name_plural = _("payment batches")
+        verbose_name = _("payment run")
+        verbose_name_plural = _("payment runs")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=~models.Q(message_id=""),
+                name="grants_payment_run_message_id_unique",
+            )
+        ]
 
     def __str__(self):
         return f"{self.pk} {self.created_at:%Y-%m-%d}"
+
+    @transition(
+        field=state,
+        source=State.PREPARED,
+        target=State.EXPORTED,
+        permission="grants.manage_payment_run",
+        custom={"label": _("Export the payment run"), "hidden": True},
+    )
+    def export(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.PREPARED,
+        target=State.CANCELLED,
+        permission="grants.manage_payment_run",
+        custom={"label": _("Cancel the payment run"), "danger": True, "hidden": True},
+    )
+    def cancel(self):
+        pass
 
 
 class Payment(StatefulModel):

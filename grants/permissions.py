@@ -169,3 +169,15 @@ rules.add_perm("grants.manage_letter_templates", program_admin)
 rules.add_perm("grants.view_payment", of_visible_application)
 rules.add_perm("grants.manage_payment", program_caseworker | program_admin | is_system_user)
 rules.add_perm("grants.use_payments", handles_payments)
+
+
+@rules.predicate
+def run_of_own_municipality(user, run) -> bool:
+    """A payment run is handled by the caseworkers and program administrators of its municipality."""
+    return run is not None and run.municipality_id in staff_municipality_ids(
+        user, (CASEWORKER, PROGRAM_ADMIN)
+    )
+
+
+rules.add_perm("grants.view_payment_run", run_of_own_municipality)
+rules.add_perm("grants.manage_payment_run", run_of_own_municipality)

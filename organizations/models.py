@@ -91,6 +91,19 @@ class Municipality(models.Model):
         default="{committee} {year}/{number}",
         help_text=_("Placeholders: {committee} (the committee's code), {year} and {number}."),
     )
+    #: the account grants are paid from (the debtor of the payment file, pain.001)
+    payment_iban = models.CharField(
+        _("payment account (IBAN)"),
+        max_length=34,
+        blank=True,
+        help_text=_("The municipality's bank account that grants are paid from, as IBAN (SE…)."),
+    )
+    payment_bic = models.CharField(
+        _("bank's BIC"),
+        max_length=11,
+        blank=True,
+        help_text=_("The BIC of the bank that holds the payment account, e.g. HANDSESS."),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -101,7 +114,23 @@ class Municipality(models.Model):
         return self.name
 
     def clean(self):
+        from django.core.exceptions import ValidationError
+        from stdnum import bic, iban
+
         self.org_number = validators.org_number_compact(self.org_number)
+        errors = {}
+        if self.payment_iban:
+            try:
+                self.payment_iban = iban.validate(self.payment_iban)
+            except Exception:
+                errors["payment_iban"] = _("Enter a valid IBAN, like SE45 5000 0000 0583 9825 7466.")
+        if self.payment_bic:
+            try:
+                self.payment_bic = bic.validate(self.payment_bic)
+            except Exception:
+                errors["payment_bic"] = _("Enter a valid BIC, 8 or 11 letters and digits, like HANDSESS.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Committee(models.Model):

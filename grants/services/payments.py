@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from workflows.services import (
     TransitionRefused,
     perform_transition,
-    require,
 )
 
 from ..models import (
@@ -166,39 +165,16 @@ def payments_create_due() -> dict:
 
 
 def payments_export(*, by, due_until: date | None = None):
-    """Export the planned payments due by ``due_until`` as one batch for the finance system."""
-    from organizations.permissions import staff_municipality_ids
+    """Export the planned payments due by ``due_until`` as one run for the finance system's CSV file.
 
-    from ..models import Payment, PaymentBatch
-    from ..permissions import CASEWORKER, PROGRAM_ADMIN
-    from ..selectors import payments_managed
+    The one-step fallback: a run prepared and exported at once, without a payment file (see
+    ``payment_runs`` for the run that makes the bank's pain.001 file).
+    """
+    from .payment_runs import payment_run_create, payment_run_export
 
-    require(by, "grants.use_payments")
-    due_until = due_until or timezone.localdate()
-    municipality_id = min(staff_municipality_ids(by, (CASEWORKER, PROGRAM_ADMIN)))
     with transaction.atomic():
-        payments = list(
-            payments_managed(user=by)
-            .filter(
-                state=Payment.State.PLANNED,
-                due_on__lte=due_until,
-                municipality_id=municipality_id,
-            )
-            .select_for_update(of=("self",))
-            .order_by("due_on", "pk")
-        )
-        payments = [p for p in payments if by.has_perm("grants.manage_payment", p)]
-        if not payments:
-            raise ValidationError(_("There are no planned payments due by %(date)s.") % {"date": due_until})
-        batch = PaymentBatch.objects.create(municipality_id=municipality_id, created_by=by)
-        for payment in payments:
-            perform_transition(payment, "export", by=by, reason=_("Payment file %(no)s") % {"no": batch.pk})
-            payment.batch = batch
-            payment.save(update_fields=["batch"])
-        batch.count = len(payments)
-        batch.total = sum((p.amount for p in payments), Decimal(0))
-        batch.save(update_fields=["count", "total"])
-    return batch
+        run = payment_run_create(by=by, due_until=due_until)
+        return payment_run_export(run=run, by=by, file_format="csv")
 
 
 def payment_mark_paid(*, payment, by, paid_on: date | None = None):

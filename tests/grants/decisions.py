@@ -121,6 +121,11 @@ def round_of_three(world):
 __all__ = ["Decimal"]
 
 
+#: the municipality's payment account in the tests (a valid Swedish IBAN and a bank's BIC)
+DEBTOR_IBAN = "SE4550000000058398257466"
+DEBTOR_BIC = "ESSESESS"
+
+
 def decided_meeting(world):
     """A meeting of the world's committee that granted the world organisation's application: minutes
     approved and posted, the letter made, two payments planned and the first exported.
@@ -156,7 +161,12 @@ def decided_meeting(world):
     services.payments_create_due()
     job = services.letter_job_start(meeting=meeting, by=secretary)
     services.letter_job_run(job_id=job.pk)
-    batch = services.payments_export(by=world.users["caseworker"], due_until=today + dt.timedelta(days=400))
+    world.municipality.payment_iban, world.municipality.payment_bic = DEBTOR_IBAN, DEBTOR_BIC
+    world.municipality.save()
+    batch = services.payment_run_create(
+        by=world.users["caseworker"], due_until=today + dt.timedelta(days=400)
+    )
+    batch = services.payment_run_export(run=batch, by=world.users["caseworker"], file_format="pain001")
     world.objects["decided"] = {
         "meeting": meeting,
         "application": Application.objects.get(pk=application.pk),

@@ -300,7 +300,11 @@ def test_each_municipality_counts_and_exports_only_its_own_payments_due(world, c
     assert "1 planerade utbetalningar ska exporteras" in client.get(reverse("home")).content.decode()
     client.post(reverse("grants:payments_export"), {"due_until": timezone.localdate().isoformat()})
     payment.refresh_from_db()
-    assert payment.state == Payment.State.EXPORTED and payment.batch.municipality == world.municipality
+    # the run is prepared; its payments are exported only when the run is
+    assert payment.state == Payment.State.PLANNED and payment.batch.municipality == world.municipality
+    client.post(reverse("grants:payment_run_export", kwargs={"pk": payment.batch_id}), {"file_format": "csv"})
+    payment.refresh_from_db()
+    assert payment.state == Payment.State.EXPORTED
 
 
 def decided_yesterday_and_approved(world):
