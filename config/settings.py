@@ -185,6 +185,19 @@ STORAGES = {
     },
 }
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Bookkeeping file (SIE 4): the ledger's accounts that are not a program's own (a program's grant
+# account, cost centre and project are set on the program), and the verification series.
+SIE_ACCOUNTS = {
+    "bank": "1930",  # the bank account payments leave from and reclaims come back to
+    "liability": "2990",  # decided grants not yet paid
+    "receivable": "1680",  # decided reclaims not yet paid back
+    "grants": "4600",  # grants of a program without an account of its own
+    "partnerships": "4600",  # IOP partnership contributions
+    **env.dict("SIE_ACCOUNTS", default={}),
+}
+SIE_SERIES = env.str("SIE_SERIES", default="B")
+SIE_CHART = env.str("SIE_CHART", default="")  # the chart of accounts named in #KPTYP, e.g. BAS2014
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -261,6 +261,9 @@ def payments(request):
             "page": page,
             "query_string": query_without_page(request),
             "export_form": forms.PaymentExportForm(initial={"due_until": timezone.localdate()}),
+            "sie_form": forms.BookkeepingPeriodForm(
+                initial={"start": timezone.localdate().replace(month=1, day=1), "end": timezone.localdate()}
+            ),
             "batches": payment_batches(user=request.user)[:10],
         },
     )
@@ -275,20 +278,20 @@ def payments_export(request):
         messages.error(request, _("Enter the last due date to export, like 2026-06-15."))
         return redirect("grants:payments")
     try:
-        batch = services.payments_export(by=request.user, due_until=form.cleaned_data["due_until"])
+        batch = services.payment_run_create(by=request.user, due_until=form.cleaned_data["due_until"])
     except ValidationError as exc:
         _refusal(request, exc)
         return redirect("grants:payments")
     messages.success(
         request,
-        _("%(n)s payment(s) are in the file. Download it for the finance system.") % {"n": batch.count},
+        _("%(n)s payment(s) are in the run. Check it, then make the payment file.") % {"n": batch.count},
     )
     return redirect("grants:payment_batch", pk=batch.pk)
 
 
 def _batch(request, pk) -> PaymentBatch:
     _must(request, "grants.use_payments")
-    return get_object_or_404(payment_batches(user=request.user), pk=pk)
+    return get_object_or_404(payment_batches(user=request.user).select_related("municipality"), pk=pk)
 
 
 @login_required
@@ -307,6 +310,8 @@ def payment_batch(request, pk):
             "payments": rows,
             "paid_form": forms.PaidForm(initial={"paid_on": timezone.localdate()}),
             "unpaid": any(p.state == Payment.State.EXPORTED for p in rows),
+            "can_manage": request.user.has_perm("grants.manage_payment_run", batch),
+            "debtor_missing": not (batch.municipality.payment_iban and batch.municipality.payment_bic),
         },
     )
 
@@ -335,6 +340,8 @@ def _csv_safe(value) -> str:
 def payment_batch_csv(request, pk):
     """The file for the finance system: one row per payment, to the registered account only."""
     batch = _batch(request, pk)
+    if batch.state != PaymentBatch.State.EXPORTED:
+        raise Http404
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(CSV_COLUMNS)

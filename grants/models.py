@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -102,6 +102,26 @@ class Program(models.Model):
         help_text=_("Otherwise an organisation sends one application in each round."),
     )
     reporting_config = models.JSONField(_("reporting configuration"), default=dict, blank=True)
+    # Bookkeeping: where the program's grants are booked in the municipality's ledger (SIE export).
+    ledger_account = models.CharField(
+        _("ledger account"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{4}$", _("The ledger account is four digits, like 4610."))],
+        help_text=_("The account in the ledger that the program's grants are booked on, four digits."),
+    )
+    cost_centre = models.CharField(
+        _("cost centre"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9A-Za-z._-]+$", _("A cost centre is letters, digits, . _ or -."))],
+    )
+    ledger_project = models.CharField(
+        _("project (ledger)"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9A-Za-z._-]+$", _("A project code is letters, digits, . _ or -."))],
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
