@@ -55,6 +55,10 @@ def _program(committee, *, name, kind, description, budget, earmarked=None) -> P
             "who_may_apply": "Ideella föreningar, registrerade trossamfund och stiftelser med verksamhet i kommunen.",
             "delegation_limit": Decimal("30000"),
             "reporting_requirement": "Verksamhetsberättelse och ekonomisk redovisning senast 30 april året efter.",
+            # where the grants are booked in the municipality's ledger (the SIE file)
+            "ledger_account": "4610",
+            "cost_centre": committee.code,
+            "ledger_project": "FB" if kind == Program.Kind.OPERATING else "PB",
         },
     )
     if created:

@@ -154,7 +154,14 @@ def _user(email: str, name: str, **extra) -> User:
 def seed_register() -> dict:
     """Create the municipality, committees, organisations and one user per role."""
     exemplo, _ = Municipality.objects.get_or_create(
-        slug="exemplo", defaults={"name": "Exempelö kommun", "org_number": org_number(1, "2")}
+        slug="exemplo",
+        defaults={
+            "name": "Exempelö kommun",
+            "org_number": org_number(1, "2"),
+            # the account grants are paid from, for the payment file (an example IBAN, not a real account)
+            "payment_iban": "SE4550000000058398257466",
+            "payment_bic": "ESSESESS",
+        },
     )
     grannby, _ = Municipality.objects.get_or_create(
         slug="grannby", defaults={"name": "Grannby kommun", "org_number": org_number(2, "2")}

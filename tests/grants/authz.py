@@ -248,6 +248,26 @@ def _decided_setup(world):
     decided_meeting(world)
 
 
+def _prepared_run(world):
+    """A payment run of the world's municipality, prepared and not yet exported, one payment left out."""
+    from grants.models import PaymentBatch
+
+    run = PaymentBatch.objects.create(
+        municipality=world.municipality,
+        created_by=world.users["caseworker"],
+        left_out=[
+            {
+                "payment": 0,
+                "case_number": "SN 2026/99",
+                "organisation": "Föreningen Utan Konto",
+                "amount": "12000",
+                "reason": "Föreningen Utan Konto har inget verifierat bankgiro- eller plusgirokonto.",
+            }
+        ],
+    )
+    return {"pk": run.pk}
+
+
 def _template(outcome):
     return lambda w: {**_program(w), "outcome": outcome}
 
@@ -299,6 +319,22 @@ URLS += [
     Action("grants:payments_export", PAYMENT_USERS, data=lambda w: {"due_until": "2030-01-01"}),
     Page("grants:payment_batch", PAYMENT_STAFF, kwargs=_decided("batch")),
     Page("grants:payment_batch_csv", PAYMENT_STAFF, kwargs=_decided("batch"), html=False),
+    Page("grants:payment_run_file", PAYMENT_STAFF, kwargs=_decided("batch"), html=False),
+    Page(
+        "grants:payment_batch", PAYMENT_STAFF, kwargs=_prepared_run, label="grants:payment_batch (prepared)"
+    ),
+    Action(
+        "grants:payment_run_export",
+        PAYMENT_STAFF,
+        kwargs=_prepared_run,
+        data=lambda w: {"file_format": "pain001"},
+    ),
+    Action(
+        "grants:payment_run_cancel",
+        PAYMENT_STAFF,
+        kwargs=_prepared_run,
+        data=lambda w: {"reason": "Fel datum"},
+    ),
     Action(
         "grants:payment_batch_paid",
         PAYMENT_STAFF,

@@ -3,6 +3,9 @@
 from ..authz import EVERYONE, STAFF, Page
 from .factories import scenario
 
+#: staff who handle payments, each their own municipality's (the bookkeeping file)
+PAYMENT_USERS = frozenset({"caseworker", "program_admin", "other_caseworker"})
+
 #: staff of the other municipality see their own municipality's dashboard
 ANY_STAFF = STAFF | {"other_caseworker"}
 
@@ -67,5 +70,12 @@ URLS = [
         STAFF,
         kwargs=lambda w: {"pk": w.committee.pk, "year": _year()},
         html=False,
+    ),
+    Page(
+        "insight:sie_export",
+        PAYMENT_USERS,
+        query="?start=2026-01-01&end=2026-12-31",
+        html=False,
+        label="insight:sie_export (each their own municipality's bookkeeping file)",
     ),
 ]
