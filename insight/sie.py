@@ -136,9 +136,9 @@ def ledger_for_period(
     from django.utils import timezone
 
     from grants.models import Application, Payment
-    from grants.reporting.models import Reclaim
     from iop.models import PartnershipPayment
     from organizations.validators import org_number_format
+    from reporting.models import Reclaim
 
     names = getattr(settings, "SIE_ACCOUNTS", {})
     ledger = Ledger(

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.models import Application, Payment, PaymentBatch
+from meetings.models import Meeting
 from organizations.models import User
-from workflows.meetings_models import Meeting
 
 from ..insight import sie_reader
 from .test_payment_files import NS, assert_valid, texts

@@ -102,11 +102,11 @@ def _reclaim_decided_and_paid(world, application, amount: Decimal):
     """A reclaim proposed through the service, decided as the meeting engine leaves it, paid back."""
     from django.contrib.contenttypes.models import ContentType
 
-    from grants.reporting import services as reporting
-    from grants.reporting.models import Reclaim
+    from meetings.models import Decision
     from organizations.models import Delegation
+    from reporting import services as reporting
+    from reporting.models import Reclaim
     from tests.factories import DelegationFactory
-    from workflows.meetings_models import Decision
 
     caseworker = world.users["caseworker"]
     delegation = DelegationFactory(
