@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from lxml import etree
 
 from grants.models import Application, DecisionLetter, Payment
 from meetings.models import Decision, Meeting
@@ -173,9 +175,20 @@ def test_the_secretary_and_the_committee_decide_a_round_from_agenda_to_payment_f
     assert all(d.final_at for d in Decision.objects.all())
 
     # -- the payment file ------------------------------------------------------------------------
+    # The municipality's own account, which the bank debits (set once by the support administrator).
+    world.municipality.payment_iban = "SE4550000000058398257466"
+    world.municipality.payment_bic = "ESSESESS"
+    world.municipality.save(update_fields=["payment_iban", "payment_bic"])
     caseworker = journey.person(world.user("caseworker"), label="handläggaren").sign_in()
     caseworker.open("/utbetalningar/").look()
-    caseworker.click("Exportera till ekonomisystemet").sees("finns i filen")
+    caseworker.click("Förbered en utbetalningskörning", role="button").look()
+    caseworker.click("Gör betalningsfilen (pain.001)", role="button").look()
+    payment_file = caseworker.download("Ladda ner betalningsfilen (pain.001)")
+    schema = etree.XMLSchema(
+        etree.parse(str(Path(__file__).parents[1] / "grants/schema/pain.001.001.03.xsd"))
+    )
+    schema.assertValid(etree.fromstring(payment_file))
+    assert b"56781234" in payment_file and trygg.case_number.encode() in payment_file
     data = caseworker.download("Ladda ner filen (CSV)").decode("utf-8-sig")
     assert "Föreningen Trygg Vardag" in data and "56781234" in data
     exported = Payment.objects.filter(state=Payment.State.EXPORTED)
