@@ -3,14 +3,13 @@
 A member of the public nominates on the public page without signing in; an association applies
 for itself; the caseworker screens, and the nominee that may not receive the award is told why;
 the jury scores, one member declares a conflict of interest (jäv) and her scores do not count;
-the committee decides at its meeting (the meeting is set up with the factories, the decisions,
-the adjusters' approval and the posting are made on its pages); every candidate gets a letter
+the secretary plans the committee's meeting and holds it, the committee decides, both
+adjusters approve the minutes and the secretary posts them, all on the pages; every candidate gets a letter
 with appeal instructions, the recipient its diploma; the result is announced on the public page.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -18,7 +17,6 @@ from django.utils import timezone
 
 from awards.models import Candidate
 from grants.models import Application
-from meetings import services as meetings
 from meetings.services import appeal_period_end
 from organizations.models import Organisation, StaffRole
 from workflows.models import OutboxMessage
@@ -26,6 +24,7 @@ from workflows.models import OutboxMessage
 from .. import factories as f
 from ..awards.factories import AWARD_NAME, award_round
 from ..conftest import build_world
+from .meeting import Present, hold_a_meeting
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,7 +39,7 @@ def _words(text: str) -> str:
     return " ".join(text.replace("\xa0", " ").split())
 
 
-def test_an_award_from_the_publics_nominations_to_the_recipients_page(journey):
+def test_an_award_from_the_publics_nominations_to_the_recipients_page(journey, clock):
     world = build_world()
     round = award_round(world)
     year = round.year
@@ -134,31 +133,19 @@ def test_an_award_from_the_publics_nominations_to_the_recipients_page(journey):
         "not_awarded",
     }
 
-    # -- The committee's meeting is set up (its own journey is the secretary's): both candidates on
-    # the agenda, Lars and Bo as adjusters, the meeting held.  The decisions are recorded on its pages.
-    secretary_user = world.user("secretary")
-    meeting = meetings.meeting_create(
-        committee=world.committee,
-        starts_at=timezone.now() - dt.timedelta(hours=1),
-        place="Kommunhuset",
-        by=secretary_user,
-    )
-    meetings.agenda_add(
-        meeting=meeting, cases=list(Candidate.objects.filter(state="shortlisted")), by=secretary_user
-    )
-    meetings.attendance_set(
-        meeting=meeting,
-        rows=[
-            meetings.AttendanceRow(user=world.user("member"), party="S", adjuster=True),
-            meetings.AttendanceRow(user=bo, party="M", adjuster=True),
-            meetings.AttendanceRow(user=asa, party="C"),
+    # -- The secretary plans the committee's meeting, puts both candidates on its agenda, records
+    # Lars and Bo as adjusters and Åsa as present, and holds it.  The decisions follow on its pages.
+    secretary = journey.person(world.user("secretary"), label="nämndsekreteraren")
+    meeting = hold_a_meeting(
+        secretary,
+        clock,
+        attendance=[
+            Present(world.user("member").full_name, "S", adjuster=True),
+            Present(bo.full_name, "M", adjuster=True),
+            Present(asa.full_name, "C"),
         ],
-        by=secretary_user,
     )
-    meetings.meeting_transition(meeting=meeting, name="publish_agenda", by=secretary_user)
-    meetings.meeting_transition(meeting=meeting, name="hold", by=secretary_user)
-
-    secretary = journey.person(secretary_user, label="nämndsekreteraren").sign_in()
+    assert meeting.items.count() == 2
     secretary.open(f"/sammantraden/{meeting.pk}/").look()
     secretary.click(f"Registrera besluten för {AWARD_NAME} {year}").sees("Föreningen Trygg Vardag").look()
     secretary.sees("Tilldelad priset", "Prissumma (kr)").does_not_see("Bidragsperiod", "Beviljad")

@@ -17,7 +17,8 @@ from iop.tasks import iop_run_due
 from workflows.models import OutboxMessage
 
 from ..conftest import build_world
-from ..grants.decisions import held_meeting, members
+from ..grants.decisions import members
+from .meeting import Present, hold_a_meeting
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,13 +76,15 @@ ROWS = {
 }
 
 
-def decide_at_a_meeting(journey, world, partnership, secretary, adjusters):
-    """The committee's meeting (set up with its agenda and attendance), then its pages."""
-    partnership.refresh_from_db()  # what the agenda offers the secretary is the case as it is now
-    starts_at = timezone.now() - dt.timedelta(hours=3)
-    meeting = held_meeting(world, starts_at=starts_at, cases=[partnership], adjusters=adjusters)
+def decide_at_a_meeting(journey, clock, partnership, secretary, adjusters):
+    """The secretary holds the committee's meeting with the partnership on its agenda; the
+    committee decides, the adjusters approve the minutes and the secretary posts them."""
+    meeting = hold_a_meeting(
+        secretary, clock, attendance=[Present(user.full_name, "S", adjuster=True) for user in adjusters]
+    )
     item = meeting.items.get()
-    secretary.sign_in().open(f"/sammantraden/{meeting.pk}/beslut/{item.group_no}/")
+    partnership.refresh_from_db()
+    secretary.open(f"/sammantraden/{meeting.pk}/beslut/{item.group_no}/")
     secretary.sees(partnership.title, "Avtalet godkänns", "Kommunens pengar under avtalsperioden").look()
     secretary.does_not_see("Bidragsperiod", "Beviljad")
     if partnership.state == "renewal_proposed":
@@ -186,7 +189,7 @@ def test_a_partnership_from_the_needs_board_to_its_renewal_by_a_new_decision(jou
     # Proposed to the committee and decided at its meeting.
     caseworker.open(f"/partnerskap/{partnership.pk}/").click("Föreslå till nämnden")
     secretary = journey.person(world.user("secretary"))
-    decide_at_a_meeting(journey, world, partnership, secretary, members(world))
+    decide_at_a_meeting(journey, clock, partnership, secretary, members(world))
     partnership.refresh_from_db()
     assert partnership.state == "approved"
 
@@ -239,7 +242,7 @@ def test_a_partnership_from_the_needs_board_to_its_renewal_by_a_new_decision(jou
     caseworker.click("Spara som ny version").sees("Avtal, version 3", "Samordnare", "Rektor Rut")
     caseworker.open(f"/partnerskap/{partnership.pk}/").does_not_see("Förnya med det nya avtalet")
     caseworker.click("Föreslå förnyelsen till nämnden").sees("förnyelse föreslagen till nämnden")
-    decide_at_a_meeting(journey, world, partnership, secretary, members(world))
+    decide_at_a_meeting(journey, clock, partnership, secretary, members(world))
     partnership.refresh_from_db()
     assert (partnership.state, partnership.term_end) == ("renewed", dt.date(2031, 4, 1))
     caseworker.open(f"/partnerskap/{partnership.pk}/").sees(
