@@ -207,6 +207,16 @@ class StaffRole(StatefulModel):
 
     @transition(
         field=state,
+        source=[State.PENDING, State.REVOKED],
+        target=State.ACTIVE,
+        permission="organizations.support_organisation_roles",
+        custom={"label": _("Grant (support)"), "hidden": True},
+    )
+    def support_grant(self):
+        """A municipality's first administrator, given by support staff (SECURITY.md)."""
+
+    @transition(
+        field=state,
         source=State.ACTIVE,
         target=State.REVOKED,
         permission="organizations.manage_staff",

@@ -31,12 +31,14 @@ from .setup import (
     committee_save,
     delegation_create,
     delegation_end,
+    first_municipality_admin,
     staff_role_grant,
     staff_role_revoke,
 )
 
 __all__ = [
     "VERIFY_SALT",
+    "first_municipality_admin",
     "DuplicateOrganisation",
     "user_signup",
     "email_verification_token",

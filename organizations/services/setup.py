@@ -83,6 +83,58 @@ def staff_role_grant(
     The grant is a transition of the role, so its log says who gave it; the person is told by
     e-mail after commit (a new person gets a link to choose a password)."""
     require(by, "organizations.manage_staff", municipality)
+    return _grant(
+        municipality=municipality,
+        email=email,
+        full_name=full_name,
+        role=role,
+        committee=committee,
+        by=by,
+        reason=reason,
+    )
+
+
+def first_municipality_admin(
+    *, municipality: Municipality, email: str, full_name: str, by: User, reason: str
+) -> StaffRole:
+    """Support staff give a municipality that has no administrator its first one (SECURITY.md).
+
+    From then on the municipality's administrators grant every role on their own pages, so this
+    is refused once the municipality has an active administrator.  The grant is logged with the
+    grounds, and the person is invited by e-mail like anyone given a role."""
+    require(by, "organizations.support_organisation_roles")
+    if not reason.strip():
+        raise ValidationError(_("Give the grounds: the decision or order that names the administrator."))
+    if StaffRole.objects.filter(
+        municipality=municipality, role=StaffRole.Role.MUNICIPALITY_ADMIN, state=StaffRole.State.ACTIVE
+    ).exists():
+        raise ValidationError(
+            _("%(name)s already has an administrator, who gives roles on the municipality's pages.")
+            % {"name": municipality.name}
+        )
+    return _grant(
+        municipality=municipality,
+        email=email,
+        full_name=full_name,
+        role=StaffRole.Role.MUNICIPALITY_ADMIN,
+        committee=None,
+        by=by,
+        reason=reason,
+        transition="support_grant",
+    )
+
+
+def _grant(
+    *,
+    municipality: Municipality,
+    email: str,
+    full_name: str,
+    role: str,
+    committee: Committee | None,
+    by: User,
+    reason: str,
+    transition: str = "grant",
+) -> StaffRole:
     if role not in StaffRole.Role.values:
         raise ValidationError({"role": _("Choose a role.")})
     if committee is not None and committee.municipality_id != municipality.pk:
@@ -104,7 +156,7 @@ def staff_role_grant(
             raise ValidationError(
                 _("%(name)s already has this role.") % {"name": user.full_name or user.email}, code="exists"
             )
-        perform_transition(staff_role, "grant", by=by, reason=reason or _("Role granted"))
+        perform_transition(staff_role, transition, by=by, reason=reason or _("Role granted"))
         link = settings.SITE_URL + reverse("login")
         if created:
             from django.contrib.auth.tokens import default_token_generator

@@ -3,20 +3,23 @@ each change permission-checked and logged, and the administrator kept out of the
 
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django_fsm_log.models import StateLog
 
 from grants.models import EligibilityRule
 from meetings.services import DelegationRefused, delegation_for
 from organizations import services
-from organizations.models import Committee, StaffRole
+from organizations.models import Committee, Municipality, StaffRole
 from organizations.permissions import forget_permissions, staff_municipality_ids
 from workflows.models import OutboxMessage
 from workflows.services import TransitionRefused
 
+from ..factories import UserFactory
 from ..grants.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +146,72 @@ def test_the_program_administrator_start_page_says_what_a_program_lacks(client, 
     page = client.get(reverse("home")).content.decode()
     assert "Kulturstöd" in page
     assert reverse("grants:program_section", args=[program.pk, "rounds"]) in page
+
+
+# ---- a new municipality's first administrator, given by support (SECURITY.md) ----
+
+
+def test_support_gives_a_new_municipality_its_first_administrator_who_is_invited_and_logged(world):
+    support = UserFactory(email="support@bidra.example", is_staff=True)
+    out = StringIO()
+    call_command(
+        "first_municipality_admin",
+        "Nyköpings kommun",
+        "Ada.Admin@nykoping.example",
+        "Ada Admin",
+        operator="support@bidra.example",
+        grounds="KS 2026-11-02 § 45",
+        org_number="212000-0142",
+        stdout=out,
+    )
+    municipality = Municipality.objects.get(name="Nyköpings kommun")
+    assert (municipality.slug, municipality.org_number) == ("nykopings-kommun", "2120000142")
+    role = StaffRole.objects.get(municipality=municipality)
+    assert (role.user.email, role.role, role.state) == (
+        "ada.admin@nykoping.example",
+        "municipality_admin",
+        "active",
+    )
+    entry = StateLog.objects.for_(role).get()
+    assert (entry.transition, entry.by, entry.description) == ("support_grant", support, "KS 2026-11-02 § 45")
+    assert "/losenord/aterstall/" in OutboxMessage.objects.get(to="ada.admin@nykoping.example").body
+    # From now on she sets up the municipality on its pages; support's part is over.
+    assert role.user.has_perm("organizations.manage_staff", municipality)
+    with pytest.raises(CommandError, match="redan en administratör"):
+        call_command(
+            "first_municipality_admin",
+            "Nyköpings kommun",
+            "bo@nykoping.example",
+            "Bo",
+            operator="support@bidra.example",
+            grounds="KS 2026-11-03 § 1",
+        )
+
+
+def test_only_support_staff_give_a_first_administrator_and_only_with_grounds(world):
+    def run(operator, grounds):
+        call_command(
+            "first_municipality_admin",
+            world.municipality.name,
+            "eve@exemplo.se",
+            "Eve",
+            operator=operator,
+            grounds=grounds,
+        )
+
+    StaffRole.objects.filter(role="municipality_admin").update(state="revoked")
+    with pytest.raises(CommandError, match="support"):
+        run(world.user("caseworker").email, "KS § 1")
+    UserFactory(email="support@bidra.example", is_staff=True)
+    with pytest.raises(CommandError, match="grunden"):
+        run("support@bidra.example", " ")
+    with pytest.raises(CommandError, match="ingen kommun|no municipality"):
+        call_command(
+            "first_municipality_admin",
+            "Okänd kommun",
+            "eve@exemplo.se",
+            "Eve",
+            operator="support@bidra.example",
+            grounds="KS § 1",
+        )
+    assert not StaffRole.objects.filter(user__email="eve@exemplo.se").exists()
