@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations import uploads
-from workflows.fields import ModelChoiceField
+from workflows.fields import DateInput, ModelChoiceField, date_field
 from workflows.text import NameFormField
 
 from .models import (
@@ -21,17 +21,6 @@ from .models import (
 from .services import INITIATIVE_FIELDS
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def _date(label, **kwargs):
-    return forms.DateField(label=label, widget=DateInput(), **kwargs)
 
 
 class InitiativeForm(forms.ModelForm):
@@ -176,11 +165,11 @@ class DelegatedDecisionForm(forms.Form):
 
 class SignForm(forms.Form):
     signatory = forms.CharField(label=_("Name of the person who signed"), max_length=200)
-    signed_on = _date(_("Signed on"), initial=timezone.localdate)
+    signed_on = date_field(_("Signed on"), initial=timezone.localdate)
 
 
 class SteeringMeetingForm(forms.Form):
-    held_on = _date(_("Held on"), initial=timezone.localdate)
+    held_on = date_field(_("Held on"), initial=timezone.localdate)
     attendees = forms.CharField(label=_("Present"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -266,7 +255,7 @@ class CompactForm(forms.Form):
 
 
 class AdoptForm(forms.Form):
-    adopted_on = _date(_("Adopted on"))
+    adopted_on = date_field(_("Adopted on"))
     reference = forms.CharField(label=_("Adopting decision (reference)"), max_length=300)
     term_years = forms.IntegerField(label=_("Term (years)"), min_value=1, max_value=10, initial=4)
 
@@ -278,7 +267,7 @@ class RenewalDecisionForm(forms.Form):
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
     )
-    decided_on = _date(_("Decided on"), initial=timezone.localdate)
+    decided_on = date_field(_("Decided on"), initial=timezone.localdate)
     reference = forms.CharField(label=_("Reference"), max_length=300)
 
 
@@ -294,7 +283,7 @@ class CommitmentStatusForm(forms.Form):
 
 
 class ConferenceForm(forms.Form):
-    held_on = _date(_("Held on"))
+    held_on = date_field(_("Held on"))
     municipality_report = forms.CharField(
         label=_("What the municipality reported"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -307,7 +296,7 @@ class ConferenceForm(forms.Form):
 
 
 class CompactEvaluationForm(forms.Form):
-    evaluated_on = _date(_("Evaluated on"), initial=timezone.localdate)
+    evaluated_on = date_field(_("Evaluated on"), initial=timezone.localdate)
     findings = forms.CharField(
         label=_("What the evaluation found"),
         help_text=_("What the compact has achieved, for the municipality and for the organisations."),

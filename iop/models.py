@@ -21,17 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
+from workflows.deadlines import add_years
 from workflows.models import CaseModel, StatefulModel
 
 from . import conditions as c
-
-
-def add_years(day: date, years: int) -> date:
-    """The same day ``years`` later (28 February for 29 February in a common year)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 class Party(models.TextChoices):

@@ -47,3 +47,14 @@ def deadline_after(start: date, *, days: int = 0, weeks: int = 0) -> date:
     The appeal period of three weeks from posting uses this.
     """
     return next_working_day(start + timedelta(days=days, weeks=weeks))
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later (28 February for 29 February in a common year).
+
+    The terms of partnerships and of the compact are counted in whole years this way.
+    """
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

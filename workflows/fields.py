@@ -23,3 +23,17 @@ class ModelChoiceField(forms.ModelChoiceField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("empty_label", _("Choose …"))
         super().__init__(*args, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, with the value written as 2026-06-15."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def date_field(label, **kwargs) -> forms.DateField:
+    """A date field with the browser's date picker."""
+    return forms.DateField(label=label, widget=DateInput(), **kwargs)
