@@ -795,7 +795,9 @@ def run_scans(*, due_timers: int, repetitions: int, log) -> dict:
 PERIODIC = [
     ("Viewflow timers (`workflows.tasks.timers_fire_due`)", "workflows.tasks.timers_fire_due"),
     ("Meetings made final (`meetings.tasks.meetings_finalise_due`)", "meetings.tasks.meetings_finalise_due"),
-    ("Partnerships: terms, follow-ups, compacts (`iop.tasks.iop_run_due`)", "iop.tasks.iop_run_due"),
+    ("Partnerships: terms, follow-ups (`iop.tasks.iop_run_due`)", "iop.tasks.iop_run_due"),
+    ("The compact: renewal, evaluation reminders (`compact.tasks.compact_run_due`)",
+     "compact.tasks.compact_run_due"),
     ("Payments planned (`grants.tasks.payments_create_due`)", "grants.tasks.payments_create_due"),
     ("Outbox retries (`workflows.tasks.outbox_send_pending`)", "workflows.tasks.outbox_send_pending"),
     ("Follow-up reports created (`reporting.tasks.reports_create_due`)",

@@ -7,9 +7,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+#: the apps whose ``api.py`` adds resources
+API_APPS = {"organizations", "workflows", "meetings", "grants", "awards", "reporting", "iop", "compact"}
+
 router = DefaultRouter()
 for config in apps.get_app_configs():
-    if config.name in {"organizations", "workflows", "meetings", "grants", "awards", "reporting", "iop"}:
+    if config.name in API_APPS:
         try:
             module = import_module(f"{config.name}.api")
         except ModuleNotFoundError as exc:

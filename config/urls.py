@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("grants.urls")),
     path("", include("iop.urls")),
+    path("", include("compact.urls")),
     path("", include("awards.urls")),
     path("", include("reporting.urls")),
     path("", include("portal.urls")),

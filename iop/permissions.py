@@ -1,4 +1,4 @@
-"""Who may do what with partnerships and the compact: rules predicates used by pages, API and transitions.
+"""Who may do what with partnerships: rules predicates used by pages, API and transitions.
 
 Staff act for their own municipality (and committee, when their role is limited to one);
 an organisation's users see and draft their own organisation's partnerships, and its
@@ -15,7 +15,6 @@ from organizations.permissions import active_org_roles, is_signatory, staff_for_
 CASEWORKER = StaffRole.Role.CASEWORKER
 SECRETARY = StaffRole.Role.SECRETARY
 MEMBER = StaffRole.Role.MEMBER
-PROGRAM_ADMIN = StaffRole.Role.PROGRAM_ADMIN
 
 
 def serves_committee(user, committee, roles: tuple[str, ...] | None = None) -> bool:
@@ -93,28 +92,3 @@ rules.add_perm("iop.run_partnership", partnership_staff(CASEWORKER) | is_system)
 rules.add_perm("iop.record_follow_up", partnership_staff(CASEWORKER) | partnership_org_user)
 rules.add_perm("iop.pay_partnership", partnership_staff(CASEWORKER))
 rules.add_perm("iop.view_overview", may_see_overview)
-
-
-# -- the compact ---------------------------------------------------------------------------------------
-
-
-def compact_staff(*roles: str):
-    @rules.predicate(name=f"compact_staff({','.join(roles) or 'any'})")
-    def predicate(user, compact) -> bool:
-        return compact is not None and any(
-            m == compact.municipality_id and (not roles or r in roles) for m, _c, r in staff_roles(user)
-        )
-
-    return predicate
-
-
-@rules.predicate
-def always(user, obj=None) -> bool:
-    return True
-
-
-rules.add_perm("iop.view_compact", always)  # the compact, its principles and signatories are public
-rules.add_perm("iop.manage_compact", compact_staff(CASEWORKER, PROGRAM_ADMIN))
-rules.add_perm("iop.decide_compact", compact_staff(CASEWORKER, SECRETARY) | is_system)
-# Joining or leaving: the organisation's authorised signatory, or a caseworker of its municipality.
-rules.add_perm("iop.sign_compact_for", is_signatory | staff_for_organisation(CASEWORKER))

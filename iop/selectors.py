@@ -1,4 +1,4 @@
-"""Queries of partnerships and the compact: what a user may see, with what each page needs."""
+"""Queries of partnerships: what a user may see, with what each page needs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from organizations.models import Committee, Organisation
 from organizations.permissions import active_org_roles, staff_roles
 
-from .models import Compact, CompactSignatory, Contribution, FollowUp, Partnership, add_years
+from .models import Contribution, FollowUp, Partnership, add_years
 
 
 def visible_partnerships(*, user) -> QuerySet[Partnership]:
@@ -92,22 +92,6 @@ def committee_overview(*, committee: Committee, user, today: date | None = None)
         if version and version.end_date and version.end_date <= add_years(today, 1):
             ending.append({"partnership": partnership, "end_date": version.end_date})
     return {"rows": rows, "total_yearly": total, "due": due, "ending": ending}
-
-
-def compact_for_public(*, municipality) -> Compact | None:
-    return (
-        Compact.objects.filter(municipality=municipality)
-        .select_related("municipality")
-        .prefetch_related(
-            "principles",
-            Prefetch(
-                "signatories",
-                queryset=CompactSignatory.objects.filter(left_on=None).select_related("organisation"),
-                to_attr="current_signatories",
-            ),
-        )
-        .first()
-    )
 
 
 def municipal_money_paid(*, partnership: Partnership) -> Decimal:

@@ -1,18 +1,14 @@
-"""Periodic work of partnerships and the compact.  Each task calls a service and is safe to run twice."""
+"""Periodic work of partnerships.  Each task calls a service and is safe to run twice."""
 
 from celery import shared_task
 
 
 @shared_task
 def iop_run_due() -> dict:
-    """Start partnerships whose term began, mark yearly follow-ups due, send reminders once, renew compacts
-    and remind of their evaluation."""
-    from .services import compacts_remind_evaluation, compacts_renew_due, partnerships_advance
+    """Start partnerships whose term began, mark yearly follow-ups due and send reminders once."""
+    from .services import partnerships_advance
 
-    result = partnerships_advance()
-    result["compacts"] = len(compacts_renew_due())
-    result["compact_evaluation_reminders"] = compacts_remind_evaluation()
-    return result
+    return partnerships_advance()
 
 
 @shared_task

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from compact.selectors import compact_for_public
 from grants.models import Program
-from iop.selectors import compact_for_public
 from organizations.models import Committee, Municipality, Organisation
 from organizations.permissions import active_org_roles
 from workflows.services import TransitionRefused, transitions_for

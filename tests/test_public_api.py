@@ -25,7 +25,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("accounts", "workflows", "grants", "iop", "organizations", "portal", "insight", "config")
+PACKAGES = (
+    "accounts",
+    "workflows",
+    "grants",
+    "iop",
+    "compact",
+    "organizations",
+    "portal",
+    "insight",
+    "config",
+)
 #: Django's documented model metadata (``Model._meta``)
 ALLOWED = {"_meta"}
 #: the settings that refuse to start without production values; read as text only

@@ -1,4 +1,4 @@
-"""Changes to partnerships and the compact.  Views, the API, tasks and the meeting engine call these.
+"""Changes to partnerships.  Views, the API, tasks and the meeting engine call these.
 
 One module per area; this package re-exports their public names, so ``from iop import services``
 reads as before.  Every state change goes through ``workflows.services.perform_transition``
@@ -14,21 +14,6 @@ from .active import (
     payment_pay,
     payment_plan,
     steering_meeting_record,
-)
-from .compact import (
-    commitment_add,
-    commitment_set_status,
-    compact_adopt,
-    compact_create,
-    compact_evaluation_record,
-    compact_join,
-    compact_leave,
-    compact_manager_emails,
-    compact_record_renewal_decision,
-    compact_update,
-    compacts_remind_evaluation,
-    compacts_renew_due,
-    conference_record,
 )
 from .decisions import (
     decision_facts,
@@ -61,19 +46,6 @@ __all__ = [
     "SIMPLE_TRANSITIONS",
     "agreement_document",
     "agreement_save_version",
-    "commitment_add",
-    "commitment_set_status",
-    "compact_adopt",
-    "compact_create",
-    "compact_evaluation_record",
-    "compact_join",
-    "compact_leave",
-    "compact_manager_emails",
-    "compact_record_renewal_decision",
-    "compact_update",
-    "compacts_remind_evaluation",
-    "compacts_renew_due",
-    "conference_record",
     "decision_facts",
     "decision_letter_make",
     "decision_letters_for_meeting",

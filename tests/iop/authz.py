@@ -1,4 +1,4 @@
-"""Who may reach each page and action of partnerships and the compact."""
+"""Who may reach each page and action of partnerships."""
 
 from datetime import date
 
@@ -6,16 +6,14 @@ from iop import services
 from iop.models import Partnership
 from workflows.models import StoredDocument
 
-from ..authz import EVERYONE, SIGNED_IN, Action, Page
-from ..pdf import tiny_pdf
-from .factories import INDICATORS, MEMBERS, agreement_data, compact, contributions, in_state
+from ..authz import SIGNED_IN, Action, Page
+from .factories import INDICATORS, MEMBERS, agreement_data, contributions, in_state
 
 VIEWERS = frozenset({"applicant", "caseworker", "secretary", "member", "program_admin"})
 DRAFTERS = frozenset({"applicant", "caseworker"})
 CASEWORKER = frozenset({"caseworker"})
 STAFF_ANY = frozenset({"caseworker", "secretary", "member", "program_admin", "other_caseworker"})
 CREATORS = frozenset({"applicant", "other_applicant", "caseworker", "other_caseworker"})
-COMPACT_MANAGERS = frozenset({"caseworker", "program_admin"})
 
 
 def _p(world, state) -> Partnership:
@@ -56,45 +54,6 @@ def _payment(world):
             partnership=partnership, period="2026", amount=100000, by=world.users["caseworker"]
         )
     return {"pk": world.objects["payment"].pk}
-
-
-def _compact(world):
-    if "compact" not in world.objects:
-        world.objects["compact"] = compact(world, adopted_on=date(2026, 1, 15))
-    return world.objects["compact"]
-
-
-def _commitment(world):
-    c = _compact(world)
-    commitment = c.commitments.first() or services.commitment_add(
-        compact=c,
-        side="joint",
-        text="Gemensam utbildning om överenskommelsen",
-        owner="Kommunen och Föreningsrådet",
-        due_on=date(2026, 10, 1),
-        by=world.users["caseworker"],
-    )
-    return {"pk": commitment.pk}
-
-
-def _compact_evaluation(world):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    c = _compact(world)
-    evaluation = c.current_evaluation() or services.compact_evaluation_record(
-        compact=c,
-        evaluated_on=date(2029, 10, 1),
-        findings="Samverkan har blivit tätare.",
-        next_steps="Förnya med en ny handlingsplan.",
-        upload=SimpleUploadedFile("utvardering.pdf", tiny_pdf(), "application/pdf"),
-        by=world.users["caseworker"],
-    )
-    return {"slug": world.municipality.slug, "pk": evaluation.pk}
-
-
-def _slug(world):
-    _compact(world)
-    return {"slug": world.municipality.slug}
 
 
 #: staff and applicants; the municipality administrator manages the set-up, not the cases
@@ -141,47 +100,11 @@ URLS = [
     Page("iop:evaluation", DRAFTERS, kwargs=_pk("active")),
     Page("iop:payments", VIEWERS, kwargs=_pk("active"), setup=_payment),
     Action("iop:payment_pay", CASEWORKER, kwargs=_payment),
-    Page("iop:compact", EVERYONE, kwargs=_slug),
-    Action(
-        "iop:compact_membership",
-        DRAFTERS,
-        kwargs=lambda w: {**_slug(w), "action": "join"},
-        data=lambda w: {"join-organisation": w.organisation.pk},
-    ),
-    Page("iop:compact_manage", COMPACT_MANAGERS, kwargs=_slug, setup=_commitment),
-    Page(
-        "iop:compact_edit",
-        COMPACT_MANAGERS,
-        kwargs=lambda w: {"slug": w.municipality.slug},
-        label="iop:compact_edit (no compact yet)",
-    ),
-    Page(
-        "iop:compact_edit",
-        COMPACT_MANAGERS,
-        kwargs=lambda w: {"slug": w.municipality.slug},
-        setup=lambda w: w.objects.setdefault("compact", compact(w)),
-        label="iop:compact_edit (draft)",
-    ),
-    Action(
-        "iop:compact_edit",
-        COMPACT_MANAGERS,
-        kwargs=lambda w: {"slug": w.municipality.slug},
-        data=lambda w: {"title": ""},
-    ),
-    Page("iop:compact_evaluation", COMPACT_MANAGERS, kwargs=_slug),
-    Page("iop:compact_evaluation_document", COMPACT_MANAGERS, kwargs=_compact_evaluation, html=False),
-    Action("iop:commitment_status", COMPACT_MANAGERS, kwargs=_commitment, data=lambda w: {"status": "done"}),
     Page(
         "workflows:history",
         VIEWERS,
         label="workflows:history (partnership)",
         kwargs=lambda w: {"app_label": "iop", "model": "partnership", "pk": _p(w, "active").pk},
-    ),
-    Page(
-        "workflows:history",
-        SIGNED_IN,
-        label="workflows:history (compact)",
-        kwargs=lambda w: {"app_label": "iop", "model": "compact", "pk": _compact(w).pk},
     ),
     # The API
     Page("api:partnership-list", SIGNED_IN, html=False),
@@ -192,18 +115,6 @@ URLS = [
         "api:partnership-do-transition",
         CASEWORKER,
         kwargs=lambda w: {"pk": _p(w, "initiative").pk, "name": "start_screening"},
-        data=lambda w: {"reason": ""},
-        format="json",
-    ),
-    Page("api:compact-list", SIGNED_IN, html=False, setup=_compact),
-    Page("api:compact-detail", SIGNED_IN, kwargs=lambda w: {"pk": _compact(w).pk}, html=False),
-    Page("api:compact-transitions", SIGNED_IN, kwargs=lambda w: {"pk": _compact(w).pk}, html=False),
-    Page("api:compact-history", SIGNED_IN, kwargs=lambda w: {"pk": _compact(w).pk}, html=False),
-    # The compact changes state only by decisions and the renewal task, never through the API.
-    Action(
-        "api:compact-do-transition",
-        frozenset(),
-        kwargs=lambda w: {"pk": _compact(w).pk, "name": "renew"},
         data=lambda w: {"reason": ""},
         format="json",
     ),

@@ -1,4 +1,4 @@
-"""Building partnerships and compacts through the services, so every state change has its log row."""
+"""Building partnerships through the services, so every state change has its log row."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from iop import services
-from iop.models import Compact, Partnership, Principle
+from iop.models import Partnership
 
 INITIATIVE = {
     "title": "Trygg mötesplats",
@@ -217,24 +217,3 @@ def in_state(world, state: str, *, start: date | None = None, years: int = 3) ->
         partnership.refresh_from_db()
     assert partnership.state == state
     return partnership
-
-
-PRINCIPLES = {key: f"Lokal formulering av {label}." for key, label in Principle.Key.choices}
-
-
-def compact(world, *, adopted_on: date | None = None) -> Compact:
-    compact = services.compact_create(
-        municipality=world.municipality,
-        title="Överenskommelsen i Exempelö",
-        text="Kommunen och den idéburna sektorn samverkar.",
-        principles=PRINCIPLES,
-        by=world.users["caseworker"],
-    )
-    if adopted_on:
-        compact = services.compact_adopt(
-            compact=compact,
-            by=world.users["secretary"],
-            adopted_on=adopted_on,
-            reference="KF 2026-02-20 § 12",
-        )
-    return compact

@@ -1,11 +1,9 @@
-"""/api/v1/partnerships/ and /api/v1/compacts/ with the same permissions as the pages."""
-
-from datetime import date
+"""/api/v1/partnerships/ with the same permissions as the pages."""
 
 import pytest
 from rest_framework.test import APIClient
 
-from .factories import compact, in_state
+from .factories import in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -50,13 +48,6 @@ def test_the_caseworker_moves_a_partnership_through_the_api_and_the_history_show
     assert [(h["source_state"], h["state"], h["reason"]) for h in history] == [
         ("initiative", "screening", "Ny")
     ]
-
-
-def test_the_compact_with_its_principles_and_signatories(world):
-    c = compact(world, adopted_on=date(2026, 1, 15))
-    data = _api(world.users["other_applicant"]).get(f"/api/v1/compacts/{c.pk}/").json()
-    assert data["state"] == "in_force" and data["term_end"] == "2030-01-15"
-    assert len(data["principles"]) == 6
 
 
 def test_the_api_records_no_partnership_decision_of_its_own(world):

@@ -10,8 +10,8 @@ import datetime as dt
 
 import pytest
 
-from iop.models import Compact, Principle
-from iop.tasks import iop_run_due
+from compact.models import Compact, Principle
+from compact.tasks import compact_run_due
 from workflows.models import OutboxMessage
 
 from ..conftest import build_world
@@ -91,7 +91,7 @@ def test_a_compact_is_drafted_adopted_joined_followed_up_evaluated_and_ends(jour
 
     # Six weeks before the evaluation in year four the managers are reminded.
     clock.travel(dt.date(2029, 1, 10))
-    iop_run_due()
+    compact_run_due()
     reminder = OutboxMessage.objects.get(
         key__startswith="iop:compact-evaluation", to=world.user("caseworker").email
     )
@@ -111,7 +111,7 @@ def test_a_compact_is_drafted_adopted_joined_followed_up_evaluated_and_ends(jour
     caseworker.page.locator("[name=renewal-reference]").fill("KF 2029-03-01 § 8")
     submit(caseworker, "renewal").sees("beslutat att inte förnya", "KF 2029-03-01 § 8")
     clock.travel(dt.date(2030, 2, 21))
-    iop_run_due()
+    compact_run_due()
     compact.refresh_from_db()
     assert compact.state == "ended"
     caseworker.sign_in().open(f"/overenskommelse/{slug}/hantera/").sees("avslutad").look()

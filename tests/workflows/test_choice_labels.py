@@ -14,6 +14,7 @@ BIDRA_APPS = {
     "awards",
     "reporting",
     "iop",
+    "compact",
     "portal",
     "insight",
 }

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django_fsm_log.models import StateLog
 
-from iop import services
-from iop.models import Compact, Principle
+from compact import services
+from compact.models import Compact, Principle
 from workflows.services import TransitionRefused, system_user
 
 from .. import factories as f
@@ -96,7 +96,7 @@ def test_organisations_join_and_leave_and_the_public_page_lists_the_current_ones
         compact=c, organisation=third, by=world.users["caseworker"], left_on=date(2026, 5, 1)
     )
 
-    page = Client().get(reverse("iop:compact", kwargs={"slug": world.municipality.slug}))
+    page = Client().get(reverse("compact:compact", kwargs={"slug": world.municipality.slug}))
     assert page.status_code == 200
     html = page.content.decode()
     assert "Föreningen Trygg Vardag" in html and "2026-02-01" in html
@@ -112,7 +112,7 @@ def test_the_signatory_joins_through_the_page(world):
     c = compact(world, adopted_on=date(2026, 1, 15))
     client = Client()
     client.force_login(world.users["applicant"])
-    url = reverse("iop:compact_membership", kwargs={"slug": world.municipality.slug, "action": "join"})
+    url = reverse("compact:compact_membership", kwargs={"slug": world.municipality.slug, "action": "join"})
     response = client.post(url, {"join-organisation": world.organisation.pk})
     assert response.status_code == 302
     assert c.signatories.filter(organisation=world.organisation, left_on=None).exists()
@@ -136,9 +136,9 @@ def _compact_form(**changes):
 def test_staff_write_a_draft_compact_edit_it_and_after_adoption_it_is_read_only(world):
     staff = Client()
     staff.force_login(world.users["program_admin"])
-    url = reverse("iop:compact_edit", kwargs={"slug": world.municipality.slug})
+    url = reverse("compact:compact_edit", kwargs={"slug": world.municipality.slug})
     # No compact yet: the manage page leads to the empty form.
-    assert staff.get(reverse("iop:compact_manage", kwargs={"slug": world.municipality.slug})).url == url
+    assert staff.get(reverse("compact:compact_manage", kwargs={"slug": world.municipality.slug})).url == url
 
     response = staff.post(url, _compact_form(principle_dialogue="", title=""))
     assert response.status_code == 200
@@ -151,7 +151,9 @@ def test_staff_write_a_draft_compact_edit_it_and_after_adoption_it_is_read_only(
     assert (c.state, c.renewal_rule, c.term_years) == ("draft", "decision", 4)
     assert c.principles.get(key="dialogue").wording == "Vi formulerar dialog så här."
     # A draft is not public yet.
-    assert Client().get(reverse("iop:compact", kwargs={"slug": world.municipality.slug})).status_code == 404
+    assert (
+        Client().get(reverse("compact:compact", kwargs={"slug": world.municipality.slug})).status_code == 404
+    )
 
     staff.post(
         url, _compact_form(principle_quality="Kvalitet betyder uppföljning tillsammans.", term_years="3")

@@ -1,19 +1,25 @@
-"""The compact (överenskommelse): its text, adoption and renewal, signatories, commitments,
-conferences and evaluations.
+"""Changes to the compact (överenskommelse): its text, adoption and renewal, signatories,
+commitments, conferences and evaluations.  Its pages, the API and the periodic task call these.
 
-The compact's state changes are logged transitions; joining and leaving are recorded with
-their dates, never deleted.
+What they guarantee: each checks the user's permission first (``compact.*``); a state change
+of the compact or of a line of its action plan goes through ``workflows.services.perform_transition``
+(permission, conditions, save and its StateLog row in one transaction); an adopted compact's
+text is never edited; joining and leaving are recorded with their dates, never deleted; the
+periodic renewal and the evaluation reminder may run twice without doing anything twice.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflows.deadlines import add_years
 from workflows.services import (
     TransitionRefused,
     outbox_enqueue,
@@ -22,18 +28,14 @@ from workflows.services import (
     system_user,
 )
 
-from ..models import (
+from .models import (
     Commitment,
     Compact,
     CompactConference,
     CompactEvaluation,
     CompactSignatory,
     Principle,
-    add_years,
 )
-from .partnerships import _link
-
-# -- the compact -------------------------------------------------------------------------------------------
 
 
 def compact_create(
@@ -50,7 +52,7 @@ def compact_create(
     draft = Compact(
         municipality=municipality, title=title, text=text, term_years=term_years, renewal_rule=renewal_rule
     )
-    require(by, "iop.manage_compact", draft)
+    require(by, "compact.manage_compact", draft)
     with transaction.atomic():
         if Compact.objects.select_for_update().filter(municipality=municipality).exists():
             raise ValidationError(_("%(m)s already has a compact.") % {"m": municipality.name})
@@ -75,7 +77,7 @@ def compact_update(
 
     Once adopted, the text is what the council decided: a change is a new decision, not an edit.
     """
-    require(by, "iop.manage_compact", compact)
+    require(by, "compact.manage_compact", compact)
     with transaction.atomic():
         compact = Compact.objects.select_for_update().get(pk=compact.pk)
         if compact.state != Compact.State.DRAFT:
@@ -99,7 +101,7 @@ def compact_adopt(
     *, compact: Compact, by, adopted_on: date, reference: str, term_years: int | None = None
 ) -> Compact:
     """Record the adopting decision; the compact is in force for its term (four years by default)."""
-    require(by, "iop.decide_compact", compact)
+    require(by, "compact.decide_compact", compact)
     if not reference.strip():
         raise ValidationError(_("Give the adopting decision's reference."))
     with transaction.atomic():
@@ -117,7 +119,7 @@ def compact_record_renewal_decision(
     *, compact: Compact, renew: bool, decided_on: date, reference: str, by
 ) -> Compact:
     """A decision about the coming renewal; without one the renewal rule applies."""
-    require(by, "iop.decide_compact", compact)
+    require(by, "compact.decide_compact", compact)
     if not reference.strip():
         raise ValidationError(_("Give the decision's reference."))
     Compact.objects.filter(pk=compact.pk).update(
@@ -169,7 +171,7 @@ def compacts_renew_due(*, today: date | None = None) -> list[Compact]:
 
 
 def compact_join(*, compact: Compact, organisation, by, joined_on: date | None = None) -> CompactSignatory:
-    require(by, "iop.sign_compact_for", organisation)
+    require(by, "compact.sign_compact_for", organisation)
     if compact.state != Compact.State.IN_FORCE:
         raise TransitionRefused([_("Organisations join the compact once it is in force.")])
     if compact.signatories.filter(organisation=organisation, left_on=None).exists():
@@ -180,7 +182,7 @@ def compact_join(*, compact: Compact, organisation, by, joined_on: date | None =
 
 
 def compact_leave(*, compact: Compact, organisation, by, left_on: date | None = None) -> CompactSignatory:
-    require(by, "iop.sign_compact_for", organisation)
+    require(by, "compact.sign_compact_for", organisation)
     with transaction.atomic():
         signatory = (
             compact.signatories.select_for_update().filter(organisation=organisation, left_on=None).first()
@@ -194,13 +196,13 @@ def compact_leave(*, compact: Compact, organisation, by, left_on: date | None = 
 
 
 def commitment_add(*, compact: Compact, side: str, text: str, owner: str, due_on: date, by) -> Commitment:
-    require(by, "iop.manage_compact", compact)
+    require(by, "compact.manage_compact", compact)
     return Commitment.objects.create(compact=compact, side=side, text=text, owner=owner, due_on=due_on)
 
 
 def commitment_set_status(*, commitment: Commitment, status: str, by, reason: str = "") -> Commitment:
     """Move a line of the action plan to ``status``: a logged transition (unchanged: nothing)."""
-    require(by, "iop.manage_compact", commitment.compact)
+    require(by, "compact.manage_compact", commitment.compact)
     if status not in Commitment.Status.values:
         raise ValidationError(_("Unknown status."))
     with transaction.atomic():
@@ -221,7 +223,7 @@ def conference_record(
     conclusions: str,
     by,
 ) -> CompactConference:
-    require(by, "iop.manage_compact", compact)
+    require(by, "compact.manage_compact", compact)
     return CompactConference.objects.create(
         compact=compact,
         held_on=held_on,
@@ -238,7 +240,7 @@ def compact_evaluation_record(
     """Record the evaluation of the compact's current term (made again: the record is replaced)."""
     from organizations.services import document_check_upload
 
-    require(by, "iop.manage_compact", compact)
+    require(by, "compact.manage_compact", compact)
     if compact.state != Compact.State.IN_FORCE or not compact.term_start:
         raise TransitionRefused([_("The compact is evaluated while it is in force.")])
     if not findings.strip() or not next_steps.strip():
@@ -294,6 +296,8 @@ def compacts_remind_evaluation(*, today: date | None = None) -> int:
         if today < due_on - Compact.EVALUATION_NOTICE or compact.current_evaluation() is not None:
             continue
         for email in compact_manager_emails(compact):
+            # the key keeps the prefix it had before the compact became an app of its own,
+            # so a reminder already sent from a moved installation is not sent again
             key = f"iop:compact-evaluation:{compact.pk}:{compact.term_start}:{email}"
             if OutboxMessage.objects.filter(key=key).exists():
                 continue
@@ -302,11 +306,12 @@ def compacts_remind_evaluation(*, today: date | None = None) -> int:
                 to=email,
                 subject=_("The evaluation of %(title)s is due on %(date)s")
                 % {"title": compact.title, "date": due_on.isoformat()},
-                template="iop/email/compact_evaluation_reminder.txt",
+                template="compact/email/evaluation_reminder.txt",
                 context={
                     "compact": compact,
                     "due_on": due_on,
-                    "link": _link("iop:compact_evaluation", slug=compact.municipality.slug),
+                    "link": settings.SITE_URL
+                    + reverse("compact:compact_evaluation", kwargs={"slug": compact.municipality.slug}),
                 },
             )
             written += 1
