@@ -771,7 +771,7 @@ def run_scans(*, due_timers: int, repetitions: int, log) -> dict:
     result.update(timers_due=len(ids), timers_fired=fired, timers_due_ms=round(ms, 1))
     log(f"  timers: idle {result['timers_idle_p50_ms']} ms, {fired} due fired in {ms:.0f} ms")
 
-    idle = [timed(tasks.meetings_finalise_due)[0] for _ in range(repetitions)]
+    idle = [timed(meetings_finalise_due)[0] for _ in range(repetitions)]
     result["finality_idle_p50_ms"] = round(statistics.median(idle), 1)
     posted = Meeting.objects.filter(state=Meeting.State.POSTED)
     if posted.exists():

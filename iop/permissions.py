@@ -14,7 +14,6 @@ from organizations.permissions import active_org_roles, is_signatory, staff_for_
 
 CASEWORKER = StaffRole.Role.CASEWORKER
 SECRETARY = StaffRole.Role.SECRETARY
-MEMBER = StaffRole.Role.MEMBER
 
 
 def serves_committee(user, committee, roles: tuple[str, ...] | None = None) -> bool:

@@ -4,10 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from iop.forms import DateInput
 from iop.services import INITIATIVE_FIELDS
 from organizations.models import Organisation
-from workflows.fields import ModelChoiceField
+from workflows.fields import DateInput, ModelChoiceField
 from workflows.text import NameFormField
 
 from .models import BoardPost, BoardResponse, GuidingContact, Listing, ProgramGuide, Purpose, Size

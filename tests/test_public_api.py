@@ -20,21 +20,18 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = (
-    "accounts",
-    "workflows",
-    "grants",
-    "iop",
-    "compact",
-    "organizations",
-    "portal",
-    "insight",
-    "config",
+#: every package of Bidra's own: the import contract's root packages (pyproject.toml), so a new
+#: app is walked as soon as it is in the contract
+PACKAGES = tuple(
+    tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"][
+        "root_packages"
+    ]
 )
 #: Django's documented model metadata (``Model._meta``)
 ALLOWED = {"_meta"}
