@@ -6,7 +6,7 @@ program with a budget that holds the proposals, a closed round of ``size`` appli
 "proposed" (case numbers, transition log), and a meeting that is held, with every application on
 its agenda as one group.  ``record_decisions`` then runs the real service
 (``meetings.services.decisions_record``: one transaction, the budget check, each
-application's transition and log row), and ``make_letters`` approves the minutes and lets two real
+application's transition and log row), and ``make_letters`` posts the minutes and lets two real
 Celery worker processes on Redis make and store the 1 000 decision letters (PDF/A) through the
 secretary's letter job, as in production.
 """
@@ -285,16 +285,26 @@ def _peak_rss_mb(pid: int) -> float | None:
 def make_letters(
     june: dict, *, database_url: str, broker: str, queue: str, workers: int = 2, timeout: float = 900
 ) -> dict:
-    """Approve the minutes and let ``workers`` Celery processes make every decision letter."""
+    """Post the minutes and let ``workers`` Celery processes make every decision letter."""
     from django.db.models import Max, Min
+
+    from django.utils import timezone
 
     from grants import services
     from grants.models import DecisionLetter, LetterJob
     from meetings.models import Meeting
+    from meetings.services import appeal_period_end
 
     meeting, secretary = june["meeting"], june["secretary"]
-    # The adjusters' approval is not what is measured: the minutes are marked approved directly.
-    Meeting.objects.filter(pk=meeting.pk).update(state=Meeting.State.MINUTES_APPROVED)
+    # The adjusters' approval and the posting are not what is measured: the minutes are marked
+    # posted directly, with the posting date and last day to appeal that each letter states.
+    posted_on = timezone.localtime(meeting.starts_at).date()
+    Meeting.objects.filter(pk=meeting.pk).update(
+        state=Meeting.State.POSTED,
+        posted_on=posted_on,
+        posted_at=timezone.now(),
+        appeal_ends_on=appeal_period_end(posted_on),
+    )
     meeting.refresh_from_db()
     env = {
         **os.environ,
