@@ -287,7 +287,6 @@ def make_letters(
 ) -> dict:
     """Post the minutes and let ``workers`` Celery processes make every decision letter."""
     from django.db.models import Max, Min
-
     from django.utils import timezone
 
     from grants import services

@@ -20,6 +20,8 @@ from viewflow import this
 from viewflow.workflow import STATUS, flow, lock
 from viewflow.workflow.models import Process, Task
 
+from workflows.statelog import log_transition
+
 from .models import Application
 
 S = Application.State
@@ -147,7 +149,8 @@ def flow_complete_human_task(*, application: Application, by) -> None:
                 activation.assign(by)
             if activation.task.status == STATUS.ASSIGNED:
                 if activation.task.owner_id != by.pk:
-                    activation.task.owner = by
+                    activation.reassign(by)
+                    log_transition(activation.task, "reassign", STATUS.ASSIGNED, STATUS.ASSIGNED, by=by)
                 activation.start(None)
             activation.execute()
 
@@ -173,17 +176,33 @@ def flow_close(*, application: Application, by) -> None:
 
 
 def task_claim(*, task: Task, by) -> bool:
-    """Take an unclaimed task.  Exactly one of two people claiming at once wins."""
-    with transaction.atomic():
-        won = Task.objects.filter(pk=task.pk, owner__isnull=True, status=STATUS.NEW).update(
-            owner=by, status=STATUS.ASSIGNED, assigned=timezone.now()
-        )
-    return bool(won)
+    """Take an unclaimed task, by viewflow's own ``assign`` under the process's lock, logged.
+    Of two people claiming at once, the second finds the task taken and gets ``False``."""
+    with transaction.atomic(), task.activation() as activation:
+        if activation.task.status != STATUS.NEW or activation.task.owner_id:
+            return False
+        activation.task.assigned = timezone.now()
+        activation.assign(by)
+        log_transition(activation.task, "assign", STATUS.NEW, STATUS.ASSIGNED, by=by)
+    return True
 
 
-def task_assign(*, task: Task, to) -> None:
-    with transaction.atomic():
-        locked = Task.objects.select_for_update().get(pk=task.pk)
-        if locked.status not in (STATUS.NEW, STATUS.ASSIGNED):
+def task_assign(*, task: Task, to, by) -> None:
+    """Give an open task to ``to`` (viewflow's ``assign`` or ``reassign``), logged as done by ``by``."""
+    with transaction.atomic(), task.activation() as activation:
+        status = activation.task.status
+        if status not in (STATUS.NEW, STATUS.ASSIGNED):
             raise ValueError("closed")
-        Task.objects.filter(pk=task.pk).update(owner=to, status=STATUS.ASSIGNED, assigned=timezone.now())
+        activation.task.assigned = timezone.now()
+        if status == STATUS.NEW:
+            activation.assign(to)
+        else:
+            activation.reassign(to)
+        log_transition(
+            activation.task,
+            "assign" if status == STATUS.NEW else "reassign",
+            status,
+            STATUS.ASSIGNED,
+            by=by,
+            reason=to.full_name,
+        )

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -773,9 +774,12 @@ def task_claim(request, pk):
         _refusal(request, exc)
     else:
         messages.success(request, _("The task is yours."))
-    return redirect(
-        request.POST.get("next") if request.POST.get("next", "").startswith("/") else reverse("grants:inbox")
-    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("grants:inbox")
+    return redirect(back)
 
 
 @login_required

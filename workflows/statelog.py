@@ -45,24 +45,41 @@ class Backend(BaseBackend):
 
     @staticmethod
     def post_transition_callback(sender, instance, name, source, target, **kwargs):
-        from django_fsm_log.models import StateLog
 
         if target is None:
             return
-        row = StateLog(
-            timestamp=_history_at.get() or timezone.now(),
-            source_state=source,
-            state=target,
-            transition=name,
-            content_object=instance,
+        log_transition(
+            instance,
+            name,
+            source,
+            target,
             by=_attribute(instance, "by", None),
-            description=_attribute(instance, "description", None),
+            reason=_attribute(instance, "description", None),
         )
-        rows = _batch.get()
-        if rows is None:
-            row.save()
-        else:
-            rows.append(row)
+
+
+def log_transition(instance, name: str, source, target, *, by, reason: str | None = None) -> None:
+    """Write the log row of one state change: at once, or at the end of ``state_logs_batched()``.
+
+    django-fsm transitions reach it through the backend above; a state machine of another
+    library (viewflow's task status, changed by viewflow's own transitions) calls it in the
+    transaction of the change, so its history is in the same log."""
+    from django_fsm_log.models import StateLog
+
+    row = StateLog(
+        timestamp=_history_at.get() or timezone.now(),
+        source_state=source,
+        state=target,
+        transition=name,
+        content_object=instance,
+        by=by,
+        description=reason,
+    )
+    rows = _batch.get()
+    if rows is None:
+        row.save()
+    else:
+        rows.append(row)
 
 
 @contextmanager

@@ -333,7 +333,7 @@ def task_assign(*, task, by, to) -> None:
     if not to.has_perm("grants.handle_application", application):
         raise ValidationError(_("%(name)s cannot handle this application.") % {"name": to.full_name})
     try:
-        flows.task_assign(task=task, to=to)
+        flows.task_assign(task=task, to=to, by=by)
     except ValueError as exc:
         raise TransitionRefused([_("The task is no longer open.")]) from exc
 
