@@ -80,5 +80,8 @@ def document_storage(environment: Mapping[str, str]) -> dict:
         # a second file under a name already taken gets a name of its own, as on disk: an
         # upload never overwrites another row's document
         "file_overwrite": False,
+        # a download is read from the bucket into a buffer that spills to a temporary file past
+        # this size, so a large file does not sit in a worker's memory
+        "max_memory_size": 4 * 1024 * 1024,
     }
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
