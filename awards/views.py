@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from organizations.models import Municipality
 from workflows.models import StoredDocument
 from workflows.services import TransitionRefused, transitions_for
 from workflows.shortcuts import get_permitted_or_404, paginate
+from workflows.storage import file_download
 
 from . import forms, selectors, services
 from .models import Candidate
@@ -352,10 +353,10 @@ def candidate_document(request, pk, kind):
     )
     if document is None:
         raise Http404
-    return FileResponse(
-        document.file.open("rb"),
-        content_type="application/pdf",
+    return file_download(
+        document.file,
         filename=f"{kind}-{candidate.case_number.replace(' ', '-').replace('/', '-')}.pdf",
+        as_attachment=False,
     )
 
 

@@ -27,6 +27,7 @@ from workflows.services import (
     require,
     system_user,
 )
+from workflows.storage import name_delete_on_commit
 
 from .models import (
     Commitment,
@@ -260,7 +261,12 @@ def compact_evaluation_record(
             compact=compact, term_start=compact.term_start, defaults=defaults
         )
         if upload is not None:
+            earlier = evaluation.file.name
             evaluation.file.save(upload.name, upload, save=True)
+            if earlier:
+                # the report uploaded again replaces the earlier one, which leaves the storage
+                # once this is committed
+                name_delete_on_commit(evaluation.file.storage, earlier)
     return evaluation
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from organizations.models import Municipality, Organisation
 from organizations.permissions import active_org_roles
 from workflows.services import TransitionRefused
-from workflows.shortcuts import file_download
+from workflows.storage import file_download
 
 from . import forms, services
 from .models import Commitment, Compact, CompactSignatory

@@ -1,11 +1,12 @@
 """Production settings: everything from ``config.settings`` plus the rules a
 public-sector deployment must follow.  Refuses to start when the secret key is
-missing or is the development key, or when no message broker is configured."""
+missing or is the development key, or when no message broker is configured, and (through
+``config.storage``) when documents are to go to S3 without a bucket or with half a key."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .settings import *  # noqa: F403
-from .settings import CELERY_TASK_ALWAYS_EAGER, DEVELOPMENT_SECRET_KEY, SECRET_KEY, env
+from .settings import CELERY_TASK_ALWAYS_EAGER, DEVELOPMENT_SECRET_KEY, SECRET_KEY, STORAGES, env
 
 DEBUG = False
 if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or SECRET_KEY.startswith("django-insecure"):
@@ -30,7 +31,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # local or s3, as config.settings read it (an incomplete s3 configuration has already been
+    # refused there, naming the variable)
+    "default": STORAGES["default"],
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False

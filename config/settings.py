@@ -6,12 +6,15 @@ default for a newcomer and for the quick test run.  ``config.production``
 builds on this module and refuses unsafe values.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+
+from .storage import document_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("BIDRA_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -175,10 +178,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even be
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded documents are private: stored outside the static root and served
 # only through views that check permission.  There is no MEDIA_URL route.
+# BIDRA_DOCUMENT_STORAGE=local keeps them under PRIVATE_MEDIA_ROOT; =s3 in a bucket that every
+# machine reaches (config/storage.py reads the BIDRA_S3_ variables; docs/deployment.md).
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": document_storage(os.environ),
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE", default="django.contrib.staticfiles.storage.StaticFilesStorage"

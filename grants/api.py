@@ -18,7 +18,7 @@ from organizations.models import Organisation
 from workflows.amounts import AmountSerializerField
 from workflows.api import CaseTransitionsMixin
 from workflows.services import TransitionRefused
-from workflows.shortcuts import file_download
+from workflows.storage import file_download
 
 from . import services
 from .models import Application, DecisionLetter, Payment, Program, Round

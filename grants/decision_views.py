@@ -22,7 +22,8 @@ from meetings.agenda import BudgetExceeded
 from meetings.models import Meeting
 from meetings.services import DecisionData
 from workflows.services import TransitionRefused
-from workflows.shortcuts import file_download, get_permitted_or_404, paginate, query_without_page
+from workflows.shortcuts import get_permitted_or_404, paginate, query_without_page
+from workflows.storage import file_download
 
 from . import forms, services
 from .letters import PLACEHOLDERS, example_values, letter_text, template_for

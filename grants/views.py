@@ -22,7 +22,8 @@ from viewflow.workflow.models import Task
 from organizations.models import Committee, Organisation
 from workflows import registry
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import file_download, get_permitted_or_404, paginate, query_without_page
+from workflows.shortcuts import get_permitted_or_404, paginate, query_without_page
+from workflows.storage import file_download
 
 from . import forms, services
 from .graph import state_graph

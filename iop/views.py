@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from organizations.permissions import active_org_roles, is_signatory, staff_municipality_ids
 from workflows.models import StoredDocument
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import file_download, get_permitted_or_404, paginate
+from workflows.shortcuts import get_permitted_or_404, paginate
+from workflows.storage import file_download
 
 from . import forms, services
 from .diff import compare_versions

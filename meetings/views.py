@@ -19,7 +19,8 @@ from meetings.models import AgendaItem, Appeal, Meeting
 from organizations.models import Committee, User
 from workflows.models import StoredDocument
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import file_download, get_permitted_or_404, paginate, query_without_page, url_of_pk
+from workflows.shortcuts import get_permitted_or_404, paginate, query_without_page, url_of_pk
+from workflows.storage import file_download
 
 from . import forms, selectors, services
 from .documents import meeting_documents_make

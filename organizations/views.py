@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import file_download, get_permitted_or_404, paginate, query_without_page
+from workflows.shortcuts import get_permitted_or_404, paginate, query_without_page
+from workflows.storage import file_download
 
 from . import services
 from .forms import (

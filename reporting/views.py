@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,8 @@ from grants.models import Program, Round
 from organizations.permissions import active_org_roles
 from workflows.models import StoredDocument
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import file_download, get_permitted_or_404, paginate
+from workflows.shortcuts import get_permitted_or_404, paginate
+from workflows.storage import file_download
 
 from . import forms, selectors, services
 from .models import FollowUpReport, Reclaim
@@ -366,10 +367,10 @@ def reclaim_letter(request, pk):
     document = _letter(reclaim)
     if document is None:
         raise Http404
-    return FileResponse(
-        document.file.open("rb"),
-        content_type="application/pdf",
+    return file_download(
+        document.file,
         filename=f"aterkrav-{reclaim.case_number.replace(' ', '-').replace('/', '-')}.pdf",
+        as_attachment=False,
     )
 
 

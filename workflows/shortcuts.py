@@ -1,8 +1,9 @@
-"""Helpers every view uses to find an object the user may see, and to hand over a stored file."""
+"""Helpers every view uses to find an object the user may see (a stored file is handed over by
+``workflows.storage.file_download``)."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -43,10 +44,3 @@ def url_of_pk(name: str, key: str = "pk", **kwargs):
     pattern = reverse(name, kwargs={**kwargs, key: _PLACEHOLDER})
     before, after = pattern.split(str(_PLACEHOLDER), 1)
     return lambda pk: f"{before}{int(pk)}{after}"
-
-
-def file_download(file, *, filename: str, content_type: str = "application/pdf") -> FileResponse:
-    """A stored file as a download under ``filename``; the browser may not guess another type."""
-    response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -322,7 +322,10 @@ def attachment_keys(application: Application) -> dict[str, str]:
 
 
 def application_attach(*, application: Application, by, key: str, upload) -> ApplicationAttachment:
-    """Add a file to a draft (or while a completion is requested); content type and size are checked."""
+    """Add a file to a draft (or while a completion is requested); content type and size are checked.
+
+    In a draft the file replaces the one uploaded earlier for the same ``key``.
+    """
     require(by, "grants.act_for_application", application)
     if application.state not in (S.DRAFT, S.COMPLETION_REQUESTED):
         raise ValidationError(_("Files can be added only to a draft or as a completion."), code="state")
@@ -331,6 +334,10 @@ def application_attach(*, application: Application, by, key: str, upload) -> App
     mime = document_check_upload(upload)
     sha256 = uploads.checksum(upload)
     with transaction.atomic():
+        if application.state == S.DRAFT:
+            # a draft's file uploaded again replaces the earlier one (its file leaves the storage
+            # after commit); a completion's files stay beside what was sent in before
+            application.files.filter(key=key, register_document=None).delete()
         attachment = ApplicationAttachment(
             application=application,
             key=key,
