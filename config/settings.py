@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "iop",
     "compact",
     "insight",
+    "archive",
     "accounts",
     "portal",
 ]
