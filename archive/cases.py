@@ -92,9 +92,7 @@ class ApplicationArchive(ArchiveAdapter):
     def is_closed(self, case) -> bool:
         if case.submitted_at is None:
             return False
-        return (
-            self.closed_queryset(self.committee(case), case.submitted_at.year).filter(pk=case.pk).exists()
-        )
+        return self.closed_queryset(self.committee(case), case.submitted_at.year).filter(pk=case.pk).exists()
 
     def committee(self, case):
         return case.round.program.committee
@@ -239,7 +237,9 @@ class MeetingArchive(ArchiveAdapter):
     def describe(self, case) -> ArchiveDescription:
         facts = [(str(_("place")), case.place or "")]
         for number, item in enumerate(case.items.order_by("group_no", "order", "pk"), start=1):
-            facts.append((str(_("agenda item")), f"§ {number} {item.case_number} {item.title}".replace("  ", " ")))
+            facts.append(
+                (str(_("agenda item")), f"§ {number} {item.case_number} {item.title}".replace("  ", " "))
+            )
         return ArchiveDescription(
             case_number="",
             title=str(case),

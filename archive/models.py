@@ -102,9 +102,7 @@ class ArchivedCase(StatefulModel):
         verbose_name_plural = _("archived cases")
         ordering = ["-exported_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id"], name="archived_case_once"
-            )
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="archived_case_once")
         ]
 
     def __str__(self):

@@ -114,7 +114,9 @@ def state_log(objects) -> list[StateLog]:
     query = Q(pk__in=[])
     for obj in objects:
         query |= Q(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-    return list(StateLog.objects.filter(query).select_related("by", "content_type").order_by("timestamp", "pk"))
+    return list(
+        StateLog.objects.filter(query).select_related("by", "content_type").order_by("timestamp", "pk")
+    )
 
 
 # --- metadata/descriptive ------------------------------------------------------------------------
@@ -217,7 +219,11 @@ def premis_xml(
     identifier(packaging, "event", f"{package_id}-creation")
     _sub(packaging, f"{p}eventType", "creation")
     _sub(packaging, f"{p}eventDateTime", _iso(created))
-    _sub(_sub(packaging, f"{p}eventDetailInformation"), f"{p}eventDetail", "E-ARK SIP created for the e-archive")
+    _sub(
+        _sub(packaging, f"{p}eventDetailInformation"),
+        f"{p}eventDetail",
+        "E-ARK SIP created for the e-archive",
+    )
     linking(packaging, "Agent", "bidra")
     linking(packaging, "Agent", f"municipality-{municipality.pk}")
     for packed in files:
@@ -277,9 +283,7 @@ def mets_xml(
     note.set(f"{{{CSIP}}}NOTETYPE", "SOFTWARE VERSION")
 
     def md_ref(parent, packed: PackedFile, mdtype: str, **extra):
-        ref = _sub(
-            parent, f"{m}mdRef", LOCTYPE="URL", MDTYPE=mdtype, **extra, **_checksum_attrs(packed)
-        )
+        ref = _sub(parent, f"{m}mdRef", LOCTYPE="URL", MDTYPE=mdtype, **extra, **_checksum_attrs(packed))
         ref.set(f"{{{XLINK}}}type", "simple")
         ref.set(f"{{{XLINK}}}href", packed.path)
         return ref
@@ -338,7 +342,9 @@ def package_build(*, case, adapter: ArchiveAdapter, package_id: str | None = Non
     )
     preservation = PackedFile(
         PRESERVATION,
-        premis_xml(package_id=package_id, files=data_files, log=log, municipality=municipality, created=created),
+        premis_xml(
+            package_id=package_id, files=data_files, log=log, municipality=municipality, created=created
+        ),
         "text/xml",
         created,
         "premis.xml",
@@ -362,4 +368,6 @@ def package_build(*, case, adapter: ArchiveAdapter, package_id: str | None = Non
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for packed in (mets, descriptive, preservation, *data_files):
             archive.writestr(f"{package_id}/{packed.path}", packed.data)
-    return Package(package_id=package_id, data=buffer.getvalue(), files=[mets, descriptive, preservation, *data_files])
+    return Package(
+        package_id=package_id, data=buffer.getvalue(), files=[mets, descriptive, preservation, *data_files]
+    )

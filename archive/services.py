@@ -40,13 +40,17 @@ def archived_case_export(*, case, by, job: ExportJob | None = None) -> ArchivedC
     if not adapter.is_closed(case):
         raise CaseNotClosed(
             [
-                _("%(case)s is not closed (it is “%(state)s”): only closed cases are handed to the e-archive.")
-                % {"case": case.case_number or str(case), "state": case.get_state_display()}
+                _(
+                    "%(case)s is not closed (it is “%(state)s”): only closed cases are handed to the e-archive."
+                )
+                % {"case": getattr(case, "case_number", "") or str(case), "state": case.get_state_display()}
             ]
         )
     content_type = ContentType.objects.get_for_model(case)
     if ArchivedCase.objects.filter(content_type=content_type, object_id=case.pk).exists():
-        raise TransitionRefused([_("%(case)s is already archived.") % {"case": case.case_number or str(case)}])
+        raise TransitionRefused(
+            [_("%(case)s is already archived.") % {"case": getattr(case, "case_number", "") or str(case)}]
+        )
     package = package_build(case=case, adapter=adapter)
     description = adapter.describe(case)
     with transaction.atomic():
@@ -81,7 +85,9 @@ def export_job_start(*, committee, year: int, by) -> ExportJob:
     with transaction.atomic():
         running = (
             ExportJob.objects.select_for_update()
-            .filter(committee=committee, year=year, state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING])
+            .filter(
+                committee=committee, year=year, state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING]
+            )
             .first()
         )
         if running is not None:
@@ -117,7 +123,9 @@ def export_job_run(*, job_id: int) -> ExportJob:
             ExportJob.objects.filter(pk=job.pk).update(done=F("done") + 1)
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().get(pk=job.pk)
-        job.file.save(f"arkiv-{job.committee_id}-{job.year}-{job.pk}.zip", ContentFile(job_zip(job)), save=False)
+        job.file.save(
+            f"arkiv-{job.committee_id}-{job.year}-{job.pk}.zip", ContentFile(job_zip(job)), save=False
+        )
         name = "finish_with_errors" if job.failed else "finish"
         perform_transition(job, name, by=job.started_by, save_fields=["file", "finished_at"])
     return job

@@ -29,7 +29,11 @@ def index(request):
     """The exports of the user's committees, with the progress of the latest (polled by htmx)."""
     committees = _committees(request)
     jobs = list(export_jobs(committees=committees)[:20])
-    context = {"form": ExportForm(committees=committees), "jobs": jobs, "running": any(not j.finished for j in jobs)}
+    context = {
+        "form": ExportForm(committees=committees),
+        "jobs": jobs,
+        "running": any(not j.finished for j in jobs),
+    }
     if request.htmx:
         return render(request, "archive/_jobs.html", context)
     return render(request, "archive/index.html", context)
@@ -63,12 +67,21 @@ def job_download(request, pk):
     )
     if not job.file:
         raise PermissionDenied
-    return file_download(job.file, filename=f"arkiv-{job.committee.code}-{job.year}-{job.pk}.zip", content_type="application/zip")
+    return file_download(
+        job.file,
+        filename=f"arkiv-{job.committee.code}-{job.year}-{job.pk}.zip",
+        content_type="application/zip",
+    )
 
 
 @login_required
 def package_download(request, pk):
     archived = get_permitted_or_404(
-        ArchivedCase.objects.select_related("job__committee"), "archive.view_archived_case", request.user, pk=pk
+        ArchivedCase.objects.select_related("job__committee"),
+        "archive.view_archived_case",
+        request.user,
+        pk=pk,
     )
-    return file_download(archived.package, filename=f"{archived.package_id}.zip", content_type="application/zip")
+    return file_download(
+        archived.package, filename=f"{archived.package_id}.zip", content_type="application/zip"
+    )

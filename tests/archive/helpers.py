@@ -73,7 +73,7 @@ def check_package(data: bytes) -> ReadPackage:
     mets_schema().assertValid(mets)
     assert mets.get("OBJID") == package.package_id
     referenced = set()
-    for element in mets.iterfind(".//mets:file", NS) :
+    for element in mets.iterfind(".//mets:file", NS):
         href = element.find("mets:FLocat", NS).get(f"{{{NS['xlink']}}}href")
         referenced.add(href)
         _check(package, href, element)

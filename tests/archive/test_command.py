@@ -15,8 +15,13 @@ pytestmark = pytest.mark.django_db
 def test_archive_export_writes_one_valid_package_per_closed_case(world, dismissed, tmp_path, capsys):
     out = tmp_path / "leverans"
     call_command(
-        "archive_export", "--committee", str(world.committee.pk), "--year", str(dismissed.submitted_at.year),
-        "--out", str(out),
+        "archive_export",
+        "--committee",
+        str(world.committee.pk),
+        "--year",
+        str(dismissed.submitted_at.year),
+        "--out",
+        str(out),
     )
     archived = ArchivedCase.objects.get()
     written = out / f"{archived.package_id}.zip"
@@ -26,5 +31,7 @@ def test_archive_export_writes_one_valid_package_per_closed_case(world, dismisse
     assert "exported: 1, failed: 0" in capsys.readouterr().out
     assert archived.exported_by.is_system
 
-    call_command("archive_export", "--committee", str(world.committee.pk), "--year", str(dismissed.submitted_at.year))
+    call_command(
+        "archive_export", "--committee", str(world.committee.pk), "--year", str(dismissed.submitted_at.year)
+    )
     assert ArchivedCase.objects.count() == 1  # nothing is exported twice

@@ -70,6 +70,8 @@ def test_open_cases_are_left_for_later(client, world, django_capture_on_commit_c
 
 def test_another_municipalitys_committee_cannot_be_chosen(client, world):
     client.force_login(world.users["program_admin"])
-    response = client.post(reverse("archive:export_start"), {"committee": world.other_committee.pk, "year": 2026})
+    response = client.post(
+        reverse("archive:export_start"), {"committee": world.other_committee.pk, "year": 2026}
+    )
     assert response.status_code == 400
     assert not ExportJob.objects.exists()

@@ -41,7 +41,9 @@ def test_a_dismissed_application_is_exported_as_a_valid_package_with_every_docum
     kinds = {d.kind for d in documents}
     assert "grant_dismissal" in {k.split("_letter")[0] for k in kinds} or len(kinds) >= 1
     data_files = {name for name in package.names if "/representations/rep1/data/" in name}
-    stored = {d.sha256 for d in documents} | {a.sha256 or hashlib.sha256(a.file.read()).hexdigest() for a in dismissed.files.exclude(file="")}
+    stored = {d.sha256 for d in documents} | {
+        a.sha256 or hashlib.sha256(a.file.read()).hexdigest() for a in dismissed.files.exclude(file="")
+    }
     in_package = {hashlib.sha256(package.names[n]).hexdigest() for n in data_files}
     assert stored <= in_package
     assert len(data_files) == documents.count() + dismissed.files.exclude(file="").count()
@@ -53,7 +55,7 @@ def test_a_dismissed_application_is_exported_as_a_valid_package_with_every_docum
         assert fixity[path] == hashlib.sha256(package.names[name]).hexdigest()
     premis = package.xml("metadata/preservation/premis.xml")
     events = [e.findtext("premis:eventType", namespaces=NS) for e in premis.iterfind("premis:event", NS)]
-    assert ["submit", "accept", "dismiss"] == [e for e in events if e in ("submit", "accept", "dismiss")]
+    assert [e for e in events if e in ("submit", "accept", "dismiss")] == ["submit", "accept", "dismiss"]
 
     # the description names the case, the party and who did what
     description = package.xml("metadata/descriptive/arende.xml")
@@ -70,7 +72,9 @@ def test_the_export_is_marked_on_the_case_and_logged(world, dismissed):
     archived.refresh_from_db()
     assert archived.state == ArchivedCase.State.EXPORTED
     assert archived.case == dismissed and archived.exported_by == world.users["program_admin"]
-    log = StateLog.objects.get(content_type=ContentType.objects.get_for_model(ArchivedCase), object_id=archived.pk)
+    log = StateLog.objects.get(
+        content_type=ContentType.objects.get_for_model(ArchivedCase), object_id=archived.pk
+    )
     assert log.by == world.users["program_admin"] and archived.package_id in log.description
 
 

@@ -5,11 +5,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from organizations.models import Committee
-from workflows.services import TransitionRefused, system_user
-
 from archive.selectors import cases_to_archive
 from archive.services import archived_case_export
+from organizations.models import Committee
+from workflows.services import TransitionRefused, system_user
 
 
 class Command(BaseCommand):
