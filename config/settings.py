@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "iop",
     "compact",
     "insight",
+    "archive",
     "accounts",
     "portal",
 ]

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("portal.urls")),
     path("", include("insight.urls")),
+    path("", include("archive.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]

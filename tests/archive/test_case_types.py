@@ -1,0 +1,70 @@
+"""A partnership and a committee meeting are archived in the same package shape as an application."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from archive.models import ArchivedCase
+from archive.services import CaseNotClosed, archived_case_export
+from iop import services as iop_services
+from meetings.models import Meeting
+
+from ..iop.factories import checklist, in_state
+from .helpers import NS, check_package
+
+pytestmark = pytest.mark.django_db
+
+
+def _package(archived):
+    with archived.package.open("rb") as handle:
+        return check_package(handle.read())
+
+
+def test_a_partnership_found_unsuitable_is_archived_with_its_letter_and_history(world):
+    caseworker = world.users["caseworker"]
+    partnership = in_state(world, "screening")
+    iop_services.screening_record(
+        partnership=partnership, answers=checklist(own_initiative=False), by=caseworker
+    )
+    partnership = iop_services.partnership_screen(
+        partnership=partnership, suitable=False, by=caseworker, reason="Ett vanligt bidrag passar bättre."
+    )
+    archived = archived_case_export(case=partnership, by=world.users["program_admin"])
+
+    package = _package(archived)
+    data = [n for n in package.names if "/representations/rep1/data/" in n]
+    assert any("not_suitable_letter" in n for n in data)
+    description = package.xml("metadata/descriptive/arende.xml")
+    assert description.findtext("a:parter/a:part/a:namn", namespaces=NS) == partnership.organisation.name
+    transitions = [t.text for t in description.iterfind("a:atgarder/a:atgard/a:overgang", NS)]
+    assert transitions[-1] == "find_not_suitable"
+
+
+def test_a_running_partnership_is_refused(world):
+    partnership = in_state(world, "dialogue")
+    with pytest.raises(CaseNotClosed):
+        archived_case_export(case=partnership, by=world.users["program_admin"])
+
+
+def test_a_final_meeting_is_archived_and_one_not_yet_final_is_refused(world):
+    def meeting(state):
+        starts = timezone.now() - dt.timedelta(days=40)
+        return Meeting.objects.create(
+            committee=world.committee,
+            starts_at=starts,
+            place="Kommunhuset",
+            state=state,
+            posted_on=(starts + dt.timedelta(days=3)).date(),
+            created_by=world.users["secretary"],
+        )
+
+    with pytest.raises(CaseNotClosed):
+        archived_case_export(case=meeting(Meeting.State.POSTED), by=world.users["program_admin"])
+    archived = archived_case_export(case=meeting(Meeting.State.FINAL), by=world.users["program_admin"])
+    package = _package(archived)
+    assert (
+        package.xml("metadata/descriptive/arende.xml").findtext("a:arendetyp", namespaces=NS)
+        == "Nämndsammanträde"
+    )
+    assert ArchivedCase.objects.count() == 1
