@@ -175,10 +175,24 @@ def flow_close(*, application: Application, by) -> None:
     flow_completion_answered(application=application)
 
 
+def _lock_application_of(task: Task) -> None:
+    """Wait for the application's row lock, as every transition of the application does, before
+    viewflow's own process lock. That lock does not wait (``nowait``) and, inside a transaction,
+    a refused ``nowait`` leaves the transaction aborted; holding the application first makes the
+    second of two people wait for the first instead."""
+    Application.objects.select_for_update().filter(pk=task.process.artifact_object_id).exists()
+
+
 def task_claim(*, task: Task, by) -> bool:
     """Take an unclaimed task, by viewflow's own ``assign`` under the process's lock, logged.
     Of two people claiming at once, the second finds the task taken and gets ``False``."""
-    with transaction.atomic(), task.activation() as activation:
+    with transaction.atomic():
+        _lock_application_of(task)
+        return _claim(task, by)
+
+
+def _claim(task: Task, by) -> bool:
+    with task.activation() as activation:
         if activation.task.status != STATUS.NEW or activation.task.owner_id:
             return False
         activation.task.assigned = timezone.now()
@@ -189,7 +203,13 @@ def task_claim(*, task: Task, by) -> bool:
 
 def task_assign(*, task: Task, to, by) -> None:
     """Give an open task to ``to`` (viewflow's ``assign`` or ``reassign``), logged as done by ``by``."""
-    with transaction.atomic(), task.activation() as activation:
+    with transaction.atomic():
+        _lock_application_of(task)
+        _assign(task, to, by)
+
+
+def _assign(task: Task, to, by) -> None:
+    with task.activation() as activation:
         status = activation.task.status
         if status not in (STATUS.NEW, STATUS.ASSIGNED):
             raise ValueError("closed")
