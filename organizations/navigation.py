@@ -36,6 +36,10 @@ def _entries(user) -> list[tuple[str, str, str]]:
         entries.append((_("Organisations"), "organizations:search", "/organisationer/"))
         entries.append((_("Follow-up reports"), "reporting:index", "/aterrapportering/"))
         entries.append((_("Statistics"), "insight:dashboard", "/statistik/"))
+    # the e-archive's page asks this permission itself (archive/permissions.py); the menu asks the
+    # same rule by its name, so the register need not import the archive above it
+    if user.has_perm("archive.view_archive"):
+        entries.append((_("E-archive"), "archive:index", "/e-arkiv/"))
     administered = admin_municipality_ids(user)
     if administered:
         entries.append(

@@ -22,15 +22,15 @@ def _menu(client, user) -> dict[str, str]:
         (
             "caseworker",
             {"Inkorg", "Sammanträden", "Program", "Partnerskap", "Statistik"},
-            {"Mina ansökningar"},
+            {"Mina ansökningar", "E-arkiv"},
         ),
-        ("secretary", {"Sammanträden", "Program", "Statistik"}, {"Inkorg"}),
-        ("member", {"Sammanträden"}, {"Inkorg", "Program"}),
-        ("program_admin", {"Program", "Statistik"}, {"Inkorg", "Sammanträden"}),
+        ("secretary", {"Sammanträden", "Program", "Statistik"}, {"Inkorg", "E-arkiv"}),
+        ("member", {"Sammanträden"}, {"Inkorg", "Program", "E-arkiv"}),
+        ("program_admin", {"Program", "Statistik", "E-arkiv"}, {"Inkorg", "Sammanträden"}),
         (
             "applicant",
             {"Ansök", "Mina ansökningar", "Beslutsbrev", "Mina redovisningar"},
-            {"Inkorg", "Statistik"},
+            {"Inkorg", "Statistik", "E-arkiv"},
         ),
     ],
 )
