@@ -1,6 +1,7 @@
 """A partnership and a committee meeting are archived in the same package shape as an application."""
 
 import datetime as dt
+import hashlib
 
 import pytest
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils import timezone
 from archive.models import ArchivedCase
 from archive.services import CaseNotClosed, archived_case_export
 from iop import services as iop_services
+from meetings.documents import agenda_document_make, minutes_document_make
 from meetings.models import Meeting
 
 from ..iop.factories import checklist, in_state
@@ -47,21 +49,46 @@ def test_a_running_partnership_is_refused(world):
         archived_case_export(case=partnership, by=world.users["program_admin"])
 
 
-def test_a_final_meeting_is_archived_and_one_not_yet_final_is_refused(world):
-    def meeting(state):
-        starts = timezone.now() - dt.timedelta(days=40)
-        return Meeting.objects.create(
-            committee=world.committee,
-            starts_at=starts,
-            place="Kommunhuset",
-            state=state,
-            posted_on=(starts + dt.timedelta(days=3)).date(),
-            created_by=world.users["secretary"],
-        )
+def _meeting(world, state):
+    starts = timezone.now() - dt.timedelta(days=40)
+    return Meeting.objects.create(
+        committee=world.committee,
+        starts_at=starts,
+        place="Kommunhuset",
+        state=state,
+        posted_on=(starts + dt.timedelta(days=3)).date(),
+        created_by=world.users["secretary"],
+    )
 
+
+def test_a_final_meetings_package_holds_its_agenda_and_minutes_with_their_checksums(world):
+    meeting = _meeting(world, Meeting.State.FINAL)
+    agenda = agenda_document_make(meeting=meeting, by=world.users["secretary"])
+    minutes = minutes_document_make(meeting=meeting, by=world.users["secretary"])
+
+    package = _package(archived_case_export(case=meeting, by=world.users["program_admin"]))
+
+    files = {
+        element.find("mets:FLocat", NS).get(f"{{{NS['xlink']}}}href"): element
+        for element in package.mets.iterfind(".//mets:file", NS)
+    }
+    for document in (agenda, minutes):
+        (href,) = [h for h in files if h.startswith(f"representations/rep1/data/{document.kind}-")]
+        with document.file.open("rb") as handle:
+            stored = handle.read()
+        assert stored.startswith(b"%PDF") and package.read(href) == stored
+        assert files[href].get("CHECKSUM") == hashlib.sha256(stored).hexdigest()
+        assert files[href].get("MIMETYPE") == "application/pdf"
+    titles = [t.text for t in package.xml("metadata/descriptive/arende.xml").iter() if t.text]
+    assert minutes.title in titles
+
+
+def test_a_final_meeting_is_archived_and_one_not_yet_final_is_refused(world):
     with pytest.raises(CaseNotClosed):
-        archived_case_export(case=meeting(Meeting.State.POSTED), by=world.users["program_admin"])
-    archived = archived_case_export(case=meeting(Meeting.State.FINAL), by=world.users["program_admin"])
+        archived_case_export(case=_meeting(world, Meeting.State.POSTED), by=world.users["program_admin"])
+    archived = archived_case_export(
+        case=_meeting(world, Meeting.State.FINAL), by=world.users["program_admin"]
+    )
     package = _package(archived)
     assert (
         package.xml("metadata/descriptive/arende.xml").findtext("a:arendetyp", namespaces=NS)
