@@ -59,9 +59,19 @@ class ArchiveAdapter:
     #: the package's type (METS TYPE) and a short word for ids, e.g. "application"
     slug: str = ""
 
+    def year_queryset(self, committee: Committee, year: int) -> models.QuerySet:
+        """Every case of the committee opened in ``year``, closed or not."""
+        raise NotImplementedError
+
     def closed_queryset(self, committee: Committee, year: int) -> models.QuerySet:
         """The committee's closed cases of ``year`` (the year the case was opened)."""
         raise NotImplementedError
+
+    def open_queryset(self, committee: Committee, year: int) -> models.QuerySet:
+        """The committee's cases of ``year`` that are not closed yet (the page names them)."""
+        return self.year_queryset(committee, year).exclude(
+            pk__in=self.closed_queryset(committee, year).values("pk")
+        )
 
     def is_closed(self, case) -> bool:
         raise NotImplementedError

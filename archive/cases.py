@@ -72,9 +72,14 @@ class ApplicationArchive(ArchiveAdapter):
     slug = "application"
     ENDED = (Application.State.REJECTED, Application.State.DISMISSED, Application.State.WITHDRAWN)
 
+    def year_queryset(self, committee, year) -> QuerySet[Application]:
+        return Application.objects.filter(
+            round__program__committee=committee, submitted_at__year=year
+        ).order_by("pk")
+
     def closed_queryset(self, committee, year) -> QuerySet[Application]:
         return (
-            Application.objects.filter(round__program__committee=committee, submitted_at__year=year)
+            self.year_queryset(committee, year)
             .filter(
                 Q(state__in=self.ENDED)
                 | (
@@ -171,11 +176,14 @@ class PartnershipArchive(ArchiveAdapter):
         Partnership.State.TERMINATED_EARLY,
     )
 
+    def year_queryset(self, committee, year) -> QuerySet[Partnership]:
+        return Partnership.objects.filter(committee=committee, created_at__year=year).order_by("pk")
+
     def closed_queryset(self, committee, year) -> QuerySet[Partnership]:
         return (
-            Partnership.objects.filter(committee=committee, created_at__year=year, state__in=self.ENDED)
+            self.year_queryset(committee, year)
+            .filter(state__in=self.ENDED)
             .select_related("committee", "organisation")
-            .order_by("pk")
         )
 
     def is_closed(self, case) -> bool:
@@ -221,11 +229,12 @@ class MeetingArchive(ArchiveAdapter):
     model = Meeting
     slug = "meeting"
 
+    def year_queryset(self, committee, year) -> QuerySet[Meeting]:
+        return Meeting.objects.filter(committee=committee, starts_at__year=year).order_by("pk")
+
     def closed_queryset(self, committee, year) -> QuerySet[Meeting]:
         return (
-            Meeting.objects.filter(committee=committee, starts_at__year=year, state=Meeting.State.FINAL)
-            .select_related("committee")
-            .order_by("pk")
+            self.year_queryset(committee, year).filter(state=Meeting.State.FINAL).select_related("committee")
         )
 
     def is_closed(self, case) -> bool:

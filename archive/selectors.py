@@ -23,6 +23,14 @@ def cases_to_archive(*, committee: Committee, year: int) -> list:
     return cases
 
 
+def open_cases(*, committee: Committee, year: int) -> list:
+    """The committee's cases of ``year`` of every case type that are not closed yet."""
+    cases = []
+    for adapter in archive_adapters():
+        cases += list(adapter.open_queryset(committee, year))
+    return cases
+
+
 def committees_for_archivist(*, user) -> QuerySet[Committee]:
     """The committees whose cases ``user`` may export (see ``archive.permissions``)."""
     committees = Committee.objects.filter(

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from workflows.queue import delay_on_commit
 from workflows.services import TransitionRefused, perform_transition, require
@@ -19,13 +20,24 @@ from workflows.services import TransitionRefused, perform_transition, require
 from .adapters import archive_adapter_for
 from .models import ArchivedCase, ExportJob
 from .package import package_build
-from .selectors import cases_to_archive
+from .selectors import cases_to_archive, open_cases
 
 logger = logging.getLogger(__name__)
 
 
 class CaseNotClosed(TransitionRefused):
     """The case is still open: the archive takes closed cases only."""
+
+
+#: how many open cases a refused export names (the rest are counted)
+OPEN_CASES_NAMED = 5
+
+
+def _not_closed(case) -> str:
+    return _("%(case)s is not closed (it is “%(state)s”): only closed cases are handed to the e-archive.") % {
+        "case": getattr(case, "case_number", "") or str(case),
+        "state": case.get_state_display(),
+    }
 
 
 def archived_case_export(*, case, by, job: ExportJob | None = None) -> ArchivedCase:
@@ -38,14 +50,7 @@ def archived_case_export(*, case, by, job: ExportJob | None = None) -> ArchivedC
     committee = adapter.committee(case)
     require(by, "archive.export", committee)
     if not adapter.is_closed(case):
-        raise CaseNotClosed(
-            [
-                _(
-                    "%(case)s is not closed (it is “%(state)s”): only closed cases are handed to the e-archive."
-                )
-                % {"case": getattr(case, "case_number", "") or str(case), "state": case.get_state_display()}
-            ]
-        )
+        raise CaseNotClosed([_not_closed(case)])
     content_type = ContentType.objects.get_for_model(case)
     if ArchivedCase.objects.filter(content_type=content_type, object_id=case.pk).exists():
         raise TransitionRefused(
@@ -94,9 +99,20 @@ def export_job_start(*, committee, year: int, by) -> ExportJob:
             return running
         total = len(cases_to_archive(committee=committee, year=year))
         if not total:
-            raise TransitionRefused(
-                [_("The committee has no closed cases of %(year)s left to archive.") % {"year": year}]
-            )
+            reasons = [_("The committee has no closed cases of %(year)s left to archive.") % {"year": year}]
+            still_open = open_cases(committee=committee, year=year)
+            reasons += [_not_closed(case) for case in still_open[:OPEN_CASES_NAMED]]
+            if len(still_open) > OPEN_CASES_NAMED:
+                rest = len(still_open) - OPEN_CASES_NAMED
+                reasons.append(
+                    ngettext(
+                        "%(count)s more case of %(year)s is not closed either.",
+                        "%(count)s more cases of %(year)s are not closed either.",
+                        rest,
+                    )
+                    % {"count": rest, "year": year}
+                )
+            raise (CaseNotClosed if still_open else TransitionRefused)(reasons)
         job = ExportJob.objects.create(committee=committee, year=year, total=total, started_by=by)
         delay_on_commit(tasks.archive_export_run, job.pk)
     return job

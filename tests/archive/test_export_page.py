@@ -64,7 +64,9 @@ def test_open_cases_are_left_for_later(client, world, django_capture_on_commit_c
         {"committee": world.committee.pk, "year": application.submitted_at.year},
         follow=True,
     )
-    assert "inga avslutade ärenden" in response.content.decode()
+    text = response.content.decode()
+    assert "inga avslutade ärenden" in text
+    assert f"{application.case_number} är inte avslutat (status: ”under bedömning”)" in text
     assert not ArchivedCase.objects.exists()
 
 
