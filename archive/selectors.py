@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from organizations.models import Committee
 from organizations.permissions import staff_committee_ids, staff_municipality_ids
@@ -46,6 +46,7 @@ def export_jobs(*, committees) -> QuerySet[ExportJob]:
     return (
         ExportJob.objects.filter(committee__in=committees)
         .select_related("committee", "started_by")
+        .prefetch_related(Prefetch("cases", queryset=ArchivedCase.objects.order_by("pk")))
         .order_by("-created_at", "-pk")
     )
 
