@@ -45,20 +45,21 @@ def index(request):
 def export_start(request):
     committees = _committees(request)
     form = ExportForm(request.POST, committees=committees)
-    if not form.is_valid():
-        jobs = list(export_jobs(committees=committees)[:20])
-        context = {"form": form, "jobs": jobs, "running": any(not j.finished for j in jobs)}
-        return render(request, "archive/index.html", context, status=400)
-    try:
-        services.export_job_start(
-            committee=form.cleaned_data["committee"], year=form.cleaned_data["year"], by=request.user
-        )
-    except TransitionRefused as exc:
-        for reason in exc.reasons:
-            messages.error(request, reason)
-    else:
-        messages.success(request, _("The cases are being exported. Follow the progress below."))
-    return redirect("archive:index")
+    if form.is_valid():
+        try:
+            services.export_job_start(
+                committee=form.cleaned_data["committee"], year=form.cleaned_data["year"], by=request.user
+            )
+        except TransitionRefused as exc:
+            for reason in exc.reasons:
+                messages.error(request, reason)
+        else:
+            messages.success(request, _("The cases are being exported. Follow the progress below."))
+            return redirect("archive:index")
+    # refused or invalid: the page again with the committee and year that were asked for
+    jobs = list(export_jobs(committees=committees)[:20])
+    context = {"form": form, "jobs": jobs, "running": any(not j.finished for j in jobs)}
+    return render(request, "archive/index.html", context, status=400 if form.errors else 200)
 
 
 @login_required

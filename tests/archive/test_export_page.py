@@ -68,6 +68,8 @@ def test_open_cases_are_left_for_later(client, world, django_capture_on_commit_c
     assert "inga avslutade ärenden" in text
     assert f"{application.case_number} är inte avslutat (status: ”under bedömning”)" in text
     assert not ArchivedCase.objects.exists()
+    # the year asked for stays in the form, to be asked again once the case is closed
+    assert f'value="{application.submitted_at.year}"' in text
 
 
 def test_another_municipalitys_committee_cannot_be_chosen(client, world):
