@@ -257,7 +257,7 @@ def barrier_report_create(*, data: dict, by=None) -> BarrierReport:
     report = BarrierReport(reported_by=by if by is not None and by.is_authenticated else None)
     for key in BARRIER_FIELDS:
         setattr(report, key, (data.get(key) or "").strip())
-    report.full_clean()
+    report.full_clean(exclude=["state"])
     with transaction.atomic():
         report.save()
         outbox_enqueue(
