@@ -153,7 +153,12 @@ URLS = [
         data=lambda w: {"description": "Knappen går inte att nå med tangentbordet.", "page_url": "/"},
         label="portal:accessibility (report a barrier)",
     ),
-    Page("portal:barrier_reports", NOBODY, setup=lambda w: (_support(w), barrier_report(w)), a11y_role="support"),
+    Page(
+        "portal:barrier_reports",
+        NOBODY,
+        setup=lambda w: (_support(w), barrier_report(w)),
+        a11y_role="support",
+    ),
     Page(
         "portal:barrier_report",
         NOBODY,

@@ -120,7 +120,9 @@ def open_program(world, **round_fields):
     from ..grants.factories import RoundFactory
 
     if "open_round" not in world.objects:
-        world.objects["open_round"] = RoundFactory(program=program(world), name="Vårens omgång", **round_fields)
+        world.objects["open_round"] = RoundFactory(
+            program=program(world), name="Vårens omgång", **round_fields
+        )
     return world.objects["open_round"]
 
 
