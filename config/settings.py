@@ -7,7 +7,7 @@ builds on this module and refuses unsafe values.
 """
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -343,11 +343,26 @@ RATE_LIMITS = {
     "accounts:login_link": "5/3600",
     "accounts:otp_verify": "20/600",
     "organizations:verify_email_resend": "5/3600",
+    "portal:accessibility": "5/3600",
 }
 RATE_LIMIT_ENABLED = env.bool("RATE_LIMIT_ENABLED", default=True)
 # The public award nomination form: so many nominations per client address in so many seconds.
 AWARD_NOMINATIONS_PER_IP = 10
 AWARD_NOMINATION_WINDOW = 3600
+
+# The accessibility statement (/tillganglighet/, DIGG's model): the day a person last checked the
+# service by hand (YYYY-MM-DD), the known deviations (separated by ";"), where to report a barrier
+# and within how many days it is answered.
+BIDRA_ACCESSIBILITY_REVIEWED_ON = date.fromisoformat(
+    env.str("BIDRA_ACCESSIBILITY_REVIEWED_ON", default="2026-11-30")
+)
+BIDRA_ACCESSIBILITY_DEVIATIONS = [
+    d.strip() for d in env.str("BIDRA_ACCESSIBILITY_DEVIATIONS", default="").split(";") if d.strip()
+]
+BIDRA_ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "BIDRA_ACCESSIBILITY_CONTACT_EMAIL", default="tillganglighet@bidra.invalid"
+)
+BIDRA_ACCESSIBILITY_ANSWER_DAYS = env.int("BIDRA_ACCESSIBILITY_ANSWER_DAYS", default=14)
 
 # Content Security Policy: nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {

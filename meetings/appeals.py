@@ -120,3 +120,11 @@ def appeal_terms(
         sent_on=sent_on,
         new_letter_at_posting=new_letter_at_posting and delegated and posted_on is None and kind == LEGALITY,
     )
+
+
+def notice_taken_down_on(appeal_ends_on: dt.date) -> dt.date:
+    """The day posted minutes come off the notice board: the day after the last day to appeal.
+
+    The posting certificate of the minutes and the notice board name this same day.
+    """
+    return appeal_ends_on + dt.timedelta(days=1)

@@ -8,12 +8,12 @@ same content twice is one version; a change makes a new version.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from meetings import appeals
 from meetings.agenda import adapter_for
 from meetings.models import AgendaItem, Meeting
 from workflows.models import StoredDocument
@@ -53,7 +53,9 @@ def _base_context(meeting: Meeting) -> dict:
         "paragraphs": (min(orders), max(orders)) if orders else None,
         "kept_at": meeting.minutes_kept_at
         or (services.minutes_kept_at_default(meeting) if meeting.posted_on else ""),
-        "taken_down_on": meeting.appeal_ends_on + dt.timedelta(days=1) if meeting.appeal_ends_on else None,
+        "taken_down_on": appeals.notice_taken_down_on(meeting.appeal_ends_on)
+        if meeting.appeal_ends_on
+        else None,
         "made_at": timezone.localtime(),
     }
 

@@ -415,3 +415,53 @@ class Appeal(StatefulModel):
     @transition(field=outcome, source=Outcome.PENDING, target=Outcome.ANNULLED, custom={"label": _("Upheld")})
     def uphold(self) -> None:
         pass
+
+
+class Notice(models.Model):
+    """A notice on the municipality's digital notice board (anslagstavla, kommunallagen 8 kap. 9 §).
+
+    Posted minutes get theirs when they are posted, up until the day after the appeal period
+    (the date their posting certificate names); the secretary posts any other notice by hand.
+    A notice is current from ``posted_on`` until the day before ``taken_down_on``, and is
+    archived from then on.
+    """
+
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", _("minutes")
+        NOTICE = "notice", _("notice")
+
+    municipality = models.ForeignKey(
+        "organizations.Municipality", on_delete=models.PROTECT, related_name="notices"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NOTICE)
+    body = models.TextField(_("text"), blank=True)
+    #: the posted minutes: the board links to their newest version, with the posting certificate
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="notice"
+    )
+    document = models.ForeignKey(
+        "workflows.StoredDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    posted_on = models.DateField(_("posted on"))
+    taken_down_on = models.DateField(_("taken down on"))
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-posted_on", "-pk"]
+        indexes = [models.Index(fields=["municipality", "taken_down_on", "posted_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(taken_down_on__gt=models.F("posted_on")), name="meetings_notice_period"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_current(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.posted_on <= on < self.taken_down_on

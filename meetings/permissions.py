@@ -78,3 +78,14 @@ rules.add_perm("meetings.finalise_meeting", is_system_user)
 rules.add_perm("meetings.declare_recusal", item_staff)
 rules.add_perm("meetings.record_recusal", item_secretary)
 rules.add_perm("meetings.register_appeal", item_secretary)
+
+
+@rules.predicate
+def municipality_secretary(user, municipality) -> bool:
+    """A committee secretary of the municipality: who posts minutes posts its other notices too."""
+    return municipality is not None and any(
+        m == municipality.pk and r == SECRETARY for m, _c, r in staff_roles(user)
+    )
+
+
+rules.add_perm("meetings.post_notice", municipality_secretary)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from meetings.agenda import registered_adapters
-from meetings.models import AgendaItem, Appeal, Attendance, Decision, Meeting, Recusal
+from meetings.models import AgendaItem, Appeal, Attendance, Decision, Meeting, Notice, Recusal
 from organizations.models import Committee
 from organizations.permissions import staff_roles
 from workflows.models import StoredDocument
@@ -299,3 +301,48 @@ def recused_user_ids(*, case) -> set[int]:
             item__content_type=ContentType.objects.get_for_model(case), item__object_id=case.pk
         ).values_list("user_id", flat=True)
     )
+
+
+# -- the notice board ------------------------------------------------------------------------------
+
+
+def minutes_document(*, meeting: Meeting) -> StoredDocument | None:
+    """The newest version of the minutes: once posted, the one with the posting certificate."""
+    return (
+        StoredDocument.objects.filter(
+            content_type=ContentType.objects.get_for_model(Meeting), object_id=meeting.pk, kind="minutes"
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def _notices(municipality) -> QuerySet[Notice]:
+    return Notice.objects.filter(municipality=municipality).select_related(
+        "municipality", "meeting__committee"
+    )
+
+
+def notices_current(*, municipality, on: dt.date | None = None) -> QuerySet[Notice]:
+    """What the board shows today: posted, and not yet taken down."""
+    on = on or timezone.localdate()
+    return (
+        _notices(municipality).filter(posted_on__lte=on, taken_down_on__gt=on).order_by("-posted_on", "-pk")
+    )
+
+
+def notices_archived(*, municipality, on: dt.date | None = None) -> QuerySet[Notice]:
+    """Notices taken down, the most recently taken down first."""
+    on = on or timezone.localdate()
+    return _notices(municipality).filter(taken_down_on__lte=on).order_by("-taken_down_on", "-pk")
+
+
+def notice_public(*, municipality, pk: int) -> Notice | None:
+    """A notice that is on the board today (its document may be downloaded), or None."""
+    return notices_current(municipality=municipality).filter(pk=pk).first()
+
+
+def notice_document(notice: Notice) -> StoredDocument | None:
+    if notice.meeting_id is not None:
+        return minutes_document(meeting=notice.meeting) or notice.document
+    return notice.document

@@ -6,10 +6,19 @@ from django.utils.translation import gettext_lazy as _
 
 from iop.services import INITIATIVE_FIELDS
 from organizations.models import Organisation
-from workflows.fields import DateInput, ModelChoiceField
+from workflows.fields import DateInput, ModelChoiceField, date_field
 from workflows.text import NameFormField
 
-from .models import BoardPost, BoardResponse, GuidingContact, Listing, ProgramGuide, Purpose, Size
+from .models import (
+    BarrierReport,
+    BoardPost,
+    BoardResponse,
+    GuidingContact,
+    Listing,
+    ProgramGuide,
+    Purpose,
+    Size,
+)
 
 PUBLIC_CONTACT_WARNING = _(
     "Everything you write here is public. Give the organisation's shared e-mail address or phone, "
@@ -184,3 +193,54 @@ class BoardFilterForm(forms.Form):
         ],
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+# -- the notice board ------------------------------------------------------------------------------
+
+
+class NoticeForm(forms.Form):
+    """An other notice on the board (the minutes get theirs when they are posted)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text of the notice"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Everything you write here is public on the municipality's notice board."),
+    )
+    posted_on = date_field(_("Posted on"))
+    taken_down_on = date_field(
+        _("Taken down on"), help_text=_("The notice is shown up to the day before this day.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["posted_on"].initial = today
+        self.fields["taken_down_on"].initial = today + timedelta(days=22)
+
+
+# -- the accessibility statement -------------------------------------------------------------------
+
+
+class BarrierReportForm(forms.ModelForm):
+    class Meta:
+        model = BarrierReport
+        fields = ["page_url", "description", "name", "email"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        labels = {
+            "page_url": _("Which page or document? (address or name)"),
+            "description": _("What did not work for you?"),
+            "name": _("Your name (optional)"),
+            "email": _("Your e-mail (optional)"),
+        }
+        help_texts = {
+            "email": _("Give it if you want an answer. We use it only to answer you."),
+        }
+
+
+class BarrierAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Sent by e-mail to the person who reported, when they gave an address."),
+    )

@@ -333,3 +333,50 @@ class BoardResponse(models.Model):
 
     def __str__(self):
         return f"{self.post}: {self.created_at:%Y-%m-%d}"
+
+
+# -- the accessibility statement's feedback ---------------------------------------------------------
+
+
+class BarrierReport(StatefulModel):
+    """Someone tells us of an accessibility barrier (lagen om tillgänglighet till digital offentlig
+    service 11 §); support staff answer, and the answer goes to the reporter when they gave an address."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("received")
+        ANSWERED = "answered", _("answered")
+
+    view_permission = "portal.handle_barrier_reports"
+
+    page_url = models.CharField(_("the page"), max_length=500, blank=True)
+    description = models.TextField(_("what did not work"))
+    name = models.CharField(_("your name"), max_length=200, blank=True)
+    email = models.EmailField(_("your e-mail"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = FSMField(_("state"), default=State.RECEIVED, choices=State.choices, protected=True, db_index=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("accessibility barrier report")
+        verbose_name_plural = _("accessibility barrier reports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.description[:60]
+
+    @transition(
+        field=state,
+        source=State.RECEIVED,
+        target=State.ANSWERED,
+        permission="portal.handle_barrier_reports",
+        custom={"label": _("Answer"), "hidden": True},
+    )
+    def respond(self):
+        self.answered_at = timezone.now()

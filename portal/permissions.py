@@ -11,7 +11,7 @@ from __future__ import annotations
 import rules
 
 from organizations.models import StaffRole
-from organizations.permissions import active_org_roles, is_signatory, staff_roles
+from organizations.permissions import active_org_roles, is_signatory, is_support_staff, staff_roles
 
 CASEWORKER = StaffRole.Role.CASEWORKER
 PROGRAM_ADMIN = StaffRole.Role.PROGRAM_ADMIN
@@ -93,3 +93,7 @@ rules.add_perm("portal.edit_listing", is_signatory)
 
 #: the same predicate as a function, for the model's admin and demo
 may_close_post = poster | moderates
+
+#: support staff (admin access) answer reports of accessibility barriers, as they run the other
+#: support procedures of SECURITY.md
+rules.add_perm("portal.handle_barrier_reports", is_support_staff)

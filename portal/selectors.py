@@ -17,7 +17,7 @@ from grants.models import EligibilityRule, Program, Round
 from organizations.models import Municipality, Organisation, OrganisationActivity
 from organizations.permissions import active_org_roles
 
-from .models import SIZE_MAX_MEMBERS, BoardPost, GuidingContact, Purpose, Size
+from .models import SIZE_MAX_MEMBERS, BarrierReport, BoardPost, GuidingContact, Purpose, Size
 
 #: organisation kinds that may propose a partnership (IOP): idéburna organisations with a legal form
 PARTNERSHIP_KINDS = [
@@ -315,3 +315,63 @@ def programs_for_pointing(*, municipality: Municipality) -> QuerySet[Program]:
 
 
 PURPOSE_CHOICES = Purpose.choices
+
+
+# -- open calls as data ----------------------------------------------------------------------------
+
+
+@dataclass
+class OpenCall:
+    """A round of a program that is open now or opens later: one item of the JSON and the feed."""
+
+    municipality: Municipality
+    program: Program
+    round: Round
+    entry: Entry
+
+    @property
+    def status(self) -> str:
+        return "open" if self.round.opens_at <= timezone.now() else "coming"
+
+    def apply_path(self) -> str:
+        from django.urls import reverse
+
+        return reverse("portal:start", kwargs={"slug": self.municipality.slug}) + f"#{self.entry.anchor}"
+
+
+def open_calls(*, municipality: Municipality | None = None) -> list[OpenCall]:
+    """Open and coming rounds of active programs, soonest closing first (three queries)."""
+    now = timezone.now()
+    today = timezone.localdate()
+    programs = Program.objects.filter(is_active=True, rounds__closes_at__gt=now).distinct()
+    if municipality is not None:
+        programs = programs.filter(municipality=municipality)
+    programs = programs.select_related("municipality", "guide", "award").prefetch_related(
+        Prefetch(
+            "rounds",
+            queryset=Round.objects.filter(closes_at__gt=now).only(
+                "pk", "program_id", "name", "year", "opens_at", "closes_at", "decision_date"
+            ),
+        ),
+        Prefetch("eligibility_rules", queryset=EligibilityRule.objects.filter(enabled=True)),
+    )
+    calls = []
+    for program in programs:
+        entry = _program_entry(program, now, today)
+        for round_ in program.rounds.all():
+            calls.append(
+                OpenCall(municipality=program.municipality, program=program, round=round_, entry=entry)
+            )
+    calls.sort(key=lambda c: (c.round.opens_at > now, c.round.closes_at, c.municipality.name, c.program.name))
+    return calls
+
+
+# -- reports of accessibility barriers -------------------------------------------------------------
+
+
+def barrier_reports(*, state: str = "") -> QuerySet[BarrierReport]:
+    """Reports, the oldest unanswered first; ``state`` narrows to received or answered."""
+    qs = BarrierReport.objects.select_related("answered_by")
+    if state in BarrierReport.State.values:
+        qs = qs.filter(state=state)
+    return qs.order_by("-state", "created_at", "pk")  # received before answered

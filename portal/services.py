@@ -21,7 +21,7 @@ from workflows.services import (
     transition_check,
 )
 
-from .models import BoardPost, BoardResponse, GuidingContact, Listing, ProgramGuide
+from .models import BarrierReport, BoardPost, BoardResponse, GuidingContact, Listing, ProgramGuide
 
 CONTACT_FIELDS = ["title", "name", "email", "phone", "hours", "order"]
 GUIDE_FIELDS = ["purposes", "target_groups", "min_amount", "max_amount", "max_members"]
@@ -243,3 +243,48 @@ def board_posts_expire(*, today: date | None = None) -> int:
                 perform_transition(post, "expire", by=by, reason=_("The last day has passed."))
                 count += 1
     return count
+
+
+# -- the accessibility statement: reports of barriers ----------------------------------------------
+
+BARRIER_FIELDS = ["page_url", "description", "name", "email"]
+
+
+def barrier_report_create(*, data: dict, by=None) -> BarrierReport:
+    """Anyone reports a barrier; support staff are told at the statement's contact address."""
+    if not (data.get("description") or "").strip():
+        raise ValidationError(_("Tell us what did not work."))
+    report = BarrierReport(reported_by=by if by is not None and by.is_authenticated else None)
+    for key in BARRIER_FIELDS:
+        setattr(report, key, (data.get(key) or "").strip())
+    report.full_clean(exclude=["state"])
+    with transaction.atomic():
+        report.save()
+        outbox_enqueue(
+            key=f"portal:barrier-received:{report.pk}",
+            to=settings.BIDRA_ACCESSIBILITY_CONTACT_EMAIL,
+            subject=_("A report of an accessibility barrier"),
+            template="portal/email/barrier_received.txt",
+            context={"report": report, "link": _link("portal:barrier_reports")},
+        )
+    return report
+
+
+def barrier_report_answer(*, report: BarrierReport, answer: str, by) -> BarrierReport:
+    """Support staff answer; the answer goes to the reporter when they gave an address."""
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError(_("Write an answer."))
+    with transaction.atomic():
+        report = BarrierReport.objects.select_for_update().get(pk=report.pk)
+        report.answer = answer
+        report.answered_by = by
+        perform_transition(report, "respond", by=by, reason=answer[:200])
+        outbox_enqueue(
+            key=f"portal:barrier-answered:{report.pk}",
+            to=report.email,
+            subject=_("Answer to your report of an accessibility barrier"),
+            template="portal/email/barrier_answered.txt",
+            context={"report": report},
+        )
+    return report

@@ -30,4 +30,19 @@ urlpatterns = [
     path("kommun/<slug:slug>/vagledning/kontakt/<int:pk>/", views.contact_edit, name="contact_edit"),
     path("kommun/<slug:slug>/vagledning/program/<int:pk>/", views.program_guide, name="program_guide"),
     path("organisationer/<int:pk>/katalog/", views.listing_edit, name="listing_edit"),
+    # the digital notice board
+    path("kommun/<slug:slug>/anslagstavla/", views.notices, name="notices"),
+    path("kommun/<slug:slug>/anslagstavla/arkiv/", views.notices_archive, name="notices_archive"),
+    path("kommun/<slug:slug>/anslagstavla/atom/", views.notices_feed, name="notices_feed"),
+    path("kommun/<slug:slug>/anslagstavla/nytt/", views.notice_new, name="notice_new"),
+    path("kommun/<slug:slug>/anslagstavla/<int:pk>/dokument/", views.notice_document, name="notice_document"),
+    # open calls as data (docs/open-data.md)
+    path("kommun/<slug:slug>/utlysningar.json", views.open_calls_json, name="open_calls_json"),
+    path("kommun/<slug:slug>/utlysningar/atom/", views.open_calls_feed, name="open_calls_feed"),
+    path("utlysningar.json", views.open_calls_json, name="all_open_calls_json"),
+    path("utlysningar/atom/", views.open_calls_feed, name="all_open_calls_feed"),
+    # the accessibility statement
+    path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("tillganglighet/anmalningar/", views.barrier_reports, name="barrier_reports"),
+    path("tillganglighet/anmalningar/<int:pk>/", views.barrier_report, name="barrier_report"),
 ]

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from compact.selectors import compact_for_public
 from grants.models import Program
+from meetings import services as meeting_services
+from meetings.selectors import notice_document as notice_document_of
+from meetings.selectors import notice_public, notices_archived, notices_current
 from organizations.models import Committee, Municipality, Organisation
 from organizations.permissions import active_org_roles
 from workflows.services import TransitionRefused, transitions_for
 from workflows.shortcuts import get_permitted_or_404, paginate, query_without_page
+from workflows.storage import file_download
 
-from . import forms, selectors, services
-from .models import BoardPost, GuidingContact, Listing
+from . import feeds, forms, selectors, services
+from .models import BarrierReport, BoardPost, GuidingContact, Listing
 from .received import received_section
 
 PAGE_SIZE = 20
@@ -426,4 +432,153 @@ def my_letters(request):
             "query_string": query_without_page(request),
             "awards": award_documents_of_applicant(user=request.user),
         },
+    )
+
+
+# -- the notice board ------------------------------------------------------------------------------
+
+NOTICE_ARCHIVE_PAGE_SIZE = 25
+
+
+def notices(request, slug):
+    """The municipality's digital notice board: what is posted today."""
+    municipality = _municipality(slug)
+    return render(
+        request,
+        "portal/notices.html",
+        {
+            **_common(request, municipality, "notices"),
+            "notices": list(notices_current(municipality=municipality)),
+            "can_post_notice": request.user.has_perm("meetings.post_notice", municipality),
+        },
+    )
+
+
+def notices_archive(request, slug):
+    municipality = _municipality(slug)
+    page = paginate(request, notices_archived(municipality=municipality), NOTICE_ARCHIVE_PAGE_SIZE)
+    return render(
+        request,
+        "portal/notices_archive.html",
+        {
+            **_common(request, municipality, "notices"),
+            "page": page,
+            "query_string": query_without_page(request),
+        },
+    )
+
+
+def notice_document(request, slug, pk):
+    """The PDF of a notice while it is on the board (the minutes with their posting certificate)."""
+    municipality = _municipality(slug)
+    notice = notice_public(municipality=municipality, pk=pk)
+    document = notice_document_of(notice) if notice is not None else None
+    if document is None:
+        raise Http404
+    return file_download(
+        document.file, filename=f"anslag-{notice.pk}-{document.kind}-v{document.version}.pdf"
+    )
+
+
+@login_required
+def notice_new(request, slug):
+    municipality = _municipality(slug)
+    _require(request, "meetings.post_notice", municipality)
+    form = forms.NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_services.notice_post(municipality=municipality, **form.cleaned_data, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The notice is posted."))
+            return redirect("portal:notices", slug=slug)
+    return render(
+        request, "portal/notice_form.html", {**_common(request, municipality, "notices"), "form": form}
+    )
+
+
+# -- open calls as data ----------------------------------------------------------------------------
+
+
+@cache_control(public=True, max_age=feeds.MAX_AGE)
+def open_calls_json(request, slug=None):
+    municipality = _municipality(slug) if slug else None
+    return JsonResponse(
+        feeds.calls_as_data(municipality=municipality), json_dumps_params={"ensure_ascii": False}
+    )
+
+
+open_calls_feed = cache_control(public=True, max_age=feeds.MAX_AGE)(feeds.OpenCallsFeed())
+notices_feed = cache_control(public=True, max_age=feeds.MAX_AGE)(feeds.NoticesFeed())
+
+
+# -- the accessibility statement -------------------------------------------------------------------
+
+
+def accessibility(request):
+    """The accessibility statement (DIGG's model), and the form to report a barrier."""
+    form = forms.BarrierReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.barrier_report_create(data=form.cleaned_data, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Thank you. We have received your report and answer within %(days)s days.")
+                % {"days": settings.BIDRA_ACCESSIBILITY_ANSWER_DAYS},
+            )
+            return redirect("portal:accessibility")
+    return render(
+        request,
+        "portal/accessibility.html",
+        {
+            "form": form,
+            "reviewed_on": settings.BIDRA_ACCESSIBILITY_REVIEWED_ON,
+            "deviations": settings.BIDRA_ACCESSIBILITY_DEVIATIONS,
+            "contact_email": settings.BIDRA_ACCESSIBILITY_CONTACT_EMAIL,
+            "answer_days": settings.BIDRA_ACCESSIBILITY_ANSWER_DAYS,
+        },
+    )
+
+
+@login_required
+def barrier_reports(request):
+    if not request.user.has_perm("portal.handle_barrier_reports"):
+        raise PermissionDenied
+    state = request.GET.get("state", "")
+    page = paginate(request, selectors.barrier_reports(state=state), PAGE_SIZE)
+    return render(
+        request,
+        "portal/barrier_reports.html",
+        {
+            "page": page,
+            "state": state,
+            "states": BarrierReport.State.choices,
+            "query_string": query_without_page(request),
+            "answer_days": settings.BIDRA_ACCESSIBILITY_ANSWER_DAYS,
+        },
+    )
+
+
+@login_required
+def barrier_report(request, pk):
+    if not request.user.has_perm("portal.handle_barrier_reports"):
+        raise PermissionDenied
+    report = get_object_or_404(selectors.barrier_reports(), pk=pk)
+    form = forms.BarrierAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.barrier_report_answer(report=report, answer=form.cleaned_data["answer"], by=request.user)
+        except (TransitionRefused, ValidationError) as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("The answer is saved and sent."))
+            return redirect("portal:barrier_reports")
+    return render(
+        request,
+        "portal/barrier_report.html",
+        {"report": report, "form": form if report.state == BarrierReport.State.RECEIVED else None},
     )

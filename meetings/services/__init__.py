@@ -33,6 +33,7 @@ from .finality import (
     minutes_approve,
     minutes_kept_at_default,
 )
+from .notices import minutes_notice_create, notice_post
 from .planning import (
     AttendanceRow,
     agenda_add,
@@ -68,6 +69,8 @@ __all__ = [
     "meetings_finalise_due",
     "minutes_approve",
     "minutes_kept_at_default",
+    "minutes_notice_create",
+    "notice_post",
     "proposal_of",
     "recusal_declare",
 ]

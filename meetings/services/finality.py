@@ -23,6 +23,8 @@ from workflows.services import TransitionRefused, perform_transition, require, s
 from workflows.services import transition_check as _transition_check
 from workflows.statelog import state_logs_batched
 
+from .notices import minutes_notice_create
+
 # -- approval, posting, finality ------------------------------------------------------------------
 
 
@@ -55,6 +57,8 @@ def minutes_approve(*, meeting: Meeting, by: User) -> Meeting:
 def meeting_post(*, meeting: Meeting, posted_on: dt.date, by: User, kept_at: str = "") -> Meeting:
     """Post the approved minutes (anslag); the appeal period of three weeks starts.
 
+    Their notice goes up on the municipality's notice board in the same transaction.
+
     The minutes are made again with their posting certificate (anslagsbevis), and the case apps
     make the letters of the meeting's decisions now that they can state the last day to appeal.
     """
@@ -72,6 +76,7 @@ def meeting_post(*, meeting: Meeting, posted_on: dt.date, by: User, kept_at: str
         meeting.appeal_ends_on = appeal_period_end(posted_on)
         meeting.minutes_kept_at = kept_at.strip()[:200] or minutes_kept_at_default(meeting)
         meeting.save(update_fields=["posted_on", "posted_at", "appeal_ends_on", "minutes_kept_at"])
+        minutes_notice_create(meeting=meeting, by=by)
         delay_on_commit(tasks.meeting_documents_make, meeting.pk, by.pk, ["minutes"])
         from ..signals import minutes_posted
 

@@ -79,3 +79,62 @@ def program(world):
     if "program" not in world.objects:
         world.objects["program"] = ProgramFactory(committee=world.committee, municipality=world.municipality)
     return world.objects["program"]
+
+
+# -- the notice board ------------------------------------------------------------------------------
+
+
+def posted_minutes(world):
+    """A meeting held ten days ago whose minutes the secretary posted today (memoised)."""
+    from ..workflows.authz import _posted
+
+    _posted(world)
+    meeting = world.objects["posted_item"].meeting
+    meeting.refresh_from_db()
+    return meeting
+
+
+def minutes_pdf(world, meeting):
+    """The minutes as the worker makes them after posting: with the posting certificate."""
+    from meetings.documents import meeting_documents_make
+
+    meeting_documents_make(meeting=meeting, kinds=["minutes"], by=world.users["secretary"])
+    return meeting
+
+
+def other_notice(world, **overrides):
+    from meetings.services import notice_post
+
+    data = {
+        "title": "Kungörelse: Socialnämndens sammanträde i juni",
+        "body": "Socialnämnden sammanträder i Kommunhuset.",
+        "posted_on": timezone.localdate(),
+        "taken_down_on": timezone.localdate() + timedelta(days=14),
+    }
+    data.update(overrides)
+    return notice_post(municipality=world.municipality, **data, by=world.users["secretary"])
+
+
+def open_program(world, **round_fields):
+    """The world's program with a round open now (memoised)."""
+    from ..grants.factories import RoundFactory
+
+    if "open_round" not in world.objects:
+        world.objects["open_round"] = RoundFactory(
+            program=program(world), name="Vårens omgång", **round_fields
+        )
+    return world.objects["open_round"]
+
+
+def barrier_report(world, **data):
+    if "barrier" not in world.objects:
+        world.objects["barrier"] = services.barrier_report_create(
+            data={
+                "page_url": "/kommun/exemplo/anslagstavla/",
+                "description": "Datumen läses inte upp av min skärmläsare.",
+                "name": "Rut Läsare",
+                "email": "rut@example.se",
+                **data,
+            }
+        )
+    return world.objects["barrier"]
