@@ -30,10 +30,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from awards.models import Candidate, NomineeKind
-from grants.models import Application, FormField, Payment, Program, ProgramBudget
+from grants.models import Application, FormField, Program, ProgramBudget
 from iop.models import Partnership
 from meetings.models import AgendaItem, Decision, Meeting
 from organizations.models import Organisation, Person
+from payments.models import Payment
 
 from ..factories import OrganisationFactory, PersonFactory
 from ..grants.factories import ProgramFactory, RoundFactory
