@@ -6,15 +6,11 @@ may not do (403), call one service, render.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +18,7 @@ from meetings.agenda import BudgetExceeded
 from meetings.models import Meeting
 from meetings.services import DecisionData
 from workflows.services import TransitionRefused
-from workflows.shortcuts import get_permitted_or_404, paginate, query_without_page
+from workflows.shortcuts import get_permitted_or_404
 from workflows.storage import file_download
 
 from . import forms, services

@@ -2,7 +2,6 @@
 their services and inputs, registered once (see ``workflows.registry``)."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy

@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
-from payments.forms import BookkeepingPeriodForm
 from grants.permissions import CASEWORKER, PROGRAM_ADMIN
 from organizations.models import Municipality
 from organizations.permissions import staff_committee_ids, staff_municipality_ids
+from payments.forms import BookkeepingPeriodForm
 
 from . import sie
 

@@ -133,15 +133,14 @@ def ledger_for_period(
 ) -> Ledger:
     """The municipality's decided and paid grants, reclaims and partnership contributions in
     ``start``–``end`` (both days included), oldest first.  ``committees``: only these (None: all)."""
-    from django.utils import timezone
-
     from django.contrib.contenttypes.models import ContentType
     from django.contrib.contenttypes.prefetch import GenericPrefetch
+    from django.utils import timezone
 
     from grants.models import Application
     from iop.models import Partnership
-    from payments.models import Payment
     from organizations.validators import org_number_format
+    from payments.models import Payment
     from reporting.models import Reclaim
 
     names = getattr(settings, "SIE_ACCOUNTS", {})

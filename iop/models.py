@@ -14,14 +14,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from workflows.deadlines import add_years
-from workflows.models import CaseModel, StatefulModel
+from workflows.models import CaseModel
 
 from . import conditions as c
 

@@ -2,8 +2,6 @@
 ``workflows.registry``).  The committee's decisions, the signatures, the term's start and end
 and the follow-ups have pages and services of their own."""
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 

@@ -21,7 +21,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -152,11 +151,7 @@ def payment_run_export(*, run, by, file_format: str = "pain001"):
             .select_for_update(of=("self",))
             .order_by("due_on", "pk")
         )
-        problems = [
-            f"{p.case_number}: {reason}"
-            for p in payments
-            if (reason := payment_leave_out_reason(p))
-        ]
+        problems = [f"{p.case_number}: {reason}" for p in payments if (reason := payment_leave_out_reason(p))]
         if problems:
             raise ValidationError(
                 [_("Cancel the run and prepare a new one: an account changed after the run was prepared.")]

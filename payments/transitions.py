@@ -20,7 +20,9 @@ PaidInput = registry.inputs(
 
 
 def _payment(request, pk):
-    payment = get_permitted_or_404(with_cases(Payment.objects.all()), "payments.view_payment", request.user, pk=pk)
+    payment = get_permitted_or_404(
+        with_cases(Payment.objects.all()), "payments.view_payment", request.user, pk=pk
+    )
     if not request.user.has_perm("payments.manage_payment", payment):
         raise PermissionDenied
     return payment

@@ -134,7 +134,9 @@ def payment_plan(*, partnership: Partnership, period: str, amount: Decimal, by):
         partnership = _fresh(partnership)
         require(by, "iop.pay_partnership", partnership)
         if partnership.state not in (Partnership.State.APPROVED, *Partnership.RUNNING):
-            raise TransitionRefused([_("Payments are planned once the committee has approved the agreement.")])
+            raise TransitionRefused(
+                [_("Payments are planned once the committee has approved the agreement.")]
+            )
         if amount is None or amount <= 0:
             raise ValidationError(_("The amount must be more than 0 kr."))
         if partnership.payments.filter(period=period).exists():
