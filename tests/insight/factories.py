@@ -165,7 +165,7 @@ def scenario(world) -> dict:
     for key, amount, state in (("a1", 60000, Payment.State.PAID), ("a2", 50000, Payment.State.PLANNED)):
         app = apps[key]
         Payment.objects.create(
-            application=app,
+            case=app,
             decision_id=app.decision_id,
             municipality_id=app.round.program.municipality_id,
             amount=Decimal(amount),

@@ -18,6 +18,11 @@ from ..iop.factories import in_state
 
 
 def _planned(world, amount=Decimal(250000), period="2026"):
+    """An active partnership with its contribution for ``period`` planned, to the organisation's
+    verified bankgiro."""
+    organisation = world.organisation
+    organisation.account_type, organisation.account_number = "bankgiro", "56781234"
+    organisation.save(update_fields=["account_type", "account_number"])
     partnership = in_state(world, "active")
     payment = iop.payment_plan(
         partnership=partnership, period=period, amount=amount, by=world.users["caseworker"]

@@ -70,9 +70,7 @@ def test_the_june_meeting_s_payments_go_to_the_bank_and_the_ledger(client):
         payment = expected[int(re.sub(r"\D", "", transfer.findtext("p:PmtId/p:EndToEndId", namespaces=NS)))]
         assert transfer.findtext("p:Amt/p:InstdAmt", namespaces=NS) == f"{payment.amount}.00"
         assert transfer.findtext("p:CdtrAcct/p:Id/p:Othr/p:Id", namespaces=NS) == payment.account_number
-        assert transfer.findtext("p:RmtInf/p:Ustrd", namespaces=NS).startswith(
-            payment.case_number
-        )
+        assert transfer.findtext("p:RmtInf/p:Ustrd", namespaces=NS).startswith(payment.case_number)
     assert set(Payment.objects.filter(pk__in=expected).values_list("state", flat=True)) == {"exported"}
 
     # the bank has paid: marked on the run's page, as before
