@@ -186,7 +186,7 @@ def test_the_secretary_and_the_committee_decide_a_round_from_agenda_to_payment_f
     caseworker.click("Gör betalningsfilen (pain.001)", role="button").look()
     payment_file = caseworker.download("Ladda ner betalningsfilen (pain.001)")
     schema = etree.XMLSchema(
-        etree.parse(str(Path(__file__).parents[1] / "grants/schema/pain.001.001.03.xsd"))
+        etree.parse(str(Path(__file__).parents[1] / "payments/schema/pain.001.001.03.xsd"))
     )
     schema.assertValid(etree.fromstring(payment_file))
     assert b"56781234" in payment_file and trygg.case_number.encode() in payment_file

@@ -1,6 +1,6 @@
 """Payment runs and their payment file for the bank (ISO 20022 pain.001.001.03).
 
-Every file made here is checked against the official schema vendored in ``tests/grants/schema``
+Every file made here is checked against the official schema vendored in ``tests/payments/schema``
 (not the application's own copy), so a file the bank would refuse fails the test.
 """
 
