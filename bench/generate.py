@@ -1049,7 +1049,8 @@ def complete_decisions() -> dict[str, int]:
     ``bench.run --reuse``): a statement that inserts into a table while checking that same
     table row by row reads every page it has just written, again for each row.
     """
-    from grants.models import DecisionLetter, Payment
+    from grants.models import DecisionLetter
+    from payments.models import Payment
     from workflows.models import StoredDocument
 
     qn = connection.ops.quote_name
@@ -1097,10 +1098,10 @@ def complete_decisions() -> dict[str, int]:
             counts["decision letters"] = cursor.rowcount
         if not Payment.objects.exists():
             cursor.execute(
-                f"INSERT INTO {payment} (application_id, decision_id, municipality_id, instalment, "  # noqa: S608
-                "instalments, amount, due_on, state, organisation_name, org_number, account_type, "
+                f"INSERT INTO {payment} (content_type_id, object_id, decision_id, period, municipality_id, "  # noqa: S608
+                "instalment, instalments, amount, due_on, state, organisation_name, org_number, account_type, "
                 "account_number, reference, paid_on, created_at) "
-                "SELECT a.id, d.id, c.municipality_id, 1, 1, d.amount, d.period_start, "
+                "SELECT d.content_type_id, a.id, d.id, '', c.municipality_id, 1, 1, d.amount, d.period_start, "
                 "CASE WHEN m.state = 'final' THEN 'paid' ELSE 'planned' END, o.name, o.org_number, "
                 "o.account_type, o.account_number, a.case_number, "
                 "CASE WHEN m.state = 'final' THEN d.period_start END, d.decided_at "

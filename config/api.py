@@ -8,7 +8,17 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 #: the apps whose ``api.py`` adds resources
-API_APPS = {"organizations", "workflows", "meetings", "grants", "awards", "reporting", "iop", "compact"}
+API_APPS = {
+    "organizations",
+    "workflows",
+    "meetings",
+    "grants",
+    "payments",
+    "awards",
+    "reporting",
+    "iop",
+    "compact",
+}
 
 router = DefaultRouter()
 for config in apps.get_app_configs():

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "workflows",
     "meetings",
     "grants",
+    "payments",
     "awards",
     "reporting",
     "iop",

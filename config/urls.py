@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("", include("meetings.urls")),
     path("", include("grants.urls")),
+    path("", include("payments.urls")),
     path("", include("iop.urls")),
     path("", include("compact.urls")),
     path("", include("awards.urls")),

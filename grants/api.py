@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -21,8 +21,8 @@ from workflows.services import TransitionRefused
 from workflows.storage import file_download
 
 from . import services
-from .models import Application, DecisionLetter, Payment, Program, Round
-from .selectors import applications_visible, payments_visible, programs_visible
+from .models import Application, DecisionLetter, Program, Round
+from .selectors import applications_visible, programs_visible
 
 
 class ProgramSerializer(serializers.ModelSerializer):
@@ -215,45 +215,6 @@ class LetterSerializer(serializers.ModelSerializer):
             "api:application-letter-pdf", kwargs={"pk": letter.application_id, "letter_id": letter.pk}
         )
         return request.build_absolute_uri(url) if request else url
-
-
-class PaymentSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Payment
-        fields = [
-            "id",
-            "application",
-            "instalment",
-            "instalments",
-            "amount",
-            "due_on",
-            "state",
-            "paid_on",
-            "organisation_name",
-            "org_number",
-            "account_type",
-            "account_number",
-            "reference",
-        ]
-
-
-class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
-    """Payments of the applications the user may see: the applicant's own, staff's municipality's."""
-
-    serializer_class = PaymentSerializer
-
-    def get_queryset(self):
-        qs = payments_visible(user=self.request.user).order_by("due_on", "pk")
-        application = self.request.query_params.get("application")
-        if application:
-            qs = qs.filter(application_id=application if application.isdigit() else 0)
-        return qs
-
-    @extend_schema(
-        parameters=[OpenApiParameter("application", int, description="Only the payments of this application")]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
 
 class ApplicationUpdateSerializer(serializers.Serializer):
@@ -453,7 +414,6 @@ def _letters_of(viewset, request, pk):
 
 
 def register(router):
-    router.register("payments", PaymentViewSet, basename="payment")
     router.register("programs", ProgramViewSet, basename="program")
     router.register("rounds", RoundViewSet, basename="round")
     router.register("applications", ApplicationViewSet, basename="application")

@@ -51,24 +51,6 @@ def my_letters(request):
     return {"template": "grants/panels/my_letters.html", "letters": letters}
 
 
-@panel(order=16)
-def payments(request):
-    if not request.user.has_perm("grants.use_payments"):
-        return None
-    from django.utils import timezone
-
-    from .models import Payment
-    from .selectors import payments_managed
-
-    today = timezone.localdate()
-    managed = payments_managed(user=request.user)
-    return {
-        "template": "grants/panels/payments.html",
-        "due": managed.filter(state=Payment.State.PLANNED, due_on__lte=today).count(),
-        "exported": managed.filter(state=Payment.State.EXPORTED).count(),
-    }
-
-
 @panel(order=17)
 def letters_to_make(request):
     """For the secretary: meetings with posted minutes whose grant decisions still lack their letters."""

@@ -1,4 +1,4 @@
-"""Pages after the decision: delegated decisions, decision letters, letter templates, payments.
+"""Pages after the decision: delegated decisions, decision letters, letter templates.
 
 Thin edges like ``grants.views``: find what the user may see (404 otherwise), refuse what they
 may not do (403), call one service, render.
@@ -6,15 +6,11 @@ may not do (403), call one service, render.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,17 +18,13 @@ from meetings.agenda import BudgetExceeded
 from meetings.models import Meeting
 from meetings.services import DecisionData
 from workflows.services import TransitionRefused
-from workflows.shortcuts import get_permitted_or_404, paginate, query_without_page
+from workflows.shortcuts import get_permitted_or_404
 from workflows.storage import file_download
 
 from . import forms, services
 from .letters import PLACEHOLDERS, example_values, letter_text, template_for
-from .models import Application, DecisionLetter, LetterJob, LetterTemplate, Payment, PaymentBatch, Program
-from .selectors import (
-    meeting_letter_rows,
-    payment_batches,
-    payments_list,
-)
+from .models import Application, DecisionLetter, LetterJob, LetterTemplate, Program
+from .selectors import meeting_letter_rows
 from .views import _application, _refusal
 
 
@@ -240,147 +232,3 @@ def letter_template_preview(request, pk, outcome):
             "values": example_values(program),
         },
     )
-
-
-# ---- payments ----
-
-
-@login_required
-def payments(request):
-    _must(request, "grants.use_payments")
-    form = forms.PaymentFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    page = paginate(
-        request,
-        payments_list(user=request.user, state=data.get("state", ""), due_until=data.get("due_until")),
-    )
-    return render(
-        request,
-        "grants/payments.html",
-        {
-            "form": form,
-            "page": page,
-            "query_string": query_without_page(request),
-            "export_form": forms.PaymentExportForm(initial={"due_until": timezone.localdate()}),
-            "sie_form": forms.BookkeepingPeriodForm(
-                initial={"start": timezone.localdate().replace(month=1, day=1), "end": timezone.localdate()}
-            ),
-            "batches": payment_batches(user=request.user)[:10],
-        },
-    )
-
-
-@login_required
-@require_POST
-def payments_export(request):
-    _must(request, "grants.use_payments")
-    form = forms.PaymentExportForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter the last due date to export, like 2026-06-15."))
-        return redirect("grants:payments")
-    try:
-        batch = services.payment_run_create(by=request.user, due_until=form.cleaned_data["due_until"])
-    except ValidationError as exc:
-        _refusal(request, exc)
-        return redirect("grants:payments")
-    messages.success(
-        request,
-        _("%(n)s payment(s) are in the run. Check it, then make the payment file.") % {"n": batch.count},
-    )
-    return redirect("grants:payment_batch", pk=batch.pk)
-
-
-def _batch(request, pk) -> PaymentBatch:
-    _must(request, "grants.use_payments")
-    return get_object_or_404(payment_batches(user=request.user).select_related("municipality"), pk=pk)
-
-
-@login_required
-def payment_batch(request, pk):
-    batch = _batch(request, pk)
-    rows = list(
-        batch.payments.select_related("application__organisation", "application__round__program").order_by(
-            "due_on", "pk"
-        )
-    )
-    return render(
-        request,
-        "grants/payment_batch.html",
-        {
-            "batch": batch,
-            "payments": rows,
-            "paid_form": forms.PaidForm(initial={"paid_on": timezone.localdate()}),
-            "unpaid": any(p.state == Payment.State.EXPORTED for p in rows),
-            "can_manage": request.user.has_perm("grants.manage_payment_run", batch),
-            "debtor_missing": not (batch.municipality.payment_iban and batch.municipality.payment_bic),
-        },
-    )
-
-
-CSV_COLUMNS = [
-    "Diarienummer",
-    "Organisation",
-    "Organisationsnummer",
-    "Kontotyp",
-    "Kontonummer",
-    "Belopp",
-    "Förfallodag",
-    "Referens",
-]
-
-
-ACCOUNT_TYPES = {"bankgiro": "Bankgiro", "plusgiro": "Plusgiro"}
-
-
-def _csv_safe(value) -> str:
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-@login_required
-def payment_batch_csv(request, pk):
-    """The file for the finance system: one row per payment, to the registered account only."""
-    batch = _batch(request, pk)
-    if batch.state != PaymentBatch.State.EXPORTED:
-        raise Http404
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(CSV_COLUMNS)
-    for p in batch.payments.select_related("application").order_by("due_on", "pk"):
-        writer.writerow(
-            [
-                _csv_safe(v)
-                for v in (
-                    p.application.case_number,
-                    p.organisation_name,
-                    p.org_number,
-                    ACCOUNT_TYPES.get(p.account_type, p.account_type),
-                    p.account_number,
-                    p.amount,
-                    p.due_on.isoformat(),
-                    p.reference,
-                )
-            ]
-        )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="utbetalningar-{batch.pk}.csv"'
-    return response
-
-
-@login_required
-@require_POST
-def payment_batch_paid(request, pk):
-    batch = _batch(request, pk)
-    form = forms.PaidForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter the date the payments were made, like 2026-06-15."))
-        return redirect("grants:payment_batch", pk=batch.pk)
-    try:
-        count = services.payment_batch_mark_paid(
-            batch=batch, by=request.user, paid_on=form.cleaned_data["paid_on"]
-        )
-    except (ValidationError, TransitionRefused) as exc:
-        _refusal(request, exc)
-    else:
-        messages.success(request, _("%(n)s payment(s) are marked as paid.") % {"n": count})
-    return redirect("grants:payment_batch", pk=batch.pk)

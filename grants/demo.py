@@ -535,7 +535,7 @@ def payments_from(applications, *, planned: datetime) -> None:
     """The payments of ``applications`` as they were planned at ``planned``, when their decision
     could be executed: the first part due then or when the grant period begins, the others spread
     over the period (as the service plans them)."""
-    from .models import Payment
+    from payments.models import Payment
 
     executable_on = timezone.localdate(planned)
     for application in Application.objects.filter(pk__in=[a.pk for a in applications]).select_related(
@@ -555,7 +555,8 @@ def pay_due(*, by) -> None:
     """Every planned payment due by today, exported on its due day (once planned) and paid two days later."""
     from django.db.models import Max
 
-    from .models import Payment, PaymentBatch
+    from payments import services as payments
+    from payments.models import Payment, PaymentBatch
 
     today = timezone.localdate()
     due = Payment.objects.filter(state=Payment.State.PLANNED, due_on__lte=today)
@@ -563,8 +564,8 @@ def pay_due(*, by) -> None:
         planned = due.filter(due_on__lte=day).aggregate(last=Max("created_at"))["last"]
         exported = max(at(day, 9), planned + timedelta(hours=1))
         with happened(exported):
-            batch = services.payments_export(by=by, due_until=day)
+            batch = payments.payments_export(by=by, due_until=day)
         PaymentBatch.objects.filter(pk=batch.pk).update(created_at=exported)
         paid_on = min(day + timedelta(days=2), today)
         with happened(max(at(paid_on, 14), exported + timedelta(hours=1))):
-            services.payment_batch_mark_paid(batch=batch, by=by, paid_on=paid_on)
+            payments.payment_batch_mark_paid(batch=batch, by=by, paid_on=paid_on)

@@ -425,6 +425,8 @@ class Application(CaseModel):
         object_id_field="artifact_object_id",
         related_query_name="application",
     )
+    #: its payments (``payments.Payment``), found by content type and id
+    payments = GenericRelation("payments.Payment", related_query_name="application")
 
     class Meta:
         verbose_name = _("application")
@@ -750,4 +752,4 @@ def budget_free(budget: ProgramBudget) -> dict:
     }
 
 
-from .decision_models import *  # noqa: E402, F403 - letters and payments live in their own module
+from .decision_models import *  # noqa: E402, F403 - letters live in their own module

@@ -23,7 +23,7 @@ PROGRAM_ADMIN = StaffRole.Role.PROGRAM_ADMIN
 
 
 def _program_of(obj):
-    from .models import Application, DecisionLetter, LetterTemplate, Payment, Program, Round
+    from .models import Application, DecisionLetter, LetterTemplate, Program, Round
 
     if isinstance(obj, Program):
         return obj
@@ -31,7 +31,7 @@ def _program_of(obj):
         return obj.program
     if isinstance(obj, Application):
         return obj.round.program
-    if isinstance(obj, Payment | DecisionLetter):
+    if isinstance(obj, DecisionLetter):
         return obj.application.round.program
     if isinstance(obj, LetterTemplate):
         return obj.program
@@ -145,13 +145,8 @@ def committee_decides(user, application) -> bool:
 
 @rules.predicate
 def of_visible_application(user, obj) -> bool:
-    """A letter or payment is visible to whoever may see its application."""
+    """A letter is visible to whoever may see its application."""
     return obj is not None and user.has_perm("grants.view_application", obj.application)
-
-
-@rules.predicate
-def handles_payments(user) -> bool:
-    return bool(staff_municipality_ids(user, (CASEWORKER, PROGRAM_ADMIN)))
 
 
 rules.add_perm("grants.view_program", program_staff | program_for_applicant)
@@ -166,18 +161,5 @@ rules.add_perm("grants.use_inbox", is_caseworker)
 rules.add_perm("grants.decide_application", grant_application & committee_decides)
 rules.add_perm("grants.view_letter", of_visible_application)
 rules.add_perm("grants.manage_letter_templates", program_admin)
-rules.add_perm("grants.view_payment", of_visible_application)
-rules.add_perm("grants.manage_payment", program_caseworker | program_admin | is_system_user)
-rules.add_perm("grants.use_payments", handles_payments)
-
-
-@rules.predicate
-def run_of_own_municipality(user, run) -> bool:
-    """A payment run is handled by the caseworkers and program administrators of its municipality."""
-    return run is not None and run.municipality_id in staff_municipality_ids(
-        user, (CASEWORKER, PROGRAM_ADMIN)
-    )
-
-
-rules.add_perm("grants.view_payment_run", run_of_own_municipality)
-rules.add_perm("grants.manage_payment_run", run_of_own_municipality)
+# the payments of a granted application (``payments`` asks through the grants payment adapter)
+rules.add_perm("grants.pay_application", program_caseworker | program_admin | is_system_user)

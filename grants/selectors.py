@@ -215,7 +215,7 @@ def application_timeline(*, application: Application) -> list[dict]:
     day the decision became final (laga kraft) and the payments made."""
     from django_fsm_log.models import StateLog
 
-    from .models import Payment
+    from payments.models import Payment
 
     labels = dict(S.choices)
     entries = (
@@ -394,46 +394,6 @@ def program_detail_queryset():
 
 
 # ---- decisions, letters and payments ----
-
-
-def payments_managed(*, user) -> QuerySet:
-    """Payments of the programs where ``user`` is a caseworker or program administrator."""
-    from .models import Payment
-    from .permissions import PROGRAM_ADMIN
-
-    roles = (CASEWORKER, PROGRAM_ADMIN)
-    qs = Payment.objects.filter(municipality_id__in=staff_municipality_ids(user, roles))
-    committees = staff_committee_ids(user, roles)
-    if committees is not None:
-        qs = qs.filter(application__round__program__committee_id__in=committees)
-    return qs
-
-
-def payments_list(*, user, state: str = "", due_until=None) -> QuerySet:
-    qs = payments_managed(user=user).select_related(
-        "application__organisation", "application__round__program", "batch"
-    )
-    if state:
-        qs = qs.filter(state=state)
-    if due_until:
-        qs = qs.filter(due_on__lte=due_until)
-    return qs.order_by("due_on", "pk")
-
-
-def payment_batches(*, user) -> QuerySet:
-    from .models import PaymentBatch
-    from .permissions import PROGRAM_ADMIN
-
-    return PaymentBatch.objects.filter(
-        municipality_id__in=staff_municipality_ids(user, (CASEWORKER, PROGRAM_ADMIN))
-    ).select_related("created_by")
-
-
-def payments_visible(*, user) -> QuerySet:
-    """Payments of the applications ``user`` may see (the applicant's own, staff's municipality's)."""
-    from .models import Payment
-
-    return Payment.objects.filter(application__in=applications_visible(user=user))
 
 
 def letters_of_applicant(*, user) -> QuerySet:

@@ -1,8 +1,7 @@
-"""The steps of an application and of a payment that a page or the API may ask for by name:
+"""The steps of an application that a page or the API may ask for by name:
 their services and inputs, registered once (see ``workflows.registry``)."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,7 +10,7 @@ from workflows import registry
 from workflows.shortcuts import get_permitted_or_404
 
 from . import services
-from .models import Application, Payment
+from .models import Application
 
 CompletionInput = registry.inputs(
     "CompletionInput",
@@ -28,10 +27,6 @@ ProposalInput = registry.inputs(
     # the amount is checked by the service (the program's ceiling, whole kronor), in its words
     amount=forms.CharField(label=gettext_lazy("Proposed amount (kr)"), required=False),
     motivation=registry.text(gettext_lazy("Motivation")),
-)
-PaidInput = registry.inputs(
-    "PaidInput",
-    paid_on=forms.DateField(label=gettext_lazy("Paid on"), required=False),  # blank: today
 )
 
 
@@ -106,33 +101,3 @@ step(
     form=ProposalInput,
     input="motivation",
 )
-
-
-# ---- payments: marked as paid or cancelled from the application's page ----
-
-
-def _payment(request, pk):
-    payment = get_permitted_or_404(
-        Payment.objects.select_related("application__round__program", "application__organisation"),
-        "grants.view_payment",
-        request.user,
-        pk=pk,
-    )
-    if not request.user.has_perm("grants.manage_payment", payment):
-        raise PermissionDenied
-    return payment
-
-
-registry.case(
-    Payment,
-    get=_payment,
-    page=lambda payment, **kw: reverse("grants:application_detail", kwargs={"pk": payment.application_id}),
-    done=lambda payment, name: _("The payment is now “%(state)s”.") % {"state": payment.get_state_display()},
-)
-step(
-    Payment,
-    "mark_paid",
-    lambda p, by, data: services.payment_mark_paid(payment=p, by=by, paid_on=data["paid_on"]),
-    form=PaidInput,
-)
-step(Payment, "cancel", lambda p, by, data: services.payment_cancel(payment=p, by=by, reason=data["reason"]))

@@ -2,7 +2,7 @@ from django.urls import path
 
 from workflows.views import transition
 
-from . import decision_views, payment_run_views, views
+from . import decision_views, views
 
 app_name = "grants"
 
@@ -68,33 +68,5 @@ urlpatterns = [
         "bidrag/program/<int:pk>/brevmallar/<str:outcome>/forhandsvisning/",
         decision_views.letter_template_preview,
         name="letter_template_preview",
-    ),
-    path("utbetalningar/", decision_views.payments, name="payments"),
-    path("utbetalningar/exportera/", decision_views.payments_export, name="payments_export"),
-    path("utbetalningar/filer/<int:pk>/", decision_views.payment_batch, name="payment_batch"),
-    path("utbetalningar/filer/<int:pk>/csv/", decision_views.payment_batch_csv, name="payment_batch_csv"),
-    path(
-        "utbetalningar/filer/<int:pk>/utbetald/", decision_views.payment_batch_paid, name="payment_batch_paid"
-    ),
-    path(
-        "utbetalningar/filer/<int:pk>/exportera/",
-        payment_run_views.payment_run_export,
-        name="payment_run_export",
-    ),
-    path(
-        "utbetalningar/filer/<int:pk>/avbryt/",
-        payment_run_views.payment_run_cancel,
-        name="payment_run_cancel",
-    ),
-    path(
-        "utbetalningar/filer/<int:pk>/betalningsfil.xml",
-        payment_run_views.payment_run_file,
-        name="payment_run_file",
-    ),
-    path(
-        "utbetalningar/<int:pk>/steg/<str:name>/",
-        transition,
-        {"case_model": "grants.Payment"},
-        name="payment_transition",
     ),
 ]

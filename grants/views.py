@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
 from organizations.models import Committee, Organisation
+from payments.forms import PaidForm
 from workflows import registry
 from workflows.services import TransitionRefused, transitions_for
 from workflows.shortcuts import get_permitted_or_404, paginate, query_without_page
@@ -506,7 +507,7 @@ def application_detail(request, pk):
             "can_make_letters": decision is not None
             and decision["meeting"] is not None
             and user.has_perm("meetings.manage_meeting", decision["meeting"]),
-            "paid_form": forms.PaidForm(initial={"paid_on": timezone.localdate()}),
+            "paid_form": PaidForm(initial={"paid_on": timezone.localdate()}),
             "answers": application_answers_display(application=application),
             "files": application.files.select_related("register_document").order_by("key", "pk"),
             "timeline": application_timeline(application=application),

@@ -8,24 +8,24 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
-from grants.forms import BookkeepingPeriodForm
 from grants.permissions import CASEWORKER, PROGRAM_ADMIN
 from organizations.models import Municipality
 from organizations.permissions import staff_committee_ids, staff_municipality_ids
+from payments.forms import BookkeepingPeriodForm
 
 from . import sie
 
 
 @login_required
 def sie_export(request):
-    if not request.user.has_perm("grants.use_payments"):
+    if not request.user.has_perm("payments.use_payments"):
         raise PermissionDenied
     form = BookkeepingPeriodForm(request.GET)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("grants:payments")
+        return redirect("payments:payments")
     roles = (CASEWORKER, PROGRAM_ADMIN)
     municipality = Municipality.objects.get(pk=min(staff_municipality_ids(request.user, roles)))
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]

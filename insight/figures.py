@@ -21,9 +21,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from awards.models import Candidate
-from grants.models import Application, FormField, Payment, Program, ProgramBudget
+from grants.models import Application, FormField, Program, ProgramBudget
 from iop.models import Contribution, Partnership, Party
 from organizations.models import Municipality, Organisation
+from payments.models import Payment
 
 from . import charts
 

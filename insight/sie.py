@@ -133,11 +133,14 @@ def ledger_for_period(
 ) -> Ledger:
     """The municipality's decided and paid grants, reclaims and partnership contributions in
     ``start``–``end`` (both days included), oldest first.  ``committees``: only these (None: all)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
     from django.utils import timezone
 
-    from grants.models import Application, Payment
-    from iop.models import PartnershipPayment
+    from grants.models import Application
+    from iop.models import Partnership
     from organizations.validators import org_number_format
+    from payments.models import Payment
     from reporting.models import Reclaim
 
     names = getattr(settings, "SIE_ACCOUNTS", {})
@@ -189,11 +192,14 @@ def ledger_for_period(
                 [program_side(application.round.program, value), other("liability", -value)],
             )
         )
-    paid = Payment.objects.filter(
+    paid_in_period = Payment.objects.filter(
         municipality=municipality, state=Payment.State.PAID, paid_on__gte=start, paid_on__lte=end
-    ).select_related("application__round__program")
+    )
+    paid = paid_in_period.filter(content_type=ContentType.objects.get_for_model(Application))
     if committees is not None:
-        paid = paid.filter(application__round__program__committee_id__in=committees)
+        paid = paid.filter(
+            object_id__in=Application.objects.filter(round__program__committee_id__in=committees).values("pk")
+        )
     for payment in paid:
         events.append(
             Verification(
@@ -234,16 +240,15 @@ def ledger_for_period(
                     [other("bank", value), other("receivable", -value)],
                 )
             )
-    contributions = PartnershipPayment.objects.filter(
-        partnership__committee__municipality=municipality,
-        state=PartnershipPayment.State.PAID,
-        paid_on__gte=start,
-        paid_on__lte=end,
-    ).select_related("partnership__organisation")
+    contributions = paid_in_period.filter(
+        content_type=ContentType.objects.get_for_model(Partnership)
+    ).prefetch_related(GenericPrefetch("case", [Partnership.objects.select_related("organisation")]))
     if committees is not None:
-        contributions = contributions.filter(partnership__committee_id__in=committees)
+        contributions = contributions.filter(
+            object_id__in=Partnership.objects.filter(committee_id__in=committees).values("pk")
+        )
     for contribution in contributions:
-        partnership = contribution.partnership
+        partnership = contribution.case
         events.append(
             Verification(
                 contribution.paid_on,

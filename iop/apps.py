@@ -8,8 +8,12 @@ class IopConfig(AppConfig):
 
     def ready(self):
         from meetings.agenda import register_agenda_adapter
+        from payments.adapters import register as register_payment_adapter
 
         from . import attention, permissions, signals, transitions  # noqa: F401
         from .agenda import PartnershipAgendaAdapter
+        from .models import Partnership
+        from .payment_adapter import PartnershipPaymentAdapter
 
         register_agenda_adapter(PartnershipAgendaAdapter())
+        register_payment_adapter(Partnership, PartnershipPaymentAdapter())

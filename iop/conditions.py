@@ -150,16 +150,3 @@ def renewal_decision_recorded(partnership) -> bool:
 @check(_("Give the reason for ending the partnership early."))
 def termination_reason_given(partnership) -> bool:
     return bool(partnership.termination_reason.strip())
-
-
-@check(_("Money is paid only once the agreement is signed by both parties."))
-def payment_partnership_signed(payment) -> bool:
-    from .models import Partnership
-
-    return payment.partnership.state in Partnership.RUNNING and payment.partnership.signed_by_both
-
-
-@check(_("The organisation has no registered payment account."))
-def payment_account_registered(payment) -> bool:
-    organisation = payment.partnership.organisation
-    return bool(organisation.account_type and organisation.account_number)

@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from organizations.demo import signatory_since_registration
 from organizations.models import OrganisationRole, User
+from payments.models import Payment
 from workflows.demo_story import at, happened, registered
 
 from . import services
 from .models import (
     AgreementVersion,
     Partnership,
-    PartnershipPayment,
     Screening,
     add_years,
 )
@@ -334,8 +334,8 @@ def _partnership_in_second_year(context) -> None:
         [f"År 1 ({start.year})", f"År 2 ({start.year + 1})", f"År 3 ({start.year + 2})"]
     ):
         payment = services.payment_plan(partnership=p, period=period, amount=Decimal(420000), by=caseworker)
-        PartnershipPayment.objects.filter(pk=payment.pk).update(created_at=at(start, 9))
         paid_on = add_years(start, index) + timedelta(days=14)
+        Payment.objects.filter(pk=payment.pk).update(created_at=at(start, 9), due_on=paid_on)
         if paid_on <= today:
             with happened(at(paid_on, 12)):
                 services.payment_pay(payment=payment, by=caseworker, paid_on=paid_on)

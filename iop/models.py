@@ -12,15 +12,15 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from workflows.deadlines import add_years
-from workflows.models import CaseModel, StatefulModel
+from workflows.models import CaseModel
 
 from . import conditions as c
 
@@ -97,6 +97,9 @@ class Partnership(CaseModel):
     not_suitable_reason = models.TextField(_("why IOP is not the right form"), blank=True)
     termination_reason = models.TextField(_("reason for ending early"), blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    #: the municipality's money contributions (``payments.Payment``), one for each period
+    payments = GenericRelation("payments.Payment", related_query_name="partnership")
 
     class Meta:
         verbose_name = _("partnership")
@@ -655,46 +658,3 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.partnership} – {self.get_proposal_display()}"
-
-
-class PartnershipPayment(StatefulModel):
-    """The municipality's money contribution for one period, paid to the organisation's registered account."""
-
-    class State(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        PAID = "paid", _("paid")
-
-    view_permission = "iop.view_payment"
-
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="payments")
-    period = models.CharField(_("period"), max_length=60)
-    amount = models.DecimalField(_("amount (kr)"), max_digits=12, decimal_places=0)
-    state = FSMField(_("state"), default=State.PLANNED, choices=State.choices, protected=True)
-    account_type = models.CharField(_("account type"), max_length=10, blank=True)
-    account_number = models.CharField(_("account number"), max_length=12, blank=True)
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("partnership payment")
-        verbose_name_plural = _("partnership payments")
-        ordering = ["partnership", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["partnership", "period"], name="partnership_payment_period"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="partnership_payment_positive"),
-        ]
-
-    def __str__(self):
-        return f"{self.partnership} – {self.period}"
-
-    @transition(
-        field=state,
-        source=State.PLANNED,
-        target=State.PAID,
-        conditions=[c.payment_partnership_signed, c.payment_account_registered],
-        permission="iop.pay_partnership",
-        custom={"label": _("Mark as paid")},
-    )
-    def pay(self):
-        pass

@@ -27,7 +27,7 @@ def serves_committee(user, committee, roles: tuple[str, ...] | None = None) -> b
 
 
 def _partnership(obj):
-    """The partnership behind a partnership or one of its parts (payment, version …)."""
+    """The partnership behind a partnership or one of its parts (version …)."""
     return getattr(obj, "partnership", obj)
 
 
@@ -76,7 +76,6 @@ def may_see_overview(user) -> bool:
 
 
 rules.add_perm("iop.view_partnership", partnership_org_user | partnership_staff())
-rules.add_perm("iop.view_payment", partnership_org_user | partnership_staff())
 rules.add_perm("iop.create_partnership", may_register_initiative)
 rules.add_perm("iop.create_partnership_for", initiative_for_organisation)
 # The caseworker drives the case; the organisation drafts its part of the initiative and the agreement.

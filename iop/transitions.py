@@ -2,8 +2,6 @@
 ``workflows.registry``).  The committee's decisions, the signatures, the term's start and end
 and the follow-ups have pages and services of their own."""
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -11,7 +9,7 @@ from workflows import registry
 from workflows.shortcuts import get_permitted_or_404
 
 from . import services
-from .models import Partnership, PartnershipPayment
+from .models import Partnership
 
 
 def _partnership(request, pk):
@@ -43,28 +41,4 @@ registry.step(
     lambda p, by, data: services.partnership_screen(
         partnership=p, suitable=True, by=by, reason=data["reason"]
     ),
-)
-
-
-# ---- a payment to the partnership: marked as paid from the partnership's payments ----
-
-
-def _payment(request, pk):
-    payment = get_object_or_404(PartnershipPayment.objects.select_related("partnership__committee"), pk=pk)
-    if not request.user.has_perm("iop.view_payment", payment):
-        raise Http404
-    return payment
-
-
-registry.case(
-    PartnershipPayment,
-    get=_payment,
-    page=lambda payment, **kw: reverse("iop:payments", kwargs={"pk": payment.partnership_id}),
-    done=lambda payment, name: _("The payment is marked as paid."),
-)
-registry.step(
-    PartnershipPayment,
-    "pay",
-    lambda p, by, data: services.payment_pay(payment=p, by=by),
-    form=registry.NOTHING,
 )

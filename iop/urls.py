@@ -31,10 +31,4 @@ urlpatterns = [
     path("partnerskap/<int:pk>/uppfoljning/<int:year>/", views.follow_up, name="follow_up"),
     path("partnerskap/<int:pk>/utvardering/", views.evaluation, name="evaluation"),
     path("partnerskap/<int:pk>/utbetalningar/", views.payments, name="payments"),
-    path(
-        "partnerskap/utbetalning/<int:pk>/betala/",
-        transition,
-        {"case_model": "iop.PartnershipPayment", "name": "pay"},
-        name="payment_pay",
-    ),
 ]

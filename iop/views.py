@@ -683,8 +683,15 @@ def payments(request, pk):
                 messages.success(request, _("The payment is planned."))
                 return redirect("iop:payments", pk=partnership.pk)
     rows = [
-        {"payment": p, "options": [o for o in transitions_for(p, by=request.user) if o.permitted]}
-        for p in partnership.payments.all()
+        {
+            "payment": p,
+            "options": [
+                o
+                for o in transitions_for(p, by=request.user)
+                if o.permitted and o.name in ("pay", "mark_paid")
+            ],
+        }
+        for p in partnership.payments.order_by("pk")
     ]
     return render(
         request,

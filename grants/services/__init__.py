@@ -64,22 +64,12 @@ from .letters import (
     meeting_grant_items,
     reported_decision_letters_remake,
 )
-from .payment_runs import (
-    payment_leave_out_reason,
-    payment_run_cancel,
-    payment_run_create,
-    payment_run_export,
-)
 from .payments import (
     CATCH_UP_DAYS,
     catch_up_since,
     grants_executable,
-    payment_batch_mark_paid,
-    payment_cancel,
-    payment_mark_paid,
     payments_cancel_for_annulled_decision,
     payments_create_due,
-    payments_export,
     payments_plan,
 )
 from .programs import (
@@ -158,16 +148,8 @@ __all__ = [
     "missing_answers",
     "missing_attachments",
     "outstanding",
-    "payment_batch_mark_paid",
-    "payment_cancel",
-    "payment_leave_out_reason",
-    "payment_mark_paid",
-    "payment_run_cancel",
-    "payment_run_create",
-    "payment_run_export",
     "payments_cancel_for_annulled_decision",
     "payments_create_due",
-    "payments_export",
     "payments_plan",
     "program_save",
     "program_settings_save",

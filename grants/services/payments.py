@@ -1,7 +1,8 @@
 """Payments of granted applications: plans, the periodic creation of due payments, export and marking.
 
 Payment goes only to the organisation's verified account and only once the decision may be
-executed (rule 7); each payment's state change is permission-checked and logged.
+executed (rule 7).  The payments themselves, their runs, files and states belong to ``payments``;
+this module plans a grant's parts and cancels them when the decision is annulled.
 """
 
 from __future__ import annotations
@@ -15,10 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workflows.services import (
-    TransitionRefused,
-    perform_transition,
-)
+from workflows.services import TransitionRefused
 
 from ..models import (
     Application,
@@ -52,8 +50,8 @@ def payments_plan(*, application: Application, by) -> list:
     used); refused with a clear message when there is none.  Planning twice plans once.
     """
     from meetings.services import decision_may_be_executed
-
-    from ..models import Payment
+    from payments.models import Payment
+    from payments.services import payment_create
 
     with transaction.atomic():
         application = (
@@ -91,19 +89,14 @@ def payments_plan(*, application: Application, by) -> list:
                 f"{application.case_number} {number}/{parts}" if parts > 1 else application.case_number
             )
             payments.append(
-                Payment.objects.create(
-                    application=application,
+                payment_create(
+                    case=application,
                     decision=decision,
-                    municipality_id=application.round.program.municipality_id,
                     instalment=number,
                     instalments=parts,
                     amount=amount,
                     due_on=due,
-                    organisation_name=organisation.name,
-                    org_number=organisation.org_number,
-                    account_type=organisation.account_type,
-                    account_number=organisation.account_number,
-                    reference=reference[:60],
+                    reference=reference,
                 )
             )
     return payments
@@ -164,72 +157,12 @@ def payments_create_due() -> dict:
     return result
 
 
-def payments_export(*, by, due_until: date | None = None):
-    """Export the planned payments due by ``due_until`` as one run for the finance system's CSV file.
-
-    The one-step fallback: a run prepared and exported at once, without a payment file (see
-    ``payment_runs`` for the run that makes the bank's pain.001 file).
-    """
-    from .payment_runs import payment_run_create, payment_run_export
-
-    with transaction.atomic():
-        run = payment_run_create(by=by, due_until=due_until)
-        return payment_run_export(run=run, by=by, file_format="csv")
-
-
-def payment_mark_paid(*, payment, by, paid_on: date | None = None):
-    from ..models import Payment
-
-    paid_on = paid_on or timezone.localdate()
-    if paid_on > timezone.localdate():
-        raise ValidationError(_("A payment cannot be paid on a future date."))
-    with transaction.atomic():
-        payment = (
-            Payment.objects.select_for_update(of=("self",))
-            .select_related("application__round__program")
-            .get(pk=payment.pk)
-        )
-        perform_transition(payment, "mark_paid", by=by, reason=_("Paid on %(date)s") % {"date": paid_on})
-        payment.paid_on = paid_on
-        payment.save(update_fields=["paid_on"])
-    return payment
-
-
-def payment_batch_mark_paid(*, batch, by, paid_on: date | None = None) -> int:
-    """The finance system has paid the whole file: every exported payment of it is paid."""
-    from ..models import Payment
-
-    count = 0
-    with transaction.atomic():
-        for payment in batch.payments.filter(state=Payment.State.EXPORTED).order_by("pk"):
-            payment_mark_paid(payment=payment, by=by, paid_on=paid_on)
-            count += 1
-    if not count:
-        raise TransitionRefused([_("Every payment of this file is already paid or cancelled.")])
-    return count
-
-
-def payment_cancel(*, payment, by, reason: str):
-    from ..models import Payment
-
-    if not reason.strip():
-        raise ValidationError(_("Write why the payment is cancelled."))
-    with transaction.atomic():
-        payment = (
-            Payment.objects.select_for_update(of=("self",))
-            .select_related("application__round__program")
-            .get(pk=payment.pk)
-        )
-        perform_transition(payment, "cancel", by=by, reason=reason.strip()[:500])
-    return payment
-
-
 def payments_cancel_for_annulled_decision(*, decision, by) -> list:
     """Cancel the unpaid parts of a decision annulled on appeal; paid parts stay paid (a reclaim
     is its own decision).  Runs inside the transaction that records the appeal's outcome."""
+    from payments.models import Payment
+    from payments.services import payment_cancel
     from workflows.services import system_user
-
-    from ..models import Payment
 
     reason = _("The decision was annulled on appeal (recorded by %(name)s).") % {
         "name": by.get_full_name() or by.email

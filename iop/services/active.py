@@ -30,7 +30,6 @@ from ..models import (
     FollowUp,
     IndicatorResult,
     Partnership,
-    PartnershipPayment,
     SteeringMeeting,
 )
 from .partnerships import _fresh, _link, _locked, _org_emails
@@ -124,41 +123,39 @@ def evaluation_record(
     return evaluation
 
 
-def payment_plan(*, partnership: Partnership, period: str, amount: Decimal, by) -> PartnershipPayment:
-    """Plan a payment of the municipality's money contribution for one period."""
-    partnership = _fresh(partnership)
-    require(by, "iop.pay_partnership", partnership)
-    if partnership.state not in (Partnership.State.APPROVED, *Partnership.RUNNING):
-        raise TransitionRefused([_("Payments are planned once the committee has approved the agreement.")])
-    if amount is None or amount <= 0:
-        raise ValidationError(_("The amount must be more than 0 kr."))
-    if partnership.payments.filter(period=period).exists():
-        raise ValidationError(_("A payment for %(period)s is already planned.") % {"period": period})
-    return PartnershipPayment.objects.create(
-        partnership=partnership, period=period, amount=amount, created_by=by
-    )
+def payment_plan(*, partnership: Partnership, period: str, amount: Decimal, by):
+    """Plan a payment (``payments.Payment``) of the municipality's money contribution for one period.
 
+    Due at once: the caseworker marks it paid once the agreement is signed by both parties, or it
+    goes in the next payment run with the grants."""
+    from payments.services import payment_create
 
-def payment_pay(*, payment: PartnershipPayment, by, paid_on: date | None = None) -> PartnershipPayment:
-    """Mark paid: only to the organisation's registered account, only once the agreement is signed."""
     with transaction.atomic():
-        payment = (
-            PartnershipPayment.objects.select_for_update(of=("self",))
-            .select_related("partnership__organisation", "partnership__committee")
-            .get(pk=payment.pk)
-        )
-        organisation = payment.partnership.organisation
-        perform_transition(
-            payment,
-            "pay",
+        partnership = _fresh(partnership)
+        require(by, "iop.pay_partnership", partnership)
+        if partnership.state not in (Partnership.State.APPROVED, *Partnership.RUNNING):
+            raise TransitionRefused(
+                [_("Payments are planned once the committee has approved the agreement.")]
+            )
+        if amount is None or amount <= 0:
+            raise ValidationError(_("The amount must be more than 0 kr."))
+        if partnership.payments.filter(period=period).exists():
+            raise ValidationError(_("A payment for %(period)s is already planned.") % {"period": period})
+        return payment_create(
+            case=partnership,
+            period=period,
+            amount=amount,
+            due_on=timezone.localdate(),
+            reference=f"{partnership.case_number} {period}",
             by=by,
-            reason=_("Paid to %(account)s") % {"account": organisation.account_display},
         )
-        payment.account_type = organisation.account_type
-        payment.account_number = organisation.account_number
-        payment.paid_on = paid_on or timezone.localdate()
-        payment.save(update_fields=["account_type", "account_number", "paid_on"])
-    return payment
+
+
+def payment_pay(*, payment, by, paid_on: date | None = None):
+    """Mark paid: only to the organisation's registered account, only once the agreement is signed."""
+    from payments.services import payment_pay as pay
+
+    return pay(payment=payment, by=by, paid_on=paid_on)
 
 
 # -- what the periodic task does ---------------------------------------------------------------------------

@@ -228,8 +228,6 @@ URLS += [
 
 # ---- after the decision: delegated decisions, decision letters, letter texts, payments ----
 
-PAYMENT_STAFF = frozenset({"caseworker", "program_admin"})
-PAYMENT_USERS = PAYMENT_STAFF | {"other_caseworker"}  # the list page: each sees their own municipality's
 SECRETARY_ONLY = frozenset({"secretary"})
 
 
@@ -246,26 +244,6 @@ def _decided_setup(world):
     from .decisions import decided_meeting
 
     decided_meeting(world)
-
-
-def _prepared_run(world):
-    """A payment run of the world's municipality, prepared and not yet exported, one payment left out."""
-    from grants.models import PaymentBatch
-
-    run = PaymentBatch.objects.create(
-        municipality=world.municipality,
-        created_by=world.users["caseworker"],
-        left_out=[
-            {
-                "payment": 0,
-                "case_number": "SN 2026/99",
-                "organisation": "Föreningen Utan Konto",
-                "amount": "12000",
-                "reason": "Föreningen Utan Konto har inget verifierat bankgiro- eller plusgirokonto.",
-            }
-        ],
-    )
-    return {"pk": run.pk}
 
 
 def _template(outcome):
@@ -308,45 +286,6 @@ URLS += [
         label="grants:letter_template_edit (save)",
     ),
     Page("grants:letter_template_preview", ADMIN_ONLY, kwargs=_template("rejected")),
-    Page("grants:payments", PAYMENT_USERS, setup=_decided_setup),
-    Page(
-        "grants:payments",
-        PAYMENT_USERS,
-        query="?state=exported&due_until=2030-01-01",
-        setup=_decided_setup,
-        label="grants:payments (filtered)",
-    ),
-    Action("grants:payments_export", PAYMENT_USERS, data=lambda w: {"due_until": "2030-01-01"}),
-    Page("grants:payment_batch", PAYMENT_STAFF, kwargs=_decided("batch")),
-    Page("grants:payment_batch_csv", PAYMENT_STAFF, kwargs=_decided("batch"), html=False),
-    Page("grants:payment_run_file", PAYMENT_STAFF, kwargs=_decided("batch"), html=False),
-    Page(
-        "grants:payment_batch", PAYMENT_STAFF, kwargs=_prepared_run, label="grants:payment_batch (prepared)"
-    ),
-    Action(
-        "grants:payment_run_export",
-        PAYMENT_STAFF,
-        kwargs=_prepared_run,
-        data=lambda w: {"file_format": "pain001"},
-    ),
-    Action(
-        "grants:payment_run_cancel",
-        PAYMENT_STAFF,
-        kwargs=_prepared_run,
-        data=lambda w: {"reason": "Fel datum"},
-    ),
-    Action(
-        "grants:payment_batch_paid",
-        PAYMENT_STAFF,
-        kwargs=_decided("batch"),
-        data=lambda w: {"paid_on": "2020-01-01"},
-    ),
-    Action(
-        "grants:payment_transition",
-        PAYMENT_STAFF,
-        kwargs=lambda w: {**_decided("payment")(w), "name": "mark_paid"},
-        label="grants:payment_transition (mark paid)",
-    ),
 ]
 
 URLS += [
@@ -357,6 +296,4 @@ URLS += [
         kwargs=lambda w: {**_decided("application")(w), "letter_id": _decided("letter")(w)["pk"]},
         html=False,
     ),
-    Page("api:payment-list", SIGNED_IN, setup=_decided_setup, html=False),
-    Page("api:payment-detail", CASE_VIEWERS, kwargs=_decided("payment"), html=False),
 ]

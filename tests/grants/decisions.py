@@ -12,6 +12,7 @@ from grants import services
 from grants.models import Application
 from meetings import services as meetings
 from organizations.models import StaffRole
+from payments import services as payments_services
 
 from ..factories import OrganisationFactory, StaffRoleFactory, UserFactory, active_role
 from .factories import draft_application, open_round
@@ -134,7 +135,8 @@ def decided_meeting(world):
     """
     if "decided" in world.objects:
         return world.objects["decided"]
-    from grants.models import DecisionLetter, Payment
+    from grants.models import DecisionLetter
+    from payments.models import Payment
     from workflows.services import system_user
 
     from .factories import application_in
@@ -163,10 +165,12 @@ def decided_meeting(world):
     services.letter_job_run(job_id=job.pk)
     world.municipality.payment_iban, world.municipality.payment_bic = DEBTOR_IBAN, DEBTOR_BIC
     world.municipality.save()
-    batch = services.payment_run_create(
+    batch = payments_services.payment_run_create(
         by=world.users["caseworker"], due_until=today + dt.timedelta(days=400)
     )
-    batch = services.payment_run_export(run=batch, by=world.users["caseworker"], file_format="pain001")
+    batch = payments_services.payment_run_export(
+        run=batch, by=world.users["caseworker"], file_format="pain001"
+    )
     world.objects["decided"] = {
         "meeting": meeting,
         "application": Application.objects.get(pk=application.pk),

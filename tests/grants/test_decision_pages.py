@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.models import Application, DecisionLetter, LetterJob, LetterTemplate, Payment
+from grants.models import Application, DecisionLetter, LetterJob, LetterTemplate
 from meetings import services as meetings
 from meetings.models import AgendaItem
+from payments.models import Payment
 from workflows.models import OutboxMessage
 
 from ..pdf import pdf_text
@@ -138,7 +139,7 @@ def test_the_letter_page_polls_while_the_job_runs_and_works_without_javascript(w
 def test_the_payment_file_has_the_registered_account_and_the_applicant_sees_the_payments(world, client):
     decided = decided_meeting(world)
     client.force_login(world.users["caseworker"])
-    response = client.get(reverse("grants:payment_batch_csv", kwargs={"pk": decided["batch"].pk}))
+    response = client.get(reverse("payments:payment_batch_csv", kwargs={"pk": decided["batch"].pk}))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     case_number = decided["application"].case_number
     assert rows[0] == [
@@ -259,7 +260,7 @@ def test_the_payment_list_costs_the_same_number_of_queries_for_more_payments(wor
 
     decided_meeting(world)
     client.force_login(world.users["caseworker"])
-    url = reverse("grants:payments")
+    url = reverse("payments:payments")
 
     def queries():
         with CaptureQueriesContext(connection) as ctx:
@@ -291,18 +292,20 @@ def test_each_municipality_counts_and_exports_only_its_own_payments_due(world, c
     client.force_login(world.users["other_caseworker"])
     assert "0 planerade utbetalningar ska exporteras" in client.get(reverse("home")).content.decode()
     refused = client.post(
-        reverse("grants:payments_export"), {"due_until": timezone.localdate().isoformat()}, follow=True
+        reverse("payments:payments_export"), {"due_until": timezone.localdate().isoformat()}, follow=True
     )
     assert "Det finns inga planerade utbetalningar" in refused.content.decode()
     assert Payment.objects.get().state == Payment.State.PLANNED
 
     client.force_login(world.users["caseworker"])
     assert "1 planerade utbetalningar ska exporteras" in client.get(reverse("home")).content.decode()
-    client.post(reverse("grants:payments_export"), {"due_until": timezone.localdate().isoformat()})
+    client.post(reverse("payments:payments_export"), {"due_until": timezone.localdate().isoformat()})
     payment.refresh_from_db()
     # the run is prepared; its payments are exported only when the run is
     assert payment.state == Payment.State.PLANNED and payment.batch.municipality == world.municipality
-    client.post(reverse("grants:payment_run_export", kwargs={"pk": payment.batch_id}), {"file_format": "csv"})
+    client.post(
+        reverse("payments:payment_run_export", kwargs={"pk": payment.batch_id}), {"file_format": "csv"}
+    )
     payment.refresh_from_db()
     assert payment.state == Payment.State.EXPORTED
 

@@ -12,6 +12,7 @@ from meetings import services as meetings
 from meetings.agenda import BudgetExceeded
 from meetings.models import Decision
 from meetings.services import DecisionData
+from payments import services as payments_services
 
 from .decisions import aware, held_meeting, members, round_of_three
 
@@ -52,9 +53,10 @@ def test_a_round_goes_through_the_meeting_to_letters_payments_and_final_decision
     from django.contrib.contenttypes.models import ContentType
     from django_fsm_log.models import StateLog
 
-    from grants.models import DecisionLetter, LetterJob, Payment
+    from grants.models import DecisionLetter, LetterJob
     from meetings.documents import officer_report_context
     from meetings.selectors import agenda_groups, agenda_items
+    from payments.models import Payment
     from workflows.models import OutboxMessage
 
     from ..pdf import pdf_text, pdfa_conformance
@@ -210,11 +212,11 @@ def test_a_round_goes_through_the_meeting_to_letters_payments_and_final_decision
 
     # Finance: the payments due are exported once as a CSV file and then marked paid.
     clock.set(dt.date(2027, 4, 1))
-    batch = services.payments_export(by=caseworker, due_until=dt.date(2027, 4, 1))
+    batch = payments_services.payments_export(by=caseworker, due_until=dt.date(2027, 4, 1))
     assert batch.count == 1 and batch.total == 15000
     with pytest.raises(Exception, match="Det finns inga planerade utbetalningar"):
-        services.payments_export(by=caseworker, due_until=dt.date(2027, 4, 1))
-    services.payment_batch_mark_paid(batch=batch, by=caseworker)
+        payments_services.payments_export(by=caseworker, due_until=dt.date(2027, 4, 1))
+    payments_services.payment_batch_mark_paid(batch=batch, by=caseworker)
     first = Payment.objects.get(application=trygg, instalment=1)
     assert (first.state, first.paid_on) == ("paid", dt.date(2027, 4, 1))
     log = list(
@@ -243,14 +245,14 @@ def test_a_round_goes_through_the_meeting_to_letters_payments_and_final_decision
 def test_a_decision_annulled_on_appeal_cancels_what_is_not_paid_and_keeps_what_is(world):
     from django_fsm_log.models import StateLog
 
-    from grants.models import Payment
+    from payments.models import Payment
 
     from .decisions import decided_meeting
 
     decided = decided_meeting(world)
     application, secretary = decided["application"], world.users["secretary"]
     first, second = Payment.objects.filter(application=application).order_by("instalment")
-    services.payment_mark_paid(payment=first, by=world.users["caseworker"])
+    payments_services.payment_mark_paid(payment=first, by=world.users["caseworker"])
     assert Payment.objects.get(pk=second.pk).state in ("planned", "exported")
 
     item = decided["meeting"].items.get(object_id=application.pk)

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from grants.models import Application, DecisionLetter, Payment
+from grants.models import Application, DecisionLetter
 from meetings.models import AgendaItem, Decision, Meeting, Recusal
+from payments.models import Payment
 from workflows.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

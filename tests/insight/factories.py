@@ -30,10 +30,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from awards.models import Candidate, NomineeKind
-from grants.models import Application, FormField, Payment, Program, ProgramBudget
+from grants.models import Application, FormField, Program, ProgramBudget
 from iop.models import Partnership
 from meetings.models import AgendaItem, Decision, Meeting
 from organizations.models import Organisation, Person
+from payments.models import Payment
 
 from ..factories import OrganisationFactory, PersonFactory
 from ..grants.factories import ProgramFactory, RoundFactory
@@ -164,7 +165,7 @@ def scenario(world) -> dict:
     for key, amount, state in (("a1", 60000, Payment.State.PAID), ("a2", 50000, Payment.State.PLANNED)):
         app = apps[key]
         Payment.objects.create(
-            application=app,
+            case=app,
             decision_id=app.decision_id,
             municipality_id=app.round.program.municipality_id,
             amount=Decimal(amount),

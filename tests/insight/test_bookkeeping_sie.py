@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from insight import sie
+from payments import services as payments_services
 
 from . import sie_reader
 
@@ -146,8 +147,7 @@ def _partnership_contribution_paid(world, amount: Decimal):
 
 
 def test_the_period_s_grants_reclaims_and_partnership_contributions_are_booked_and_read_back(world, client):
-    from grants import services
-    from grants.models import Payment
+    from payments.models import Payment
 
     from ..grants.decisions import decided_meeting
 
@@ -156,7 +156,7 @@ def test_the_period_s_grants_reclaims_and_partnership_contributions_are_booked_a
     program = application.round.program
     program.ledger_account, program.cost_centre, program.ledger_project = "4610", "310", "P-UNG"
     program.save()
-    services.payment_batch_mark_paid(batch=decided["batch"], by=world.users["caseworker"])
+    payments_services.payment_batch_mark_paid(batch=decided["batch"], by=world.users["caseworker"])
     _reclaim_decided_and_paid(world, application, Decimal("5000"))
     _partnership_contribution_paid(world, Decimal("100000"))
     today = timezone.localdate()
@@ -179,7 +179,7 @@ def test_the_period_s_grants_reclaims_and_partnership_contributions_are_booked_a
     ]
     paid = [v for v in read.verifications if v.text.startswith("Utbetalt bidrag")]
     assert sorted(v.transactions[0].amount for v in paid) == sorted(
-        Payment.objects.values_list("amount", flat=True)
+        Payment.objects.filter(content_type__model="application").values_list("amount", flat=True)
     )
     assert all(v.transactions[1].account == "1930" for v in paid)
     reclaim = next(v for v in read.verifications if v.text.startswith("Återkrav"))

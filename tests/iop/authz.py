@@ -99,7 +99,7 @@ URLS = [
     Page("iop:follow_up", VIEWERS, kwargs=lambda w: {"pk": _p(w, "active").pk, "year": 1}),
     Page("iop:evaluation", DRAFTERS, kwargs=_pk("active")),
     Page("iop:payments", VIEWERS, kwargs=_pk("active"), setup=_payment),
-    Action("iop:payment_pay", CASEWORKER, kwargs=_payment),
+    Action("payments:payment_pay", CASEWORKER, kwargs=_payment),
     Page(
         "workflows:history",
         VIEWERS,

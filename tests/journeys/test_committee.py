@@ -20,10 +20,11 @@ import pytest
 from django.utils import timezone
 from lxml import etree
 
-from grants.models import Application, DecisionLetter, Payment
+from grants.models import Application, DecisionLetter
 from meetings.models import Decision, Meeting
 from meetings.services import meetings_finalise_due
 from organizations.models import StaffRole
+from payments.models import Payment
 
 from .. import factories as f
 from ..conftest import build_world
@@ -185,12 +186,12 @@ def test_the_secretary_and_the_committee_decide_a_round_from_agenda_to_payment_f
     caseworker.click("Gör betalningsfilen (pain.001)", role="button").look()
     payment_file = caseworker.download("Ladda ner betalningsfilen (pain.001)")
     schema = etree.XMLSchema(
-        etree.parse(str(Path(__file__).parents[1] / "grants/schema/pain.001.001.03.xsd"))
+        etree.parse(str(Path(__file__).parents[1] / "payments/schema/pain.001.001.03.xsd"))
     )
     schema.assertValid(etree.fromstring(payment_file))
     assert b"56781234" in payment_file and trygg.case_number.encode() in payment_file
     data = caseworker.download("Ladda ner filen (CSV)").decode("utf-8-sig")
     assert "Föreningen Trygg Vardag" in data and "56781234" in data
     exported = Payment.objects.filter(state=Payment.State.EXPORTED)
-    assert exported.exists() and all(p.application_id == trygg.pk for p in exported)
+    assert exported.exists() and all(p.object_id == trygg.pk for p in exported)
     assert sum(p.amount for p in Payment.objects.filter(application=trygg)) == Decimal(30000)

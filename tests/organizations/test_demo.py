@@ -79,8 +79,9 @@ def _histories_spread_over_the_past_year_and_a_half():
     from django.contrib.contenttypes.models import ContentType
     from django_fsm_log.models import StateLog
 
-    from grants.models import Application, Payment
+    from grants.models import Application
     from meetings.models import Decision
+    from payments.models import Payment
     from reporting.models import FollowUpReport
 
     now = timezone.now()

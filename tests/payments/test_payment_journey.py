@@ -13,9 +13,10 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.models import Application, Payment, PaymentBatch
+from grants.models import Application
 from meetings.models import Meeting
 from organizations.models import User
+from payments.models import Payment, PaymentBatch
 
 from ..insight import sie_reader
 from .test_payment_files import NS, assert_valid, texts
@@ -39,22 +40,22 @@ def test_the_june_meeting_s_payments_go_to_the_bank_and_the_ledger(client):
     expected = {p.pk: p for p in Payment.objects.filter(state=Payment.State.PLANNED, due_on__lte=last_due)}
 
     client.force_login(User.objects.get(email="handlaggare@exemplo.se"))
-    page = client.get(reverse("grants:payments")).content.decode()
+    page = client.get(reverse("payments:payments")).content.decode()
     assert "Förbered en utbetalningskörning" in page and "Ladda ner SIE-filen" in page
 
     # the run: prepared from the payments page, checked on its own page, exported once
     response = client.post(
-        reverse("grants:payments_export"), {"due_until": last_due.isoformat()}, follow=True
+        reverse("payments:payments_export"), {"due_until": last_due.isoformat()}, follow=True
     )
     run = PaymentBatch.objects.filter(state=PaymentBatch.State.PREPARED).get()
     assert set(run.payments.values_list("pk", flat=True)) == set(expected)
     page = response.content.decode()
     assert "Gör betalningsfilen (pain.001)" in page and "Avbryt körningen" in page
     page = client.post(
-        reverse("grants:payment_run_export", kwargs={"pk": run.pk}), {"file_format": "pain001"}, follow=True
+        reverse("payments:payment_run_export", kwargs={"pk": run.pk}), {"file_format": "pain001"}, follow=True
     ).content.decode()
     assert "Betalningsfilen är gjord" in page
-    link = reverse("grants:payment_run_file", kwargs={"pk": run.pk})
+    link = reverse("payments:payment_run_file", kwargs={"pk": run.pk})
     assert link in page and "Gör betalningsfilen" not in page
 
     # the file: valid pain.001, one transfer per payment, to the account copied onto it
@@ -69,14 +70,12 @@ def test_the_june_meeting_s_payments_go_to_the_bank_and_the_ledger(client):
         payment = expected[int(re.sub(r"\D", "", transfer.findtext("p:PmtId/p:EndToEndId", namespaces=NS)))]
         assert transfer.findtext("p:Amt/p:InstdAmt", namespaces=NS) == f"{payment.amount}.00"
         assert transfer.findtext("p:CdtrAcct/p:Id/p:Othr/p:Id", namespaces=NS) == payment.account_number
-        assert transfer.findtext("p:RmtInf/p:Ustrd", namespaces=NS).startswith(
-            payment.application.case_number
-        )
+        assert transfer.findtext("p:RmtInf/p:Ustrd", namespaces=NS).startswith(payment.case_number)
     assert set(Payment.objects.filter(pk__in=expected).values_list("state", flat=True)) == {"exported"}
 
     # the bank has paid: marked on the run's page, as before
     today = timezone.localdate()
-    client.post(reverse("grants:payment_batch_paid", kwargs={"pk": run.pk}), {"paid_on": today.isoformat()})
+    client.post(reverse("payments:payment_batch_paid", kwargs={"pk": run.pk}), {"paid_on": today.isoformat()})
     assert set(Payment.objects.filter(pk__in=expected).values_list("state", flat=True)) == {"paid"}
 
     # the bookkeeping file of the year so far reads back, with the June decisions and today's payments

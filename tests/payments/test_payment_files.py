@@ -1,6 +1,6 @@
 """Payment runs and their payment file for the bank (ISO 20022 pain.001.001.03).
 
-Every file made here is checked against the official schema vendored in ``tests/grants/schema``
+Every file made here is checked against the official schema vendored in ``tests/payments/schema``
 (not the application's own copy), so a file the bank would refuse fails the test.
 """
 
@@ -17,12 +17,14 @@ from django.utils import timezone, translation
 from django_fsm_log.models import StateLog
 from lxml import etree
 
-from grants import pain001, services
-from grants.models import Payment, PaymentBatch
+from grants import services
+from payments import pain001
+from payments import services as payments_services
+from payments.models import Payment, PaymentBatch
 from workflows.services import TransitionRefused
 
-from .decisions import DEBTOR_BIC, DEBTOR_IBAN
-from .factories import application_in
+from ..grants.decisions import DEBTOR_BIC, DEBTOR_IBAN
+from ..grants.factories import application_in
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 NS = {"p": pain001.NAMESPACE}
@@ -45,7 +47,7 @@ def texts(document, path: str) -> list[str]:
 
 def planned(world, *, parts: int = 2, account=("bankgiro", "56781234"), debtor: bool = True):
     """The world's application granted at yesterday's meeting, its payments planned and due today."""
-    from .test_decision_pages import decided_yesterday_and_approved
+    from ..grants.test_decision_pages import decided_yesterday_and_approved
 
     world.organisation.account_type, world.organisation.account_number = account
     world.organisation.save()
@@ -166,11 +168,11 @@ def test_a_file_that_fails_the_schema_is_not_made():
 def test_a_run_is_exported_once_as_one_file_with_its_own_message_id(world, client):
     application = planned(world)
     caseworker = world.users["caseworker"]
-    run = services.payment_run_create(by=caseworker, due_until=timezone.localdate())
+    run = payments_services.payment_run_create(by=caseworker, due_until=timezone.localdate())
     assert run.state == PaymentBatch.State.PREPARED and run.count == 2 and run.left_out == []
     assert set(Payment.objects.values_list("state", flat=True)) == {Payment.State.PLANNED}
 
-    run = services.payment_run_export(run=run, by=caseworker)
+    run = payments_services.payment_run_export(run=run, by=caseworker)
     document = assert_valid(run.payment_file.encode("utf-8"))
     assert texts(document, "//p:GrpHdr/p:MsgId") == [run.message_id]
     assert texts(document, "//p:GrpHdr/p:CtrlSum") == [f"{application.decision.amount}.00"]
@@ -183,30 +185,30 @@ def test_a_run_is_exported_once_as_one_file_with_its_own_message_id(world, clien
 
     # never exported twice: the run, nor its payments in another run
     with pytest.raises(TransitionRefused):
-        services.payment_run_export(run=run, by=caseworker)
+        payments_services.payment_run_export(run=run, by=caseworker)
     with pytest.raises(ValidationError, match="planerade|planned"):
-        services.payment_run_create(by=caseworker, due_until=timezone.localdate())
+        payments_services.payment_run_create(by=caseworker, due_until=timezone.localdate())
     run.refresh_from_db()
     assert export_logs(run) == ["export"] and PaymentBatch.objects.count() == 1
 
     # the download is the file as made, the same message id each time
     client.force_login(caseworker)
-    url = reverse("grants:payment_run_file", kwargs={"pk": run.pk})
+    url = reverse("payments:payment_run_file", kwargs={"pk": run.pk})
     first, second = client.get(url), client.get(url)
     assert first.status_code == 200 and first["Content-Type"].startswith("application/xml")
     assert first.content == second.content == run.payment_file.encode("utf-8")
     # a second export through the page changes nothing either
-    client.post(reverse("grants:payment_run_export", kwargs={"pk": run.pk}), {"file_format": "pain001"})
+    client.post(reverse("payments:payment_run_export", kwargs={"pk": run.pk}), {"file_format": "pain001"})
     assert PaymentBatch.objects.get().message_id == run.message_id and export_logs(run) == ["export"]
 
 
 def test_two_runs_have_different_message_ids(world):
     planned(world)
     caseworker = world.users["caseworker"]
-    first = services.payment_run_create(by=caseworker, due_until=timezone.localdate())
-    services.payment_run_cancel(run=first, by=caseworker, reason="Fel datum")
-    second = services.payment_run_export(
-        run=services.payment_run_create(by=caseworker, due_until=timezone.localdate()), by=caseworker
+    first = payments_services.payment_run_create(by=caseworker, due_until=timezone.localdate())
+    payments_services.payment_run_cancel(run=first, by=caseworker, reason="Fel datum")
+    second = payments_services.payment_run_export(
+        run=payments_services.payment_run_create(by=caseworker, due_until=timezone.localdate()), by=caseworker
     )
     third_payment = Payment.objects.first()
     assert second.message_id and second.message_id != first.message_id
@@ -216,10 +218,10 @@ def test_two_runs_have_different_message_ids(world):
 def test_a_refused_export_marks_nothing_and_says_why_in_swedish(world, client):
     planned(world, debtor=False)
     caseworker = world.users["caseworker"]
-    run = services.payment_run_create(by=caseworker, due_until=timezone.localdate())
+    run = payments_services.payment_run_create(by=caseworker, due_until=timezone.localdate())
     client.force_login(caseworker)
     page = client.post(
-        reverse("grants:payment_run_export", kwargs={"pk": run.pk}), {"file_format": "pain001"}, follow=True
+        reverse("payments:payment_run_export", kwargs={"pk": run.pk}), {"file_format": "pain001"}, follow=True
     ).content.decode()
     assert "Kommunen har inget betalkonto (IBAN)" in page
     # a name the format cannot carry fails the schema: refused as well
@@ -227,11 +229,11 @@ def test_a_refused_export_marks_nothing_and_says_why_in_swedish(world, client):
     world.municipality.save()
     Payment.objects.filter(instalment=2).update(organisation_name="")
     with translation.override("sv"), pytest.raises(ValidationError, match="pain.001"):
-        services.payment_run_export(run=run, by=caseworker)
+        payments_services.payment_run_export(run=run, by=caseworker)
     # an amount that does not fit
     Payment.objects.filter(instalment=2).update(organisation_name="Föreningen Trygg Vardag", amount=0)
     with translation.override("sv"), pytest.raises(ValidationError, match="inte större än noll"):
-        services.payment_run_export(run=run, by=caseworker)
+        payments_services.payment_run_export(run=run, by=caseworker)
     run.refresh_from_db()
     assert run.state == PaymentBatch.State.PREPARED and not run.message_id and not run.payment_file
     assert set(Payment.objects.values_list("state", flat=True)) == {Payment.State.PLANNED}
@@ -247,15 +249,15 @@ def test_an_organisation_without_a_verified_account_is_left_out_with_the_reason_
     # the second part's account is no longer the organisation's verified account
     Payment.objects.filter(instalment=2).update(account_number="11112222")
     client.force_login(caseworker)
-    client.post(reverse("grants:payments_export"), {"due_until": timezone.localdate().isoformat()})
+    client.post(reverse("payments:payments_export"), {"due_until": timezone.localdate().isoformat()})
     run = PaymentBatch.objects.get()
     assert run.count == 1 and [row["payment"] for row in run.left_out] == [
         Payment.objects.get(instalment=2).pk
     ]
-    page = client.get(reverse("grants:payment_batch", kwargs={"pk": run.pk})).content.decode()
+    page = client.get(reverse("payments:payment_batch", kwargs={"pk": run.pk})).content.decode()
     assert "Utelämnade ur körningen" in page, page[page.find("<main") :][:3000]
     assert "har ändrats sedan utbetalningen planerades" in page
-    services.payment_run_export(run=run, by=caseworker)
+    payments_services.payment_run_export(run=run, by=caseworker)
     assert dict(Payment.objects.values_list("instalment", "state")) == {
         1: Payment.State.EXPORTED,
         2: Payment.State.PLANNED,
@@ -265,48 +267,48 @@ def test_an_organisation_without_a_verified_account_is_left_out_with_the_reason_
     world.organisation.account_type, world.organisation.account_number = "", ""
     world.organisation.save()
     with translation.override("sv"), pytest.raises(ValidationError) as refused:
-        services.payment_run_create(by=caseworker, due_until=timezone.localdate())
+        payments_services.payment_run_create(by=caseworker, due_until=timezone.localdate())
     assert any("har inget verifierat bankgiro- eller plusgirokonto" in m for m in refused.value.messages)
 
 
 def test_a_run_is_cancelled_before_it_is_sent_by_its_own_staff_only(world, client):
     planned(world)
     caseworker = world.users["caseworker"]
-    run = services.payment_run_create(by=caseworker, due_until=timezone.localdate())
+    run = payments_services.payment_run_create(by=caseworker, due_until=timezone.localdate())
     with pytest.raises(ValidationError):
-        services.payment_run_cancel(run=run, by=caseworker, reason=" ")
+        payments_services.payment_run_cancel(run=run, by=caseworker, reason=" ")
     with pytest.raises(PermissionDenied):
-        services.payment_run_cancel(run=run, by=world.users["other_caseworker"], reason="Fel")
+        payments_services.payment_run_cancel(run=run, by=world.users["other_caseworker"], reason="Fel")
     client.force_login(world.users["other_caseworker"])
     assert client.post(
-        reverse("grants:payment_run_cancel", kwargs={"pk": run.pk}), {"reason": "x"}
+        reverse("payments:payment_run_cancel", kwargs={"pk": run.pk}), {"reason": "x"}
     ).status_code in (
         403,
         404,
     )
     client.force_login(caseworker)
-    client.post(reverse("grants:payment_run_cancel", kwargs={"pk": run.pk}), {"reason": "Fel förfallodag"})
+    client.post(reverse("payments:payment_run_cancel", kwargs={"pk": run.pk}), {"reason": "Fel förfallodag"})
     run.refresh_from_db()
     assert run.state == PaymentBatch.State.CANCELLED
     log = StateLog.objects.for_(run).get()
     assert (log.transition, log.by, log.description) == ("cancel", caseworker, "Fel förfallodag")
     assert not Payment.objects.filter(batch__isnull=False).exists()
     with pytest.raises(TransitionRefused):
-        services.payment_run_export(run=run, by=caseworker)
+        payments_services.payment_run_export(run=run, by=caseworker)
     # its payments go in the next run; once exported, that run cannot be cancelled
-    again = services.payment_run_export(
-        run=services.payment_run_create(by=caseworker, due_until=timezone.localdate()), by=caseworker
+    again = payments_services.payment_run_export(
+        run=payments_services.payment_run_create(by=caseworker, due_until=timezone.localdate()), by=caseworker
     )
     with pytest.raises(TransitionRefused):
-        services.payment_run_cancel(run=again, by=caseworker, reason="För sent")
+        payments_services.payment_run_cancel(run=again, by=caseworker, reason="För sent")
     assert Payment.objects.filter(batch=again, state=Payment.State.EXPORTED).count() == 2
 
 
 def test_only_staff_with_the_payment_permission_download_the_file(world, client):
-    from .decisions import decided_meeting
+    from ..grants.decisions import decided_meeting
 
     run = decided_meeting(world)["batch"]
-    url = reverse("grants:payment_run_file", kwargs={"pk": run.pk})
+    url = reverse("payments:payment_run_file", kwargs={"pk": run.pk})
     for role, allowed in [
         ("caseworker", True),
         ("program_admin", True),
@@ -320,5 +322,5 @@ def test_only_staff_with_the_payment_permission_download_the_file(world, client)
     client.logout()
     assert client.get(url).status_code == 302
     client.force_login(world.users["caseworker"])
-    page = client.get(reverse("grants:payment_batch", kwargs={"pk": run.pk})).content.decode()
+    page = client.get(reverse("payments:payment_batch", kwargs={"pk": run.pk})).content.decode()
     assert url in page and "Ladda ner betalningsfilen (pain.001)" in page
