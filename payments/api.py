@@ -63,6 +63,8 @@ class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
     """Payments of the cases the user may see: the applicant's own, staff's municipality's."""
 
     serializer_class = PaymentSerializer
+    #: the model, for the schema (read without a database); ``get_queryset`` chooses the rows
+    queryset = Payment.objects.none()
 
     def get_queryset(self):
         qs = payments_visible(user=self.request.user).order_by("due_on", "pk")
