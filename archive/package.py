@@ -4,7 +4,7 @@
 
     <package id>/
         METS.xml                                  the package's inventory (CSIP profile)
-        metadata/descriptive/arende.xml           the case after FGS Ärendehantering
+        metadata/descriptive/arende.xml           the case in CITS ERMS v3 (FGS Ärendehantering)
         metadata/preservation/premis.xml          PREMIS 3: files, fixity, events, agents
         representations/rep1/data/<files>         the stored documents and attachments
 
@@ -38,8 +38,8 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CSIP = "https://DILCIS.eu/XML/METS/CSIPExtensionMETS"
 SIP = "https://DILCIS.eu/XML/METS/SIPExtensionMETS"
 PREMIS = "http://www.loc.gov/premis/v3"
-#: the description's own namespace: the fields of FGS Ärendehantering (CITS ERMS), not its schema
-ERMS = "urn:bidra:archive:arende:1"
+#: E-ARK CITS ERMS v3, of which FGS Ärendehantering is the Swedish profile
+ERMS = "https://DILCIS.eu/XML/ERMS"
 
 SIP_PROFILE = "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml"
 CONTENT_INFORMATION_TYPE = "citserms_v2_1"
@@ -122,45 +122,174 @@ def state_log(objects) -> list[StateLog]:
 # --- metadata/descriptive ------------------------------------------------------------------------
 
 
-def descriptive_xml(description: ArchiveDescription, files: list[PackedFile], log: list[StateLog]) -> bytes:
+def _datetime(value) -> str:
+    """``value`` as an xs:dateTime; a date counts from local midnight."""
+    if isinstance(value, dt.datetime):
+        return _iso(value)
+    midnight = dt.datetime.combine(value, dt.time.min, tzinfo=timezone.get_current_timezone())
+    return midnight.isoformat(timespec="seconds")
+
+
+def _system_identifier(package_id: str, name: str) -> str:
+    """The UUID the ERMS document gives an aggregation or record: stable within the package."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:bidra:archive:{package_id}:{name}"))
+
+
+def _erms_agent(parent, agent_type: str, name: str, *, tag: str = "agent", other: str = "", **fields):
     e = f"{{{ERMS}}}"
-    root = etree.Element(f"{e}arende", nsmap={None: ERMS})
-    _sub(root, f"{e}arendenummer", description.case_number)
-    _sub(root, f"{e}rubrik", description.title)
-    _sub(root, f"{e}arendetyp", description.case_type)
-    _sub(root, f"{e}status", description.status)
+    agent = _sub(parent, f"{e}{tag}", agentType=agent_type, otherAgentType=other)
+    _sub(agent, f"{e}name", name)
+    if fields.get("organisation"):
+        _sub(agent, f"{e}organisation", fields["organisation"])
+    if fields.get("unit"):
+        _sub(agent, f"{e}unitName", fields["unit"])
+    if fields.get("org_number"):
+        _sub(agent, f"{e}idNumber", fields["org_number"], idNumberType="organisationsnummer")
+    if fields.get("role"):
+        _sub(agent, f"{e}role", fields["role"])
+    return agent
+
+
+def _own_elements(parent, description: str, values: list[tuple[str, str, dict]]):
+    """Bidra's own fields in ERMS's extension point (``additionalInformation/ownElement``)."""
+    e = f"{{{ERMS}}}"
+    wrapper = _sub(parent, f"{e}ownElement")
+    _sub(wrapper, f"{e}ownElementDescription", description)
+    for name, value, attrs in values:
+        _sub(_sub(wrapper, f"{e}ownElement", name=name, **attrs), f"{e}value", value)
+    return wrapper
+
+
+def _actor(row: StateLog) -> str:
+    return (row.by.get_full_name() or row.by.get_username()) if row.by else "Bidra"
+
+
+def descriptive_xml(
+    description: ArchiveDescription,
+    files: list[PackedFile],
+    log: list[StateLog],
+    *,
+    package_id: str,
+    created: dt.datetime,
+) -> bytes:
+    """The case after E-ARK CITS ERMS v3 (FGS Ärendehantering): one aggregation of type caseFile
+    with the case number, title, status, parties, dates, every transition log row as an action and
+    every document as a record that points at its file in the package and repeats its checksum."""
+    e = f"{{{ERMS}}}"
     committee = description.committee
-    organ = _sub(root, f"{e}myndighet")
-    _sub(organ, f"{e}namn", committee.municipality.name)
-    _sub(organ, f"{e}organisationsnummer", getattr(committee.municipality, "org_number", "") or "")
-    _sub(organ, f"{e}namnd", committee.name)
-    dates = _sub(root, f"{e}datum")
-    _sub(dates, f"{e}inkom", _iso(description.opened))
-    _sub(dates, f"{e}beslutat", _iso(description.decided))
-    _sub(dates, f"{e}avslutat", _iso(description.closed))
-    parties = _sub(root, f"{e}parter")
+    municipality = committee.municipality
+    org_number = getattr(municipality, "org_number", "") or ""
+    root = etree.Element(f"{e}erms", nsmap={None: ERMS})
+
+    control = _sub(root, f"{e}control")
+    _sub(control, f"{e}identification", package_id, identificationType="packageId")
+    _sub(control, f"{e}identification", municipality.name, identificationType="archivalCreator")
+    if org_number:
+        _sub(control, f"{e}identification", org_number, identificationType="archivalCreatorOrganisationNumber")
+    maintenance = _sub(control, f"{e}maintenanceInformation")
+    _sub(maintenance, f"{e}maintenanceStatus", value="new")
+    agency = _sub(maintenance, f"{e}maintenanceAgency")
+    if org_number:
+        _sub(agency, f"{e}agencyCode", org_number, type="organisationsnummer")
+    _sub(agency, f"{e}agencyName", municipality.name)
+    event = _sub(_sub(maintenance, f"{e}maintenanceHistory"), f"{e}maintenanceEvent")
+    _sub(event, f"{e}eventType", value="created")
+    _sub(event, f"{e}eventDateTime", _iso(created))
+    _erms_agent(event, "other", f"Bidra {software_version()}", other="software")
+
+    case = _sub(
+        _sub(root, f"{e}aggregations"),
+        f"{e}aggregation",
+        systemIdentifier=_system_identifier(package_id, "case"),
+        aggregationType="caseFile",
+    )
+    _sub(case, f"{e}objectId", description.case_number)
+    _sub(case, f"{e}identification", description.case_number, identificationType="caseNumber")
+    _sub(case, f"{e}levelName", "ärende")
+    _sub(case, f"{e}title", description.title)
+    _sub(case, f"{e}status", value="closed")
+    own = [("caseType", description.case_type, {}), ("caseStatus", description.status, {})]
+    own += [(label, value, {}) for label, value in description.facts]
+    _own_elements(
+        _sub(case, f"{e}additionalInformation"), "Bidra: the case type, its state and its facts", own
+    )
+    agents = _sub(case, f"{e}agents")
+    _erms_agent(
+        agents,
+        "owner",
+        committee.name,
+        organisation=municipality.name,
+        org_number=org_number,
+        role="ansvarig nämnd",
+    )
     if description.organisation is not None:
-        party = _sub(parties, f"{e}part", roll="sokande")
-        _sub(party, f"{e}namn", description.organisation.name)
-        _sub(party, f"{e}organisationsnummer", description.organisation.org_number)
-    facts = _sub(root, f"{e}uppgifter")
-    for label, value in description.facts:
-        _sub(facts, f"{e}uppgift", value, namn=label)
-    documents = _sub(root, f"{e}handlingar")
-    for packed in files:
-        document = _sub(documents, f"{e}handling", fil=packed.path)
-        _sub(document, f"{e}rubrik", packed.title)
-        _sub(document, f"{e}upprattad", _iso(packed.created))
-    actions = _sub(root, f"{e}atgarder")
+        _erms_agent(
+            agents,
+            "counterpart",
+            description.organisation.name,
+            org_number=description.organisation.org_number,
+            role="part",
+        )
+    dated = [
+        (kind, value)
+        for kind, value in (
+            ("created", description.opened),
+            ("decision", description.decided),
+            ("closed", description.closed),
+        )
+        if value
+    ]
+    if dated:
+        dates = _sub(case, f"{e}dates")
+        for kind, value in dated:
+            _sub(dates, f"{e}date", _datetime(value), dateType=kind)
     for row in log:
-        action = _sub(actions, f"{e}atgard")
-        _sub(action, f"{e}tidpunkt", _iso(row.timestamp))
-        _sub(action, f"{e}handlaggare", row.by.get_full_name() if row.by else "Bidra")
-        _sub(action, f"{e}objekt", f"{row.content_type.app_label}.{row.content_type.model}:{row.object_id}")
-        _sub(action, f"{e}overgang", row.transition)
-        _sub(action, f"{e}fran", row.source_state or "")
-        _sub(action, f"{e}till", row.state)
-        _sub(action, f"{e}motivering", row.description or "")
+        action = _sub(case, f"{e}action")
+        subject = f"{row.content_type.app_label}.{row.content_type.model}:{row.object_id}"
+        _sub(action, f"{e}actionText", f"{row.transition}: {row.source_state or ''} → {row.state} ({subject})")
+        if row.description:
+            _sub(action, f"{e}actionMotivation", row.description)
+        _sub(action, f"{e}actionType", row.transition)
+        _sub(
+            _sub(action, f"{e}dates"),
+            f"{e}actionDate",
+            _iso(row.timestamp),
+            dateType="other",
+            otherDateType="performed",
+        )
+        performer = _sub(action, f"{e}agents")
+        if row.by_id:
+            _erms_agent(performer, "user", _actor(row), role="handläggare")
+        else:
+            _erms_agent(performer, "other", _actor(row), other="software")
+    for number, packed in enumerate(files, start=1):
+        record = _sub(
+            case,
+            f"{e}record",
+            systemIdentifier=_system_identifier(package_id, packed.path),
+            recordPhysicalOrDigital="digital",
+        )
+        _sub(record, f"{e}objectId", packed.path)
+        _sub(record, f"{e}parentAggregationId", description.case_number)
+        _sub(record, f"{e}title", packed.title or packed.path.rsplit("/", 1)[-1])
+        _sub(record, f"{e}runningNumber", number)
+        _sub(_sub(record, f"{e}dates"), f"{e}date", _iso(packed.created), dateType="created")
+        extra = _sub(record, f"{e}additionalInformation")
+        _sub(
+            extra,
+            f"{e}appendix",
+            name=packed.path.rsplit("/", 1)[-1],
+            path=packed.path,
+            fileFormat=packed.mimetype,
+        )
+        _own_elements(
+            extra,
+            "Bidra: the file's checksum and size, as METS.xml and premis.xml state them",
+            [
+                ("checksum", packed.sha256, {"dataType": "hexBinary", "format": "SHA-256"}),
+                ("size", str(packed.size), {"dataType": "integer", "format": "bytes"}),
+            ],
+        )
     return _xml(root)
 
 
@@ -289,7 +418,7 @@ def mets_xml(
         return ref
 
     dmd = _sub(root, f"{m}dmdSec", ID="dmd-1", CREATED=_iso(created), STATUS="CURRENT")
-    md_ref(dmd, descriptive, "OTHER", OTHERMDTYPE="FGS-ERMS")
+    md_ref(dmd, descriptive, "OTHER", OTHERMDTYPE="ERMS")
     amd = _sub(root, f"{m}amdSec", ID="amd-1")
     digiprov = _sub(amd, f"{m}digiprovMD", ID="premis-1", CREATED=_iso(created), STATUS="CURRENT")
     md_ref(digiprov, preservation, "PREMIS")
@@ -338,7 +467,11 @@ def package_build(*, case, adapter: ArchiveAdapter, package_id: str | None = Non
         )
     log = state_log(adapter.logged_objects(case))
     descriptive = PackedFile(
-        DESCRIPTIVE, descriptive_xml(description, data_files, log), "text/xml", created, "arende.xml"
+        DESCRIPTIVE,
+        descriptive_xml(description, data_files, log, package_id=package_id, created=created),
+        "text/xml",
+        created,
+        "arende.xml",
     )
     preservation = PackedFile(
         PRESERVATION,

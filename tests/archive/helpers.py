@@ -16,7 +16,7 @@ NS = {
     "xlink": "http://www.w3.org/1999/xlink",
     "csip": "https://DILCIS.eu/XML/METS/CSIPExtensionMETS",
     "premis": "http://www.loc.gov/premis/v3",
-    "a": "urn:bidra:archive:arende:1",
+    "erms": "https://DILCIS.eu/XML/ERMS",
 }
 
 _WRAPPER = f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -39,6 +39,14 @@ def mets_schema() -> etree.XMLSchema:
         parser = etree.XMLParser(no_network=True, resolve_entities=False)
         _schemas["mets"] = etree.XMLSchema(etree.fromstring(_WRAPPER.encode(), parser))
     return _schemas["mets"]
+
+
+def erms_schema() -> etree.XMLSchema:
+    """E-ARK CITS ERMS v3 (the schema of FGS Ärendehantering's case description), from schema/."""
+    if "erms" not in _schemas:
+        parser = etree.XMLParser(no_network=True, resolve_entities=False)
+        _schemas["erms"] = etree.XMLSchema(etree.parse(str(SCHEMA / "ERMS_v3.xsd"), parser))
+    return _schemas["erms"]
 
 
 @dataclass
@@ -83,7 +91,42 @@ def check_package(data: bytes) -> ReadPackage:
         _check(package, href, element)
     in_zip = {name.split("/", 1)[1] for name in package.names}
     assert in_zip - {"METS.xml"} == referenced, "every file of the package is listed in METS.xml"
+    _check_erms(package, mets)
     return package
+
+
+def _check_erms(package: ReadPackage, mets) -> None:
+    """The case description METS names is valid CITS ERMS, and each of its records points at a
+    file of METS's fileSec with the checksum and size METS gives it."""
+    (ref,) = mets.iterfind("mets:dmdSec/mets:mdRef[@OTHERMDTYPE='ERMS']", NS)
+    erms = package.xml(ref.get(f"{{{NS['xlink']}}}href"))
+    erms_schema().assertValid(erms)
+    files = {
+        element.find("mets:FLocat", NS).get(f"{{{NS['xlink']}}}href"): element
+        for element in mets.iterfind(".//mets:file", NS)
+    }
+    records = erms.findall("erms:aggregations/erms:aggregation/erms:record", NS)
+    assert len(records) == len(files), "every file of the package is a record of the case"
+    for record in records:
+        path = record.find("erms:additionalInformation/erms:appendix", NS).get("path")
+        assert record.findtext("erms:objectId", namespaces=NS) == path
+        assert erms_own(record, "checksum") == files[path].get("CHECKSUM"), path
+        assert erms_own(record, "size") == files[path].get("SIZE"), path
+
+
+def erms_case(package: ReadPackage):
+    """The case (the ERMS aggregation) of the package's description."""
+    erms = package.xml("metadata/descriptive/arende.xml")
+    (case,) = erms.iterfind("erms:aggregations/erms:aggregation[@aggregationType='caseFile']", NS)
+    return case
+
+
+def erms_own(element, name: str) -> str | None:
+    """A value of Bidra's own fields (``additionalInformation/ownElement``) of an aggregation or record."""
+    return element.findtext(
+        f"erms:additionalInformation/erms:ownElement/erms:ownElement[@name='{name}']/erms:value",
+        namespaces=NS,
+    )
 
 
 def _check(package: ReadPackage, href: str, element) -> None:

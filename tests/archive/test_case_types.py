@@ -13,7 +13,7 @@ from meetings.documents import agenda_document_make, minutes_document_make
 from meetings.models import Meeting
 
 from ..iop.factories import checklist, in_state
-from .helpers import NS, check_package
+from .helpers import NS, check_package, erms_case, erms_own
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +37,10 @@ def test_a_partnership_found_unsuitable_is_archived_with_its_letter_and_history(
     package = _package(archived)
     data = [n for n in package.names if "/representations/rep1/data/" in n]
     assert any("not_suitable_letter" in n for n in data)
-    description = package.xml("metadata/descriptive/arende.xml")
-    assert description.findtext("a:parter/a:part/a:namn", namespaces=NS) == partnership.organisation.name
-    transitions = [t.text for t in description.iterfind("a:atgarder/a:atgard/a:overgang", NS)]
+    case = erms_case(package)
+    party = case.find("erms:agents/erms:agent[@agentType='counterpart']", NS)
+    assert party.findtext("erms:name", namespaces=NS) == partnership.organisation.name
+    transitions = [t.text for t in case.iterfind("erms:action/erms:actionType", NS)]
     assert transitions[-1] == "find_not_suitable"
 
 
@@ -90,8 +91,5 @@ def test_a_final_meeting_is_archived_and_one_not_yet_final_is_refused(world):
         case=_meeting(world, Meeting.State.FINAL), by=world.users["program_admin"]
     )
     package = _package(archived)
-    assert (
-        package.xml("metadata/descriptive/arende.xml").findtext("a:arendetyp", namespaces=NS)
-        == "Nämndsammanträde"
-    )
+    assert erms_own(erms_case(package), "caseType") == "Nämndsammanträde"
     assert ArchivedCase.objects.count() == 1

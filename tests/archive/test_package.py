@@ -12,7 +12,7 @@ from grants.models import Application
 from workflows.models import StoredDocument
 
 from ..grants.factories import application_in
-from .helpers import NS, check_package, premis_fixity
+from .helpers import NS, check_package, erms_case, erms_own, premis_fixity
 
 pytestmark = pytest.mark.django_db
 
@@ -57,14 +57,41 @@ def test_a_dismissed_application_is_exported_as_a_valid_package_with_every_docum
     events = [e.findtext("premis:eventType", namespaces=NS) for e in premis.iterfind("premis:event", NS)]
     assert [e for e in events if e in ("submit", "accept", "dismiss")] == ["submit", "accept", "dismiss"]
 
-    # the description names the case, the party and who did what
-    description = package.xml("metadata/descriptive/arende.xml")
-    assert description.findtext("a:arendenummer", namespaces=NS) == dismissed.case_number
-    assert description.findtext("a:parter/a:part/a:namn", namespaces=NS) == "Föreningen Trygg Vardag"
-    actions = description.findall("a:atgarder/a:atgard", NS)
-    dismissal = next(a for a in actions if a.findtext("a:overgang", namespaces=NS) == "dismiss")
-    assert dismissal.findtext("a:handlaggare", namespaces=NS) == world.users["caseworker"].get_full_name()
-    assert dismissal.findtext("a:motivering", namespaces=NS) == "Föreningen är inte verksam i kommunen."
+    # the description (CITS ERMS, valid: check_package) names the case, the party and who did what
+    erms = package.xml("metadata/descriptive/arende.xml")
+    assert erms.findtext(
+        "erms:control/erms:identification[@identificationType='archivalCreator']", namespaces=NS
+    ) == "Exempelö kommun"
+    case = erms_case(package)
+    assert case.findtext("erms:objectId", namespaces=NS) == dismissed.case_number
+    assert (
+        case.findtext("erms:identification[@identificationType='caseNumber']", namespaces=NS)
+        == dismissed.case_number
+    )
+    assert case.find("erms:status", NS).get("value") == "closed"
+    party = case.find("erms:agents/erms:agent[@agentType='counterpart']", NS)
+    assert party.findtext("erms:name", namespaces=NS) == "Föreningen Trygg Vardag"
+    assert party.findtext("erms:idNumber", namespaces=NS) == dismissed.organisation.org_number
+    dates = {d.get("dateType"): d.text for d in case.iterfind("erms:dates/erms:date", NS)}
+    assert {"created", "closed"} <= set(dates)
+    actions = case.findall("erms:action", NS)
+    dismissal = next(a for a in actions if a.findtext("erms:actionType", namespaces=NS) == "dismiss")
+    assert (
+        dismissal.findtext("erms:agents/erms:agent/erms:name", namespaces=NS)
+        == world.users["caseworker"].get_full_name()
+    )
+    assert dismissal.findtext("erms:actionMotivation", namespaces=NS) == "Föreningen är inte verksam i kommunen."
+    assert dismissal.find("erms:dates/erms:actionDate", NS).text
+    # each document is a record pointing at its file, with the checksum of the file in the package
+    records = case.findall("erms:record", NS)
+    assert {r.findtext("erms:objectId", namespaces=NS) for r in records} == {
+        n.split("/", 1)[1] for n in data_files
+    }
+    for record in records:
+        path = record.find("erms:additionalInformation/erms:appendix", NS).get("path")
+        assert erms_own(record, "checksum") == hashlib.sha256(package.read(path)).hexdigest()
+        assert record.findtext("erms:title", namespaces=NS)
+        assert record.find("erms:dates/erms:date[@dateType='created']", NS) is not None
 
 
 def test_the_export_is_marked_on_the_case_and_logged(world, dismissed):
