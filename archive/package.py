@@ -185,7 +185,9 @@ def descriptive_xml(
     _sub(control, f"{e}identification", package_id, identificationType="packageId")
     _sub(control, f"{e}identification", municipality.name, identificationType="archivalCreator")
     if org_number:
-        _sub(control, f"{e}identification", org_number, identificationType="archivalCreatorOrganisationNumber")
+        _sub(
+            control, f"{e}identification", org_number, identificationType="archivalCreatorOrganisationNumber"
+        )
     maintenance = _sub(control, f"{e}maintenanceInformation")
     _sub(maintenance, f"{e}maintenanceStatus", value="new")
     agency = _sub(maintenance, f"{e}maintenanceAgency")
@@ -246,7 +248,9 @@ def descriptive_xml(
     for row in log:
         action = _sub(case, f"{e}action")
         subject = f"{row.content_type.app_label}.{row.content_type.model}:{row.object_id}"
-        _sub(action, f"{e}actionText", f"{row.transition}: {row.source_state or ''} → {row.state} ({subject})")
+        _sub(
+            action, f"{e}actionText", f"{row.transition}: {row.source_state or ''} → {row.state} ({subject})"
+        )
         if row.description:
             _sub(action, f"{e}actionMotivation", row.description)
         _sub(action, f"{e}actionType", row.transition)

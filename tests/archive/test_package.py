@@ -59,9 +59,12 @@ def test_a_dismissed_application_is_exported_as_a_valid_package_with_every_docum
 
     # the description (CITS ERMS, valid: check_package) names the case, the party and who did what
     erms = package.xml("metadata/descriptive/arende.xml")
-    assert erms.findtext(
-        "erms:control/erms:identification[@identificationType='archivalCreator']", namespaces=NS
-    ) == "Exempelö kommun"
+    assert (
+        erms.findtext(
+            "erms:control/erms:identification[@identificationType='archivalCreator']", namespaces=NS
+        )
+        == "Exempelö kommun"
+    )
     case = erms_case(package)
     assert case.findtext("erms:objectId", namespaces=NS) == dismissed.case_number
     assert (
@@ -80,7 +83,9 @@ def test_a_dismissed_application_is_exported_as_a_valid_package_with_every_docum
         dismissal.findtext("erms:agents/erms:agent/erms:name", namespaces=NS)
         == world.users["caseworker"].get_full_name()
     )
-    assert dismissal.findtext("erms:actionMotivation", namespaces=NS) == "Föreningen är inte verksam i kommunen."
+    assert (
+        dismissal.findtext("erms:actionMotivation", namespaces=NS) == "Föreningen är inte verksam i kommunen."
+    )
     assert dismissal.find("erms:dates/erms:actionDate", NS).text
     # each document is a record pointing at its file, with the checksum of the file in the package
     records = case.findall("erms:record", NS)
