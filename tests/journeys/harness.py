@@ -192,6 +192,12 @@ class Person:
         assert response.ok, f"{href}: HTTP {response.status}"
         return response.body()
 
+    def download_from(self, button: str) -> bytes:
+        """Press the form's button ``button``, which answers with a file, and return the file's bytes."""
+        with self.page.expect_download() as download:
+            self._target(button, role="button", exact=False).click()
+        return Path(download.value.path()).read_bytes()
+
     def pdf(self, name: str) -> str:
         """The text of the PDF behind the link ``name``, checked for developer text."""
         data = self.download(name)

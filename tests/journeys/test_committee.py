@@ -28,6 +28,7 @@ from payments.models import Payment
 
 from .. import factories as f
 from ..conftest import build_world
+from ..insight import sie_reader
 from ..grants.decisions import round_of_three
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -195,3 +196,12 @@ def test_the_secretary_and_the_committee_decide_a_round_from_agenda_to_payment_f
     exported = Payment.objects.filter(state=Payment.State.EXPORTED)
     assert exported.exists() and all(p.object_id == trygg.pk for p in exported)
     assert sum(p.amount for p in Payment.objects.filter(application=trygg)) == Decimal(30000)
+
+    # -- the bookkeeping file: the year's decided grant as a verification for the ledger ----------
+    caseworker.open("/utbetalningar/")
+    year = meeting.starts_at.year
+    caseworker.fill("Från", f"{year}-01-01").fill("Till och med", f"{year}-12-31")
+    ledger = sie_reader.read(caseworker.download_from("Ladda ner SIE-filen"))
+    granted = [v for v in ledger.verifications if trygg.case_number in v.text]
+    assert granted and granted[0].text.startswith("Beviljat bidrag"), [v.text for v in ledger.verifications]
+    assert sum(t.amount for t in granted[0].transactions) == 0  # every verification balances
