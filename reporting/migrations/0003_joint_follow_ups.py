@@ -5,6 +5,7 @@ id, the indicators' results with the indicator's id and name as they stood.  The
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
+from django.core.management.color import no_style
 from django.db import migrations, models
 
 
@@ -44,15 +45,11 @@ def forward(apps, schema_editor):
         )
         for old in OldResult.objects.select_related("indicator").order_by("pk").iterator()
     )
-    # PostgreSQL's sequences must start after the ids that were carried over
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            for model in (New, NewResult):
-                table = model._meta.db_table
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-                )
+    # the tables' sequences (PostgreSQL's) must continue after the ids that were carried over
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [New, NewResult]):
+            cursor.execute(sql)
 
 
 class Migration(migrations.Migration):
