@@ -9,11 +9,14 @@ class IopConfig(AppConfig):
     def ready(self):
         from meetings.agenda import register_agenda_adapter
         from payments.adapters import register as register_payment_adapter
+        from reporting.adapters import register as register_follow_up_adapter
 
         from . import attention, permissions, signals, transitions  # noqa: F401
         from .agenda import PartnershipAgendaAdapter
+        from .follow_up_adapter import PartnershipFollowUpAdapter
         from .models import Partnership
         from .payment_adapter import PartnershipPaymentAdapter
 
         register_agenda_adapter(PartnershipAgendaAdapter())
         register_payment_adapter(Partnership, PartnershipPaymentAdapter())
+        register_follow_up_adapter(Partnership, PartnershipFollowUpAdapter())

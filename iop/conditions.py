@@ -85,8 +85,10 @@ def outstanding_years(partnership, today=None) -> list[int]:
     if not partnership.approved_version_id:
         return []
     today = today or timezone.localdate()
+    from reporting.selectors import joint_follow_ups
+
     done = set(
-        partnership.follow_ups.filter(term_start=partnership.term_start).values_list("year", flat=True)
+        joint_follow_ups(case=partnership, term_start=partnership.term_start).values_list("year", flat=True)
     )
     from datetime import timedelta
 

@@ -100,6 +100,8 @@ class Partnership(CaseModel):
 
     #: the municipality's money contributions (``payments.Payment``), one for each period
     payments = GenericRelation("payments.Payment", related_query_name="partnership")
+    #: the yearly follow-ups made with the organisation (``reporting.JointFollowUp``), one a year of a term
+    follow_ups = GenericRelation("reporting.JointFollowUp", related_query_name="partnership")
 
     class Meta:
         verbose_name = _("partnership")
@@ -597,45 +599,6 @@ class SteeringMeeting(models.Model):
 
     def __str__(self):
         return f"{self.partnership} {self.held_on}"
-
-
-class FollowUp(models.Model):
-    """The yearly follow-up, made jointly by both parties."""
-
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="follow_ups")
-    year = models.PositiveSmallIntegerField(_("year of the term"))
-    #: the start of the term the year belongs to (a renewed partnership starts counting again)
-    term_start = models.DateField(_("term starts"))
-    due_on = models.DateField(_("due on"))
-    contributions_made = models.TextField(_("contributions made"))
-    joint_assessment = models.TextField(_("joint assessment"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("yearly follow-up")
-        verbose_name_plural = _("yearly follow-ups")
-        ordering = ["partnership", "year"]
-        constraints = [
-            models.UniqueConstraint(fields=["partnership", "term_start", "year"], name="follow_up_per_year")
-        ]
-
-    def __str__(self):
-        return f"{self.partnership} – {self.year}"
-
-
-class IndicatorResult(models.Model):
-    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="results")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    planned = models.DecimalField(_("planned"), max_digits=12, decimal_places=0)
-    achieved = models.DecimalField(_("achieved"), max_digits=12, decimal_places=0)
-    comment = models.CharField(_("comment"), max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self):
-        return f"{self.indicator}: {self.achieved}/{self.planned}"
 
 
 class Evaluation(models.Model):

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from organizations.models import Committee, Organisation
 from organizations.permissions import active_org_roles, staff_roles
+from reporting.models import JointFollowUp
 
-from .models import Contribution, FollowUp, Partnership, add_years
+from .models import Contribution, Partnership, add_years
 
 
 def visible_partnerships(*, user) -> QuerySet[Partnership]:
@@ -68,7 +69,10 @@ def committee_overview(*, committee: Committee, user, today: date | None = None)
         .prefetch_related(
             Prefetch("approved_version__contributions", queryset=Contribution.objects.all()),
             Prefetch(
-                "follow_ups", queryset=FollowUp.objects.only("id", "partnership_id", "year", "term_start")
+                "follow_ups",
+                queryset=JointFollowUp.objects.only(
+                    "id", "content_type_id", "object_id", "year", "term_start"
+                ),
             ),
         )
         .order_by("organisation__name")

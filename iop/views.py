@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organizations.permissions import active_org_roles, is_signatory, staff_municipality_ids
+from reporting.selectors import joint_follow_up, joint_follow_ups
 from workflows.models import StoredDocument
 from workflows.services import TransitionRefused, transitions_for
 from workflows.shortcuts import get_permitted_or_404, paginate
@@ -22,7 +22,6 @@ from . import forms, services
 from .diff import compare_versions
 from .models import (
     AgreementVersion,
-    FollowUp,
     Partnership,
     Screening,
 )
@@ -211,7 +210,9 @@ def next_step(partnership: Partnership, user) -> str:
         }
     if state == State.ACTIVE:
         done = set(
-            partnership.follow_ups.filter(term_start=partnership.term_start).values_list("year", flat=True)
+            joint_follow_ups(case=partnership, term_start=partnership.term_start).values_list(
+                "year", flat=True
+            )
         )
         year = next((y for y in partnership.term_years() if y not in done), None)
         if year is None:
@@ -267,7 +268,7 @@ def partnership_detail(request, pk):
         )  # an earlier version of a letter is kept, not shown
     documents = list(latest_of_kind.values())
     version = partnership.approved_version or (versions[0] if versions else None)
-    follow_ups = {f.year: f for f in partnership.follow_ups.filter(term_start=partnership.term_start)}
+    follow_ups = {f.year: f for f in joint_follow_ups(case=partnership, term_start=partnership.term_start)}
     years = [
         {"year": y, "due_on": partnership.follow_up_due_on(y), "follow_up": follow_ups.get(y)}
         for y in partnership.term_years()
@@ -600,11 +601,7 @@ def follow_up(request, pk, year):
     partnership = _partnership(request, pk)
     if year not in partnership.term_years():
         raise Http404
-    existing = (
-        FollowUp.objects.filter(partnership=partnership, term_start=partnership.term_start, year=year)
-        .prefetch_related(Prefetch("results"))
-        .first()
-    )
+    existing = joint_follow_up(case=partnership, term_start=partnership.term_start, year=year)
     can_record = request.user.has_perm("iop.record_follow_up", partnership) and partnership.state in (
         Partnership.State.ACTIVE,
         Partnership.State.FOLLOW_UP_DUE,
@@ -618,8 +615,8 @@ def follow_up(request, pk, year):
             "joint_assessment": existing.joint_assessment,
         }
         for result in existing.results.all():
-            initial[f"achieved_{result.indicator_id}"] = result.achieved
-            initial[f"comment_{result.indicator_id}"] = result.comment
+            initial[f"achieved_{result.indicator_key}"] = result.achieved
+            initial[f"comment_{result.indicator_key}"] = result.comment
     form = forms.FollowUpForm(request.POST or None, indicators=indicators, initial=initial)
     if request.method == "POST":
         if not can_record:

@@ -17,6 +17,8 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -31,6 +33,8 @@ from . import conditions
 __all__ = [
     "CommitmentTemplate",
     "FollowUpReport",
+    "JointFollowUp",
+    "JointIndicatorResult",
     "Reclaim",
     "ReportAttachment",
     "ReportCommitment",
@@ -474,3 +478,54 @@ class Reclaim(CaseModel):
     )
     def write_off(self):
         pass
+
+
+class JointFollowUp(models.Model):
+    """A yearly follow-up that both parties of a case make together (a partnership's, for one year
+    of its term): what each party contributed, a joint assessment and the indicators' results.
+
+    The case is any model with a registered ``FollowUpAdapter`` (``reporting/adapters.py``)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    case = GenericForeignKey("content_type", "object_id")
+    year = models.PositiveSmallIntegerField(_("year of the term"))
+    #: the start of the term the year belongs to (a renewed case starts counting again)
+    term_start = models.DateField(_("term starts"))
+    due_on = models.DateField(_("due on"))
+    contributions_made = models.TextField(_("contributions made"))
+    joint_assessment = models.TextField(_("joint assessment"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("yearly follow-up")
+        verbose_name_plural = _("yearly follow-ups")
+        ordering = ["content_type", "object_id", "year"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="joint_follow_up_case")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "term_start", "year"], name="joint_follow_up_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case} – {self.year}"
+
+
+class JointIndicatorResult(models.Model):
+    """An indicator's result in a joint follow-up: the indicator is the case's own (its id and its
+    name as they stood when the follow-up was recorded)."""
+
+    follow_up = models.ForeignKey(JointFollowUp, on_delete=models.CASCADE, related_name="results")
+    indicator_key = models.PositiveBigIntegerField()
+    name = models.CharField(_("indicator"), max_length=300)
+    planned = models.DecimalField(_("planned"), max_digits=12, decimal_places=0)
+    achieved = models.DecimalField(_("achieved"), max_digits=12, decimal_places=0)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.name}: {self.achieved}/{self.planned}"

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from organizations.permissions import active_org_roles, staff_committee_ids, staff_municipality_ids
 
-from .models import FollowUpReport, Reclaim, ReportCommitment
+from .models import FollowUpReport, JointFollowUp, Reclaim, ReportCommitment
 
 R = FollowUpReport.State
 RC = Reclaim.State
@@ -197,3 +198,23 @@ def program_year_statistics(*, program_ids: list[int], year: int) -> dict[int, d
         stats["reclaimed_amount"] = Decimal(row["reclaimed_amount"] or 0)
         stats["reclaim_paid_amount"] = Decimal(row["reclaim_paid_amount"] or 0)
     return result
+
+
+def joint_follow_ups(*, case, term_start=None) -> QuerySet[JointFollowUp]:
+    """The case's yearly follow-ups (of the term starting ``term_start``, when given), by year."""
+    follow_ups = JointFollowUp.objects.filter(
+        content_type=ContentType.objects.get_for_model(case), object_id=case.pk
+    ).order_by("year")
+    if term_start is not None:
+        follow_ups = follow_ups.filter(term_start=term_start)
+    return follow_ups
+
+
+def joint_follow_up(*, case, term_start, year: int) -> JointFollowUp | None:
+    """The case's follow-up of one year of a term with its indicators' results, or None."""
+    return (
+        joint_follow_ups(case=case, term_start=term_start)
+        .filter(year=year)
+        .prefetch_related("results")
+        .first()
+    )

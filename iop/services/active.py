@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reporting.models import JointFollowUp
+from reporting.services import IndicatorOutcome, joint_follow_up_record
 from workflows.services import (
     TransitionRefused,
     outbox_enqueue,
@@ -27,8 +29,6 @@ from workflows.services import (
 from .. import conditions
 from ..models import (
     Evaluation,
-    FollowUp,
-    IndicatorResult,
     Partnership,
     SteeringMeeting,
 )
@@ -57,8 +57,11 @@ def follow_up_record(
     joint_assessment: str,
     results: dict[int, tuple[Decimal, str]],
     by,
-) -> FollowUp:
-    """Record the yearly follow-up: indicators planned vs achieved, contributions made, a joint assessment."""
+) -> JointFollowUp:
+    """Record the yearly follow-up: indicators planned vs achieved, contributions made, a joint assessment.
+
+    The follow-up is ``reporting``'s (``joint_follow_up_record``); the partnership moves on here, in the
+    same transaction, once the follow-up that was due is made."""
     partnership = _fresh(partnership)
     require(by, "iop.record_follow_up", partnership)
     if partnership.state not in Partnership.RUNNING or partnership.state == Partnership.State.SIGNED:
@@ -67,30 +70,26 @@ def follow_up_record(
         raise ValidationError(_("Year %(year)s is not a year of the term.") % {"year": year})
     with transaction.atomic():
         partnership = _locked(partnership)
-        follow_up, _created = FollowUp.objects.update_or_create(
-            partnership=partnership,
-            term_start=partnership.term_start,
-            year=year,
-            defaults={
-                "due_on": partnership.follow_up_due_on(year),
-                "contributions_made": contributions_made,
-                "joint_assessment": joint_assessment,
-                "recorded_by": by,
-                "recorded_at": timezone.now(),
-            },
-        )
-        follow_up.results.all().delete()
         indicators = {i.pk: i for i in partnership.approved_version.indicators.all()}
-        IndicatorResult.objects.bulk_create(
-            IndicatorResult(
-                follow_up=follow_up,
-                indicator=indicators[pk],
-                planned=indicators[pk].target,
-                achieved=achieved,
-                comment=comment,
-            )
-            for pk, (achieved, comment) in results.items()
-            if pk in indicators
+        follow_up = joint_follow_up_record(
+            case=partnership,
+            year=year,
+            term_start=partnership.term_start,
+            due_on=partnership.follow_up_due_on(year),
+            contributions_made=contributions_made,
+            joint_assessment=joint_assessment,
+            results=[
+                IndicatorOutcome(
+                    key=pk,
+                    name=indicators[pk].name,
+                    planned=indicators[pk].target,
+                    achieved=achieved,
+                    comment=comment,
+                )
+                for pk, (achieved, comment) in results.items()
+                if pk in indicators
+            ],
+            by=by,
         )
         # Nothing needs a person once the follow-up that was due is made: the partnership runs on.
         system = system_user()

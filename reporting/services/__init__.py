@@ -1,5 +1,6 @@
 """Follow-up reports and reclaims: every change of their data and state goes through here."""
 
+from .joint import IndicatorOutcome, joint_follow_up_record
 from .reclaims import (
     LETTER_KIND,
     PAY_WITHIN_DAYS,
@@ -36,6 +37,8 @@ from .review import (
 )
 
 __all__ = [
+    "IndicatorOutcome",
+    "joint_follow_up_record",
     "R",
     "requirement_of",
     "requirement_save",
