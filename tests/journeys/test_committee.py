@@ -28,8 +28,8 @@ from payments.models import Payment
 
 from .. import factories as f
 from ..conftest import build_world
-from ..insight import sie_reader
 from ..grants.decisions import round_of_three
+from ..insight import sie_reader
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
