@@ -102,7 +102,7 @@ def program(request, slug, pk):
         request,
         "portal/program.html",
         {
-            **_common(request, municipality, "start"),
+            **_common(request, municipality, "program"),
             "entry": entry,
         },
     )
