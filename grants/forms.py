@@ -350,6 +350,7 @@ class ProgramForm(forms.ModelForm):
             "rules_url",
             "rules_text",
             "description",
+            "easy_read",
             "who_may_apply",
             "delegation_limit",
             "min_amount",

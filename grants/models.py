@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -26,6 +26,9 @@ from organizations.models import OrganisationDocument
 from workflows.models import CaseModel
 
 from . import conditions
+
+#: an easy-to-read summary is short: about half a page
+EASY_READ_MAX_LENGTH = 1500
 
 
 class Program(models.Model):
@@ -49,6 +52,24 @@ class Program(models.Model):
     rules_url = models.URLField(_("link to the rules"), blank=True)
     rules_text = models.TextField(_("text of the rules"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    easy_read = models.TextField(
+        _("easy-to-read summary (lättläst)"),
+        blank=True,
+        validators=[
+            MaxLengthValidator(
+                EASY_READ_MAX_LENGTH,
+                message=_(
+                    "The easy-to-read summary may be at most %(limit_value)s characters; it has "
+                    "%(show_value)s. Shorten it: keep only what a reader must know to apply."
+                ),
+            )
+        ],
+        help_text=_(
+            "A short summary in easy Swedish, shown above the full text on the public pages. Write short "
+            "sentences with common words and one idea per sentence: who can get money, for what, and how "
+            "to apply. At most 1 500 characters."
+        ),
+    )
     who_may_apply = models.TextField(_("who may apply"), blank=True)
     delegation_limit = models.DecimalField(
         _("delegation limit (kr)"),

@@ -62,6 +62,7 @@ class Entry:
     kind_label: str
     name: str
     description: str = ""
+    easy_read: str = ""
     who_may_apply: str = ""
     purposes: list[str] = field(default_factory=list)
     purpose_labels: list[str] = field(default_factory=list)
@@ -131,6 +132,7 @@ def _program_entry(program: Program, now, today: date) -> Entry:
         kind_label=str(program.get_kind_display()),
         name=program.name,
         description=program.description,
+        easy_read=program.easy_read,
         who_may_apply=program.who_may_apply,
         purposes=list(guide.purposes) if guide else [],
         purpose_labels=guide.get_purposes_display() if guide else [],
@@ -188,7 +190,25 @@ def catalogue(*, municipality: Municipality, answers: Answers | None = None) -> 
     """Every way to support of the municipality, narrowed by the guide's answers (three queries)."""
     now = timezone.now()
     today = timezone.localdate()
-    programs = (
+    programs = _public_programs(municipality=municipality, now=now)
+    order = {Program.Kind.OPERATING: 0, Program.Kind.PROJECT: 1, Program.Kind.OTHER: 2, Program.Kind.AWARD: 3}
+    programs = sorted(programs, key=lambda p: (order.get(p.kind, 9), p.name))
+    entries = [_program_entry(p, now, today) for p in programs]
+    entries.append(partnership_entry(municipality=municipality))
+    if answers is not None and answers.given:
+        entries = [e for e in entries if e.fits(answers)]
+    return entries
+
+
+def catalogue_entry(*, municipality: Municipality, pk: int) -> Entry | None:
+    """One active program of the municipality as the public sees it, or None."""
+    now = timezone.now()
+    program = _public_programs(municipality=municipality, now=now).filter(pk=pk).first()
+    return _program_entry(program, now, timezone.localdate()) if program is not None else None
+
+
+def _public_programs(*, municipality: Municipality, now) -> QuerySet[Program]:
+    return (
         Program.objects.filter(municipality=municipality, is_active=True)
         .select_related("guide", "award")
         .prefetch_related(
@@ -201,13 +221,6 @@ def catalogue(*, municipality: Municipality, answers: Answers | None = None) -> 
             Prefetch("eligibility_rules", queryset=EligibilityRule.objects.filter(enabled=True)),
         )
     )
-    order = {Program.Kind.OPERATING: 0, Program.Kind.PROJECT: 1, Program.Kind.OTHER: 2, Program.Kind.AWARD: 3}
-    programs = sorted(programs, key=lambda p: (order.get(p.kind, 9), p.name))
-    entries = [_program_entry(p, now, today) for p in programs]
-    entries.append(partnership_entry(municipality=municipality))
-    if answers is not None and answers.given:
-        entries = [e for e in entries if e.fits(answers)]
-    return entries
 
 
 # -- the directory ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("beslutsbrev/", views.my_letters, name="my_letters"),
     path("kommun/", views.municipalities, name="municipalities"),
     path("kommun/<slug:slug>/", views.start, name="start"),
+    path("kommun/<slug:slug>/program/<int:pk>/", views.program, name="program"),
     path("kommun/<slug:slug>/foreningar/", views.directory, name="directory"),
     path("kommun/<slug:slug>/foreningar/<int:pk>/", views.organisation, name="organisation"),
     path("kommun/<slug:slug>/behov-och-initiativ/", views.board, name="board"),

@@ -92,6 +92,22 @@ def start(request, slug):
     )
 
 
+def program(request, slug, pk):
+    """One program's public page: the easy-to-read summary first, where written, then the full text."""
+    municipality = _municipality(slug)
+    entry = selectors.catalogue_entry(municipality=municipality, pk=pk)
+    if entry is None:
+        raise Http404
+    return render(
+        request,
+        "portal/program.html",
+        {
+            **_common(request, municipality, "program"),
+            "entry": entry,
+        },
+    )
+
+
 def directory(request, slug):
     municipality = _municipality(slug)
     form = forms.SearchForm(request.GET or None)

@@ -2,6 +2,7 @@
 
 import ast
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
@@ -89,3 +90,118 @@ def test_every_text_in_the_source_is_in_its_catalogue_in_swedish(path):
     }
     missing = {key: where for key, where in _messages_of(directory).items() if key not in translated}
     assert not missing, f"no Swedish in {path.relative_to(ROOT)} for: {missing}"
+
+
+# -- the English interface ------------------------------------------------------------------------
+
+#: what gives Swedish away: its letters, and short words that English does not have
+SWEDISH = re.compile(
+    r"[åäöÅÄÖ]|\b(och|att|är|inte|eller|med|som|av|på|om|ni|vi|du|har|kan|alla|ett|den|det|"
+    r"stöd\w*|sök\w*|ansök\w*|kommun\w*|förening\w*|omgång\w*|logga)\b",
+    re.IGNORECASE,
+)
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _VisibleText(HTMLParser):
+    """The text a person reads or hears, without what is marked as Swedish (lang="sv") on purpose."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.texts: list[str] = []
+
+    def _hidden(self) -> bool:
+        return any(skip for _tag, skip in self.stack)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        marked_swedish = tag != "html" and (attrs.get("lang") or "").startswith("sv")  # not the page's own
+        skip = marked_swedish or tag in {"script", "style", "title"}
+        if not skip and not self._hidden():
+            for name in ("aria-label", "title", "placeholder", "alt"):
+                if attrs.get(name):
+                    self.texts.append(attrs[name])
+            if tag == "input" and attrs.get("type") in {"submit", "button"} and attrs.get("value"):
+                self.texts.append(attrs["value"])
+        if tag not in VOID:
+            self.stack.append((tag, skip))
+
+    def handle_startendtag(self, tag, attrs):
+        if tag not in VOID:
+            self.handle_starttag(tag, attrs)
+            self.handle_endtag(tag)
+        else:
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if data.strip() and not self._hidden():
+            self.texts.append(data.strip())
+
+
+def _swedish_left(html: str, data: list[str]) -> list[str]:
+    parser = _VisibleText()
+    parser.feed(html)
+    left = []
+    for text in parser.texts:
+        for value in sorted(data, key=len, reverse=True):
+            text = text.replace(value, "")
+        if SWEDISH.search(text):
+            left.append(text)
+    return left
+
+
+@pytest.mark.django_db
+def test_a_person_who_chooses_english_reads_the_public_pages_and_the_applicants_start_page_in_english(
+    client, world
+):
+    """No text of a template stays Swedish: only the data people wrote and what is marked lang="sv"."""
+    from django.urls import reverse
+
+    from .grants.factories import ProgramFactory
+
+    program = ProgramFactory(
+        committee=world.committee,
+        municipality=world.municipality,
+        name="Culture grant",
+        description="Money for culture in the municipality.",
+        rules_reference="SN 2025:12",
+        easy_read="Föreningar kan få pengar till kultur.\nNi söker på webben.",
+    )
+    data = [
+        world.municipality.name,
+        world.committee.name,
+        world.organisation.name,
+        world.users["applicant"].full_name,
+    ]
+    slug = world.municipality.slug
+    swedish = client.get(reverse("portal:start", kwargs={"slug": slug})).content.decode()
+    assert _swedish_left(swedish, data), "the test would not see Swedish if it were there"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    pages = {
+        "public start page": reverse("portal:start", kwargs={"slug": slug}),
+        "public program page": reverse("portal:program", kwargs={"slug": slug, "pk": program.pk}),
+    }
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response["Content-Language"] == "en", name
+        assert not _swedish_left(response.content.decode(), data), f"Swedish on the {name} in English"
+    html = client.get(pages["public start page"]).content.decode()
+    assert "Read in easy-to-read Swedish" in html
+    assert "Easy-to-read Swedish</h2>" in client.get(pages["public program page"]).content.decode()
+
+    client.force_login(world.users["applicant"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    for name, url in {
+        "applicant's start page": reverse("home"),
+        "program page of the grants": reverse("grants:program_detail", args=[program.pk]),
+    }.items():
+        response = client.get(url)
+        assert response["Content-Language"] == "en", name
+        assert not _swedish_left(response.content.decode(), data), f"Swedish on the {name} in English"

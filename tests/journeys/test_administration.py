@@ -127,6 +127,15 @@ def test_an_administrator_sets_up_a_municipality_and_a_program_administrator_a_p
     pia.sees("Kulturstöd våren", "Beskriv arrangemanget", "Når många invånare", "ideell förening")
     pia.does_not_see("{'kinds'", "nonprofit").look()
 
+    # the program administrator writes the easy-to-read summary the public reads first
+    pia.click("Uppgifter", role="link").look()
+    pia.fill("Lättläst sammanfattning", "Föreningar kan få pengar till kultur.\nNi söker på webben.")
+    pia.click("Spara").sees(
+        "Programmet är sparat", "Lättläst", "Föreningar kan få pengar till kultur."
+    ).look()
+    program.refresh_from_db()
+    assert program.easy_read.splitlines() == ["Föreningar kan få pengar till kultur.", "Ni söker på webben."]
+
     round = Round.objects.get(program=program)
     assert round.is_open()
     assert FormField.objects.get(program=program).required
@@ -142,3 +151,5 @@ def test_an_administrator_sets_up_a_municipality_and_a_program_administrator_a_p
     # -- an association sees the open round --
     siv = journey.person(applicant).sign_in()
     siv.open("/bidrag/").sees("Kulturstöd till föreningar", "Kulturstöd våren")
+    siv.open("/kommun/exemplo/").click("Läs på lättläst svenska")
+    siv.sees("Lättläst", "Föreningar kan få pengar till kultur.", "Om programmet").look()

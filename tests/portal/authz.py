@@ -11,6 +11,7 @@ from ..security.authz import NOBODY, _support
 from .factories import (
     barrier_report,
     contact,
+    easy_read_program,
     listed,
     minutes_pdf,
     open_program,
@@ -34,6 +35,14 @@ def _slug(world):
 
 def _post(state):
     return lambda w: {"slug": w.municipality.slug, "pk": org_post(w, state=state).pk}
+
+
+def _program(world):
+    return {"slug": world.municipality.slug, "pk": program(world).pk}
+
+
+def _easy_read_program(world):
+    return {"slug": world.municipality.slug, "pk": easy_read_program(world).pk}
 
 
 def _listed(world):
@@ -78,6 +87,20 @@ URLS = [
         query="?kind=nonprofit&purpose=elderly&size=small&amount=20000",
         setup=lambda w: program(w),
         label="portal:start (guide answered)",
+    ),
+    Page(
+        "portal:start",
+        EVERYONE,
+        kwargs=_slug,
+        setup=easy_read_program,
+        label="portal:start (a program with an easy-to-read summary)",
+    ),
+    Page("portal:program", EVERYONE, kwargs=_program, label="portal:program (no easy-to-read summary)"),
+    Page(
+        "portal:program",
+        EVERYONE,
+        kwargs=_easy_read_program,
+        label="portal:program (with an easy-to-read summary)",
     ),
     Page("portal:directory", EVERYONE, kwargs=_slug, setup=listed),
     Page(

@@ -115,6 +115,20 @@ def other_notice(world, **overrides):
     return notice_post(municipality=world.municipality, **data, by=world.users["secretary"])
 
 
+def easy_read_program(world):
+    """The world's program with a round open now and an easy-to-read summary (memoised)."""
+    open_program(world)
+    item = program(world)
+    if not item.easy_read:
+        item.easy_read = (
+            "Föreningar kan få pengar från kommunen.\n"
+            "Pengarna är till aktiviteter för äldre.\n"
+            "Ni söker på webben."
+        )
+        item.save(update_fields=["easy_read"])
+    return item
+
+
 def open_program(world, **round_fields):
     """The world's program with a round open now (memoised)."""
     from ..grants.factories import RoundFactory
