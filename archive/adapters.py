@@ -14,6 +14,7 @@ sits above the case types in the layers of ``pyproject.toml``), and are register
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,7 @@ class ArchiveDescription:
     facts: list[tuple[str, str]] = field(default_factory=list)
 
 
-class ArchiveAdapter:
+class ArchiveAdapter(ABC):
     """What the archive needs to know about one case model."""
 
     #: the case model
@@ -59,10 +60,12 @@ class ArchiveAdapter:
     #: the package's type (METS TYPE) and a short word for ids, e.g. "application"
     slug: str = ""
 
+    @abstractmethod
     def year_queryset(self, committee: Committee, year: int) -> models.QuerySet:
         """Every case of the committee opened in ``year``, closed or not."""
         raise NotImplementedError
 
+    @abstractmethod
     def closed_queryset(self, committee: Committee, year: int) -> models.QuerySet:
         """The committee's closed cases of ``year`` (the year the case was opened)."""
         raise NotImplementedError
@@ -73,12 +76,15 @@ class ArchiveAdapter:
             pk__in=self.closed_queryset(committee, year).values("pk")
         )
 
+    @abstractmethod
     def is_closed(self, case) -> bool:
         raise NotImplementedError
 
+    @abstractmethod
     def committee(self, case) -> Committee:
         raise NotImplementedError
 
+    @abstractmethod
     def describe(self, case) -> ArchiveDescription:
         raise NotImplementedError
 

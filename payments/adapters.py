@@ -7,10 +7,14 @@ and who may see or handle the case's payments.  Payments import no case app.
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from abc import ABC, abstractmethod
+
+from django.db.models import QuerySet
+
+from workflows.adapters import AdapterRegistry
 
 
-class PaymentAdapter:
+class PaymentAdapter(ABC):
     """The questions payments ask of a case type; a case app answers them for its model."""
 
     #: the case type as the API names it ("application", "partnership")
@@ -18,6 +22,7 @@ class PaymentAdapter:
     #: True when a payment of this case type may be marked paid without a payment run
     paid_without_run: bool = False
 
+    @abstractmethod
     def queryset(self) -> QuerySet:
         """The cases with what the payment pages show of them (for prefetching)."""
         raise NotImplementedError
@@ -28,18 +33,22 @@ class PaymentAdapter:
     def title(self, case) -> str:
         return case.title
 
+    @abstractmethod
     def municipality_id(self, case) -> int:
         raise NotImplementedError
 
     def organisation(self, case):
         return case.organisation
 
+    @abstractmethod
     def url(self, case) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def may_view(self, user, case) -> bool:
         raise NotImplementedError
 
+    @abstractmethod
     def may_handle(self, user, case) -> bool:
         raise NotImplementedError
 
@@ -47,39 +56,20 @@ class PaymentAdapter:
         """Whether money may go out for the case now (a partnership: its agreement signed)."""
         return True
 
+    @abstractmethod
     def visible(self, *, user) -> QuerySet:
         """The cases ``user`` may see (for the API's lazy list of payments)."""
         raise NotImplementedError
 
+    @abstractmethod
     def of_committees(self, committee_ids) -> QuerySet:
         """The cases of these committees (a staff member limited to some committees)."""
         raise NotImplementedError
 
 
-_ADAPTERS: dict[type[Model], PaymentAdapter] = {}
+_registry: AdapterRegistry[PaymentAdapter] = AdapterRegistry("payment")
 
-
-def register(model: type[Model], adapter: PaymentAdapter) -> None:
-    _ADAPTERS[model] = adapter
-
-
-def registered() -> dict[type[Model], PaymentAdapter]:
-    return dict(_ADAPTERS)
-
-
-def adapter_for(obj) -> PaymentAdapter:
-    """The adapter of a case, of a case model, or of the case a payment is for."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from .models import Payment
-
-    if isinstance(obj, Payment):
-        model = ContentType.objects.get_for_id(obj.content_type_id).model_class()
-    elif isinstance(obj, type):
-        model = obj
-    else:
-        model = type(obj)
-    for registered_model, adapter in _ADAPTERS.items():
-        if issubclass(model, registered_model):
-            return adapter
-    raise LookupError(f"No payment adapter is registered for {model.__name__}.")
+register = _registry.register
+registered = _registry.registered
+#: the adapter of a case, of a case model, or of the case a payment row is for
+adapter_for = _registry.adapter_for

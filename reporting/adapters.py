@@ -10,10 +10,12 @@ below ``reporting`` and cannot import it, so ``reporting`` registers the grant's
 
 from __future__ import annotations
 
-from django.db.models import Model
+from abc import ABC, abstractmethod
+
+from workflows.adapters import AdapterRegistry
 
 
-class FollowUpAdapter:
+class FollowUpAdapter(ABC):
     """The questions follow-up asks of a case type; a case app answers them for its model."""
 
     #: the case type as the API names it ("application", "partnership")
@@ -28,44 +30,27 @@ class FollowUpAdapter:
     def organisation(self, case):
         return case.organisation
 
+    @abstractmethod
     def municipality_id(self, case) -> int:
         raise NotImplementedError
 
+    @abstractmethod
     def url(self, case) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def may_view(self, user, case) -> bool:
         raise NotImplementedError
 
+    @abstractmethod
     def may_record(self, user, case) -> bool:
         """Whether ``user`` may record the case's follow-up (together with the other party)."""
         raise NotImplementedError
 
 
-_ADAPTERS: dict[type[Model], FollowUpAdapter] = {}
+_registry: AdapterRegistry[FollowUpAdapter] = AdapterRegistry("follow-up")
 
-
-def register(model: type[Model], adapter: FollowUpAdapter) -> None:
-    _ADAPTERS[model] = adapter
-
-
-def registered() -> dict[type[Model], FollowUpAdapter]:
-    return dict(_ADAPTERS)
-
-
-def adapter_for(obj) -> FollowUpAdapter:
-    """The adapter of a case, of a case model, or of the case a joint follow-up is for."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from .models import JointFollowUp
-
-    if isinstance(obj, JointFollowUp):
-        model = ContentType.objects.get_for_id(obj.content_type_id).model_class()
-    elif isinstance(obj, type):
-        model = obj
-    else:
-        model = type(obj)
-    for registered_model, adapter in _ADAPTERS.items():
-        if issubclass(model, registered_model):
-            return adapter
-    raise LookupError(f"No follow-up adapter is registered for {model.__name__}.")
+register = _registry.register
+registered = _registry.registered
+#: the adapter of a case, of a case model, or of the case a follow-up row is for
+adapter_for = _registry.adapter_for
