@@ -19,7 +19,7 @@ from grants.models import Program, Round
 from organizations.models import Municipality
 from workflows.models import StoredDocument
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import get_permitted_or_404, paginate
+from workflows.shortcuts import get_permitted_or_404, paginate, show_refusal
 from workflows.storage import file_download
 
 from . import forms, selectors, services
@@ -39,11 +39,6 @@ def _award_round(pk) -> Round:
     if not hasattr(round.program, "award"):
         raise Http404
     return round
-
-
-def _refusal(request, exc) -> None:
-    for message in exc.messages if isinstance(exc, ValidationError) else exc.reasons:
-        messages.error(request, message)
 
 
 # ---- the public ----
@@ -196,7 +191,7 @@ def round_announce(request, pk):
     try:
         result = services.award_round_announce(round=round, by=request.user)
     except TransitionRefused as exc:
-        _refusal(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(
             request,
@@ -303,7 +298,7 @@ def candidate_conflict(request, pk):
             candidate=candidate, by=request.user, reason=request.POST.get("reason", "")
         )
     except ValidationError as exc:
-        _refusal(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Your conflict of interest is recorded; your scores do not count."))
     return redirect("awards:candidate_detail", pk=candidate.pk)
@@ -329,7 +324,7 @@ def candidate_propose(request, pk):
             motivation=form.cleaned_data["motivation"],
         )
     except ValidationError as exc:
-        _refusal(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(
             request, _("The proposal is saved; the candidate can be put on the committee's agenda.")

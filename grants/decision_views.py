@@ -18,14 +18,14 @@ from meetings.agenda import BudgetExceeded
 from meetings.models import Meeting
 from meetings.services import DecisionData
 from workflows.services import TransitionRefused
-from workflows.shortcuts import get_permitted_or_404
+from workflows.shortcuts import get_permitted_or_404, show_refusal
 from workflows.storage import file_download
 
 from . import forms, services
 from .letters import PLACEHOLDERS, example_values, letter_text, template_for
 from .models import Application, DecisionLetter, LetterJob, LetterTemplate, Program
 from .selectors import meeting_letter_rows
-from .views import _application, _refusal
+from .views import _application
 
 
 def _must(request, perm, obj=None) -> None:
@@ -123,7 +123,7 @@ def meeting_letters_start(request, pk):
     try:
         services.letter_job_start(meeting=meeting, by=request.user)
     except TransitionRefused as exc:
-        _refusal(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The decision letters are being made. Follow the progress below."))
     return redirect("grants:meeting_letters", pk=meeting.pk)

@@ -23,7 +23,7 @@ from organizations.models import Committee, Organisation
 from payments.forms import PaidForm
 from workflows import registry
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import get_permitted_or_404, paginate, query_without_page
+from workflows.shortcuts import get_permitted_or_404, paginate, query_without_page, show_refusal
 from workflows.storage import file_download
 
 from . import forms, services
@@ -58,14 +58,6 @@ def _application(request, pk, perm="grants.view_application"):
         "round__program__municipality", "round__program__committee", "organisation"
     )
     return get_permitted_or_404(queryset, perm, request.user, pk=pk)
-
-
-def _refusal(request, exc) -> None:
-    if isinstance(exc, ValidationError):
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(exc))
 
 
 # ---- rounds and programs ----
@@ -200,7 +192,7 @@ def apply(request, pk):
     try:
         application = services.application_start(round=round, organisation=organisation, by=request.user)
     except ValidationError as exc:
-        _refusal(request, exc)
+        show_refusal(request, exc)
         return redirect("grants:rounds")
     return redirect("grants:application_edit", pk=application.pk)
 
@@ -415,7 +407,7 @@ def attachment_upload(request, pk):
                 upload=form.cleaned_data["file"],
             )
         except ValidationError as exc:
-            _refusal(request, exc)
+            show_refusal(request, exc)
         else:
             messages.success(request, _("The file is added."))
     else:
@@ -636,7 +628,7 @@ def eligibility_recheck(request, pk):
     try:
         results = services.eligibility_recheck(application=application, by=request.user)
     except ValidationError as exc:
-        _refusal(request, exc)
+        show_refusal(request, exc)
     else:
         if all(r.passes for r in results):
             messages.success(request, _("The rules are checked again now: every rule is met."))
@@ -663,7 +655,7 @@ def eligibility_override(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _refusal(request, exc)
+            show_refusal(request, exc)
         else:
             messages.success(request, _("The rule is set aside; the reason is recorded."))
     else:
@@ -773,7 +765,7 @@ def task_claim(request, pk):
     try:
         services.task_claim(task=task, by=request.user)
     except TransitionRefused as exc:
-        _refusal(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The task is yours."))
     back = request.POST.get("next", "")
@@ -793,7 +785,7 @@ def task_assign(request, pk):
         try:
             services.task_assign(task=task, by=request.user, to=form.cleaned_data["to"])
         except (TransitionRefused, ValidationError) as exc:
-            _refusal(request, exc)
+            show_refusal(request, exc)
         else:
             messages.success(
                 request, _("The task is assigned to %(name)s.") % {"name": form.cleaned_data["to"].full_name}

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workflows.services import TransitionRefused
-from workflows.shortcuts import paginate, query_without_page
+from workflows.shortcuts import paginate, query_without_page, show_refusal
 
 from . import forms, services
 from .models import Payment, PaymentBatch
@@ -30,14 +30,6 @@ from .selectors import payment_batches, payments_list, with_cases
 def _must(request, perm, obj=None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def _refusal(request, exc) -> None:
-    if isinstance(exc, ValidationError):
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(exc))
 
 
 @login_required
@@ -76,7 +68,7 @@ def payments_export(request):
     try:
         batch = services.payment_run_create(by=request.user, due_until=form.cleaned_data["due_until"])
     except ValidationError as exc:
-        _refusal(request, exc)
+        show_refusal(request, exc)
         return redirect("payments:payments")
     messages.success(
         request,
@@ -171,7 +163,7 @@ def payment_batch_paid(request, pk):
             batch=batch, by=request.user, paid_on=form.cleaned_data["paid_on"]
         )
     except (ValidationError, TransitionRefused) as exc:
-        _refusal(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("%(n)s payment(s) are marked as paid.") % {"n": count})
     return redirect("payments:payment_batch", pk=batch.pk)
@@ -194,7 +186,7 @@ def payment_run_export(request, pk):
     try:
         run = services.payment_run_export(run=run, by=request.user, file_format=file_format)
     except (ValidationError, TransitionRefused) as exc:
-        _refusal(request, exc)
+        show_refusal(request, exc)
     else:
         if run.file_format == PaymentBatch.Format.PAIN001:
             messages.success(request, _("The payment file is made. Download it and send it to the bank."))
@@ -212,7 +204,7 @@ def payment_run_cancel(request, pk):
     try:
         services.payment_run_cancel(run=run, by=request.user, reason=request.POST.get("reason", ""))
     except (ValidationError, TransitionRefused) as exc:
-        _refusal(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The payment run is cancelled. Its payments can go in a new run."))
     return redirect("payments:payment_batch", pk=run.pk)

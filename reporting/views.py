@@ -19,18 +19,13 @@ from grants.models import Program, Round
 from organizations.permissions import active_org_roles
 from workflows.models import StoredDocument
 from workflows.services import TransitionRefused, transitions_for
-from workflows.shortcuts import get_permitted_or_404, paginate
+from workflows.shortcuts import get_permitted_or_404, paginate, show_refusal
 from workflows.storage import file_download
 
 from . import forms, selectors, services
 from .models import FollowUpReport, Reclaim
 
 R = FollowUpReport.State
-
-
-def _refusal(request, exc) -> None:
-    for message in exc.messages if isinstance(exc, ValidationError) else exc.reasons:
-        messages.error(request, message)
 
 
 def _int(value) -> int | None:
@@ -241,7 +236,7 @@ def report_commitment(request, pk):
     try:
         services.report_commitment_add(report=report, by=request.user, **form.cleaned_data)
     except (TransitionRefused, ValidationError) as exc:
-        _refusal(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The commitment is added to the grant."))
     return redirect("reporting:report_detail", pk=report.pk)

@@ -44,3 +44,14 @@ def url_of_pk(name: str, key: str = "pk", **kwargs):
     pattern = reverse(name, kwargs={**kwargs, key: _PLACEHOLDER})
     before, after = pattern.split(str(_PLACEHOLDER), 1)
     return lambda pk: f"{before}{int(pk)}{after}"
+
+
+def show_refusal(request, exc) -> None:
+    """Tell the person on the next page why what they asked was refused, each reason a message
+    (a ``ValidationError``'s messages or a refused transition's reasons)."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+
+    reasons = exc.messages if isinstance(exc, ValidationError) else getattr(exc, "reasons", [str(exc)])
+    for reason in reasons:
+        messages.error(request, reason)
