@@ -354,9 +354,9 @@ AWARD_NOMINATION_WINDOW = 3600
 # The accessibility statement (/tillganglighet/, DIGG's model): the day a person last checked the
 # service by hand (YYYY-MM-DD), the known deviations (separated by ";"), where to report a barrier
 # and within how many days it is answered.
-BIDRA_ACCESSIBILITY_REVIEWED_ON = date.fromisoformat(
-    env.str("BIDRA_ACCESSIBILITY_REVIEWED_ON", default="2026-11-30")
-)
+# unset until a person has reviewed the installation: the statement then says none is recorded
+_reviewed_on = env.str("BIDRA_ACCESSIBILITY_REVIEWED_ON", default="")
+BIDRA_ACCESSIBILITY_REVIEWED_ON = date.fromisoformat(_reviewed_on) if _reviewed_on else None
 BIDRA_ACCESSIBILITY_DEVIATIONS = [
     d.strip() for d in env.str("BIDRA_ACCESSIBILITY_DEVIATIONS", default="").split(";") if d.strip()
 ]

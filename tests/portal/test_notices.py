@@ -254,6 +254,13 @@ def test_open_calls_atom_feed(client, world, name, kwargs):
 # -- the accessibility statement ------------------------------------------------------------------
 
 
+def test_the_statement_claims_no_review_by_hand_until_one_is_recorded(client, world, settings):
+    settings.BIDRA_ACCESSIBILITY_REVIEWED_ON = None
+    page = client.get(reverse("portal:accessibility")).content.decode()
+    assert "Ingen granskning av tjänsten gjord av en person är registrerad ännu." in page
+    assert "granskades senast" not in page
+
+
 def test_the_statement_follows_diggs_model_with_the_settings(client, world, settings):
     settings.BIDRA_ACCESSIBILITY_REVIEWED_ON = dt.date(2026, 10, 1)
     settings.BIDRA_ACCESSIBILITY_DEVIATIONS = ["PDF-bilagor som föreningar laddar upp kan sakna taggar."]
