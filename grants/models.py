@@ -117,6 +117,24 @@ class Program(models.Model):
         blank=True,
         help_text=_("An application may ask for at most this amount; empty: no upper limit."),
     )
+    normal_handling_days = models.PositiveSmallIntegerField(
+        _("normal handling time (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text=_(
+            "How many days from submission an application of this program is normally decided in. A case "
+            "that will be decided later is significantly delayed, and the applicant is told why "
+            "(förvaltningslagen 11 §)."
+        ),
+    )
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=200,
+        blank=True,
+        help_text=_("Named on every decision letter as the person to contact about the decision."),
+    )
+    contact_email = models.EmailField(_("contact person's e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact person's phone"), max_length=40, blank=True)
     several_per_round = models.BooleanField(
         _("several applications per organisation and round"),
         default=False,
