@@ -33,8 +33,10 @@ class LetterContact:
     name: str
     email: str = ""
     phone: str = ""
-    #: a person (Kontaktperson) rather than the committee's registry (Kontakt)
+    #: a person (Kontaktperson) rather than the committee or a mailbox (Kontakt)
     person: bool = True
+    #: the committee's registry (registratur)
+    registry: bool = False
 
     def __str__(self) -> str:
         """One line, as the ``{contact}`` placeholder of a letter text reads: name, e-mail, phone."""
@@ -105,10 +107,10 @@ def letter_contact(
     ``prepared_by``), else the committee's registry, else the committee."""
     name, email, phone = name.strip(), email.strip(), phone.strip()
     if name or email or phone:
-        return LetterContact(name=name or committee.name, email=email, phone=phone)
+        return LetterContact(name=name or committee.name, email=email, phone=phone, person=bool(name))
     preparer = decision_preparer(case=case, decision=decision, proposed_by=prepared_by)
     if preparer is not None:
         return person_contact(preparer)
     if committee.registry_email:
-        return LetterContact(name=committee.name, email=committee.registry_email, person=False)
+        return LetterContact(name=committee.name, email=committee.registry_email, person=False, registry=True)
     return LetterContact(name=f"{committee.name}, {committee.municipality.name}", person=False)
