@@ -12,7 +12,7 @@ from workflows.models import StoredDocument
 
 from ..grants.decisions import second_caseworker
 from ..pdf import pdf_text
-from .factories import checklist, committee_decision, in_state, initiative
+from .factories import committee_decision, in_state, screened_as_procurement
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +52,7 @@ def test_when_the_responsible_caseworker_has_left_the_letter_names_who_proposed_
 
 def test_a_letter_that_an_initiative_is_not_suitable_names_the_caseworker_who_screened_it(world):
     caseworker = world.users["caseworker"]
-    partnership = initiative(world)
-    services.partnership_transition(partnership=partnership, name="start_screening", by=caseworker)
-    services.screening_record(
-        partnership=partnership,
-        answers=checklist(no_procurement=False, no_procurement_motivation="Tjänsten köps på en marknad."),
-        by=caseworker,
-    )
+    partnership = screened_as_procurement(world)
     services.partnership_screen(
         partnership=partnership, suitable=False, by=caseworker, reason="Tjänsten ska upphandlas enligt LOU."
     )
