@@ -25,6 +25,12 @@ from . import services
 from .models import AwardSettings, Candidate, Nomination
 
 NAME = "Socialnämndens pris för ett starkare vardagsliv"
+#: whom the award's letters name as the contact (the demo's program administrator runs the award)
+CONTACT = {
+    "contact_name": "Petra Programansvarig",
+    "contact_email": "programadmin@exemplo.se",
+    "contact_phone": "0123-456 720",
+}
 
 
 def _program(committee) -> Program:
@@ -42,8 +48,12 @@ def _program(committee) -> Program:
             ),
             "description": "Socialnämnden delar varje år ut 10 000 kr till en förening som stärker vardagslivet.",
             "who_may_apply": "Föreningar och organisationer verksamma i Exempelö kommun. Alla får nominera.",
+            **CONTACT,
         },
     )
+    if not (program.contact_name or program.contact_email):  # a demo seeded before programs had one
+        Program.objects.filter(pk=program.pk).update(**CONTACT)
+        program.refresh_from_db()
     if created:
         AwardSettings.objects.create(program=program, amount=Decimal("10000"), recipients=1)
         EligibilityRule.objects.create(

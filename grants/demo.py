@@ -43,6 +43,14 @@ RULES = {
 }
 
 
+#: whom the demo programs' decision letters name as the contact (the demo's caseworker)
+CONTACT = {
+    "contact_name": "Hanna Handläggare",
+    "contact_email": "handlaggare@exemplo.se",
+    "contact_phone": "0123-456 710",
+}
+
+
 def _program(committee, *, name, kind, description, budget, earmarked=None) -> Program:
     program, created = Program.objects.get_or_create(
         municipality=committee.municipality,
@@ -59,8 +67,12 @@ def _program(committee, *, name, kind, description, budget, earmarked=None) -> P
             "ledger_account": "4610",
             "cost_centre": committee.code,
             "ledger_project": "FB" if kind == Program.Kind.OPERATING else "PB",
+            **CONTACT,
         },
     )
+    if not (program.contact_name or program.contact_email):  # a demo seeded before programs had one
+        Program.objects.filter(pk=program.pk).update(**CONTACT)
+        program.refresh_from_db()
     if created:
         FormField.objects.create(
             program=program,

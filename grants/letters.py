@@ -41,6 +41,10 @@ PLACEHOLDERS = {
     "municipality": gettext_lazy("the municipality"),
     "grant_period": gettext_lazy("the grant period"),
     "report_due": gettext_lazy("the date the follow-up report is due"),
+    "contact": gettext_lazy(
+        "whom to contact about the decision: name, e-mail and phone (the program's contact person or, "
+        "without one, the caseworker who prepared the decision)"
+    ),
 }
 
 #: the texts a program starts with; the letters are written in Swedish
@@ -113,9 +117,30 @@ def _day(value) -> str:
     return date_format(value, "Y-m-d") if value else ""
 
 
-def placeholder_values(application, decision) -> dict[str, str]:
-    """The values of every placeholder for one decided application (always in the same form)."""
+def program_letter_contact(*, program, case=None, decision=None, prepared_by=None):
+    """Whom a letter on a case of ``program`` (a grant, its dismissal or reclaim, an award) names
+    as the contact: the program's contact person, else who prepared the decision
+    (``meetings.contacts.letter_contact``)."""
+    from meetings.contacts import letter_contact
+
+    return letter_contact(
+        committee=program.committee,
+        name=program.contact_name,
+        email=program.contact_email,
+        phone=program.contact_phone,
+        case=case,
+        decision=decision,
+        prepared_by=prepared_by,
+    )
+
+
+def placeholder_values(application, decision, *, contact=None) -> dict[str, str]:
+    """The values of every placeholder for one decided application (always in the same form).
+
+    ``contact``: the letter's ``LetterContact``, when the caller has it already."""
     program = application.round.program
+    if contact is None:
+        contact = program_letter_contact(program=program, case=application, decision=decision)
     if decision.delegated:
         decided_by = _("%(name)s, by delegation from %(committee)s") % {
             "name": decision.decided_by.full_name,
@@ -142,6 +167,7 @@ def placeholder_values(application, decision) -> dict[str, str]:
         "municipality": decision.committee.municipality.name,
         "grant_period": period,
         "report_due": _day(decision.report_due),
+        "contact": str(contact),
     }
 
 
@@ -170,4 +196,12 @@ def example_values(program) -> dict[str, str]:
         "municipality": program.municipality.name,
         "grant_period": f"{today.year}-01-01 – {today.year}-12-31",
         "report_due": f"{today.year + 1}-03-31",
+        "contact": str(program_letter_contact(program=program, prepared_by=_example_caseworker())),
     }
+
+
+def _example_caseworker():
+    """Who the preview names as the caseworker, when the program has no contact person."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()(full_name="Kim Handläggare", email="kim.handlaggare@kommun.example")

@@ -167,13 +167,19 @@ def seed_register() -> dict:
         slug="grannby", defaults={"name": "Grannby kommun", "org_number": org_number(2, "2")}
     )
     sn, _ = Committee.objects.get_or_create(
-        municipality=exemplo, code="SN", defaults={"name": "Socialnämnden"}
+        municipality=exemplo,
+        code="SN",
+        defaults={"name": "Socialnämnden", "registry_email": "socialnamnden@exemplo.se"},
     )
     kfn, _ = Committee.objects.get_or_create(
-        municipality=exemplo, code="KFN", defaults={"name": "Kultur- och fritidsnämnden"}
+        municipality=exemplo,
+        code="KFN",
+        defaults={"name": "Kultur- och fritidsnämnden", "registry_email": "kulturochfritid@exemplo.se"},
     )
     grannby_sn, _ = Committee.objects.get_or_create(
-        municipality=grannby, code="SN", defaults={"name": "Socialnämnden"}
+        municipality=grannby,
+        code="SN",
+        defaults={"name": "Socialnämnden", "registry_email": "socialnamnden@grannby.se"},
     )
 
     users = {}

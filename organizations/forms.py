@@ -219,8 +219,12 @@ class OrganisationSearchForm(forms.Form):
 class CommitteeForm(forms.ModelForm):
     class Meta:
         model = Committee
-        fields = ["name", "code"]
-        labels = {"name": _("Name of the committee"), "code": _("Code in case numbers")}
+        fields = ["name", "code", "registry_email"]
+        labels = {
+            "name": _("Name of the committee"),
+            "code": _("Code in case numbers"),
+            "registry_email": _("Registry e-mail"),
+        }
         help_texts = {"code": _("A few capital letters, e.g. KFN: case numbers read “KFN 2026/12”.")}
 
 

@@ -137,6 +137,14 @@ class Committee(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="committees")
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("short code"), max_length=12, help_text=_("Used in case numbers, e.g. SN."))
+    registry_email = models.EmailField(
+        _("registry e-mail"),
+        blank=True,
+        help_text=_(
+            "The committee's registry (registrator). A decision letter names it as the contact when "
+            "neither the program nor the caseworker who prepared the decision can be named."
+        ),
+    )
 
     class Meta:
         verbose_name = _("committee")

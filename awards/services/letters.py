@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from grants.letters import program_letter_contact
 from grants.models import Program, Round
 from meetings.appeals import appeal_terms
 from organizations.selectors import organisation_user_emails
@@ -150,6 +151,8 @@ def award_documents_make(*, candidate: Candidate, by, meeting=None) -> dict:
             "outcome": outcome,
             "recipients": recipients,
             "made_at": meeting.posted_on,
+            # an award is a program: its contact person, else who prepared the decision
+            "contact": program_letter_contact(program=program, case=candidate, decision=decision),
         }
         if candidate.is_awarded:
             title = _("Award letter %(number)s") % {"number": candidate.case_number}

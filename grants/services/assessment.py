@@ -167,6 +167,8 @@ def dismissal_letter_make(*, application: Application, by, reason: str):
     """The letter of a dismissal, kept as PDF/A and e-mailed to the organisation."""
     from django.utils import translation
 
+    from ..letters import program_letter_contact
+
     program = application.round.program
     with translation.override("sv"):
         subject = (
@@ -187,6 +189,8 @@ def dismissal_letter_make(*, application: Application, by, reason: str):
                 "decided_on": timezone.localdate(),
                 "decided_by": by,
                 "reason": reason,
+                # the caseworker decided it: theirs is the contact when the program names no one
+                "contact": program_letter_contact(program=program, prepared_by=by),
                 # decided by the caseworker; Bidra does not list a dismissal for the committee
                 "appeal": appeal_terms(
                     kind=program.appeal_kind,

@@ -75,10 +75,11 @@ def letter_template_save(*, program: Program, outcome: str, subject: str, body: 
 
 def letter_context(*, application: Application, decision) -> dict:
     """Everything the decision letter shows; the same decision always gives the same letter."""
-    from ..letters import letter_text, placeholder_values, template_for
+    from ..letters import letter_text, placeholder_values, program_letter_contact, template_for
 
     program = application.round.program
-    values = placeholder_values(application, decision)
+    contact = program_letter_contact(program=program, case=application, decision=decision)
+    values = placeholder_values(application, decision, contact=contact)
     text = letter_text(template_for(program, decision.outcome), values)
     state = decision_state(decision)
     decided_on = timezone.localtime(decision.decided_at).date()
@@ -109,6 +110,7 @@ def letter_context(*, application: Application, decision) -> dict:
         ),
         "granted": decision.outcome in Application.GRANTED_STATES,
         "instalments": program.instalments,
+        "contact": contact,
     }
 
 

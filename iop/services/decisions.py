@@ -26,7 +26,7 @@ from workflows.services import (
 from ..models import (
     Partnership,
 )
-from .partnerships import _fresh, _link, _locked, _org_emails, agreement_document
+from .partnerships import _fresh, _link, _locked, _org_emails, agreement_document, partnership_letter_contact
 
 # -- the decision and signing ----------------------------------------------------------------------------
 
@@ -226,6 +226,7 @@ def decision_letter_make(*, partnership: Partnership, decision, by) -> StoredDoc
                     reported=decision.delegated,
                     new_letter_at_posting=True,
                 ),
+                "contact": partnership_letter_contact(partnership=partnership, decision=decision),
             },
             by=by,
         )

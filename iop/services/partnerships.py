@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from organizations.selectors import organisation_user_emails
@@ -194,6 +194,21 @@ def screening_record(*, partnership: Partnership, answers: dict, by) -> Screenin
     return screening
 
 
+def partnership_letter_contact(*, partnership: Partnership, decision=None, prepared_by=None):
+    """Whom a letter on the partnership names as the contact: its responsible caseworker (who
+    screened the initiative), else who prepared the decision, else the committee's registry
+    (``meetings.contacts.letter_contact``)."""
+    from meetings.contacts import letter_contact, person_contact
+
+    screening = Screening.objects.filter(partnership=partnership).select_related("screened_by").first()
+    responsible = person_contact(screening.screened_by) if screening is not None else None
+    if responsible is not None:
+        return responsible
+    return letter_contact(
+        committee=partnership.committee, case=partnership, decision=decision, prepared_by=prepared_by
+    )
+
+
 def partnership_screen(*, partnership: Partnership, suitable: bool, by, reason: str = "") -> Partnership:
     """Conclude the screening: on to dialogue, or not suitable with a decision letter to the initiator."""
     with transaction.atomic():
@@ -205,19 +220,21 @@ def partnership_screen(*, partnership: Partnership, suitable: bool, by, reason: 
             raise ValidationError(_("Explain why IOP is not the right form: the initiator reads it."))
         partnership.not_suitable_reason = reason
         perform_transition(partnership, "find_not_suitable", by=by, reason=reason)
-        letter = document_store(
-            subject=partnership,
-            kind="not_suitable_letter",
-            title=_("Decision: %(title)s is not suitable as an IOP") % {"title": partnership.title},
-            template="documents/iop_not_suitable_letter.html",
-            context={
-                "partnership": partnership,
-                "screening": partnership.screening,
-                "decided_on": timezone.localdate(),
-                "by": by,
-            },
-            by=by,
-        )
+        with translation.override("sv"):  # a letter is written in Swedish, like every decision letter
+            letter = document_store(
+                subject=partnership,
+                kind="not_suitable_letter",
+                title=_("Decision: %(title)s is not suitable as an IOP") % {"title": partnership.title},
+                template="documents/iop_not_suitable_letter.html",
+                context={
+                    "partnership": partnership,
+                    "screening": partnership.screening,
+                    "decided_on": timezone.localdate(),
+                    "by": by,
+                    "contact": partnership_letter_contact(partnership=partnership, prepared_by=by),
+                },
+                by=by,
+            )
         outbox_enqueue(
             key=f"iop:not-suitable:{partnership.pk}",
             to=partnership_initiator_email(partnership),

@@ -124,6 +124,8 @@ LETTER_KIND = "reclaim_letter"
 
 
 def reclaim_letter_context(reclaim: Reclaim) -> dict:
+    from grants.letters import program_letter_contact
+
     decision = reclaim.decision
     meeting = decision.item.meeting if decision and decision.item_id else None
     program = reclaim.program
@@ -152,6 +154,10 @@ def reclaim_letter_context(reclaim: Reclaim) -> dict:
             reported=bool(decision and decision.delegated),
         ),
         "made_on": timezone.localdate(),
+        # the grant's program names the contact; else the delegate, else the caseworker who proposed it
+        "contact": program_letter_contact(
+            program=program, case=reclaim, decision=decision, prepared_by=reclaim.proposed_by
+        ),
     }
 
 

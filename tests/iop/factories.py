@@ -116,6 +116,20 @@ def initiative(world, by=None) -> Partnership:
     )
 
 
+def screened_as_procurement(world) -> Partnership:
+    """An initiative the caseworker screened: the checklist says the service is bought on a market,
+    so IOP is not the right form for it."""
+    caseworker = world.users["caseworker"]
+    partnership = initiative(world)
+    services.partnership_transition(partnership=partnership, name="start_screening", by=caseworker)
+    services.screening_record(
+        partnership=partnership,
+        answers=checklist(no_procurement=False, no_procurement_motivation="Tjänsten köps på en marknad."),
+        by=caseworker,
+    )
+    return partnership
+
+
 def committee_decision(world, partnership: Partnership, *, day: date, outcome: str = "granted"):
     """The committee's decision on ``partnership`` at a meeting on ``day`` whose minutes are posted.
 

@@ -24,6 +24,7 @@ from .factories import (
     contributions,
     in_state,
     initiative,
+    screened_as_procurement,
 )
 
 pytestmark = pytest.mark.django_db
@@ -220,13 +221,7 @@ def test_an_initiative_that_is_not_suitable_gets_a_decision_letter(
     world, django_capture_on_commit_callbacks, mailoutbox
 ):
     caseworker = world.users["caseworker"]
-    partnership = initiative(world)
-    services.partnership_transition(partnership=partnership, name="start_screening", by=caseworker)
-    services.screening_record(
-        partnership=partnership,
-        answers=checklist(no_procurement=False, no_procurement_motivation="Tjänsten köps på en marknad."),
-        by=caseworker,
-    )
+    partnership = screened_as_procurement(world)
     with pytest.raises(TransitionRefused, match="ja"):
         services.partnership_screen(partnership=partnership, suitable=True, by=caseworker)
     with django_capture_on_commit_callbacks(execute=True):

@@ -100,6 +100,20 @@ def test_a_committee_code_is_unique_in_the_municipality(world):
         )
 
 
+def test_the_committees_registry_e_mail_is_set_on_the_committees_page(world, client):
+    client.force_login(_admin(world))
+    url = reverse("organizations:committee_edit", kwargs={"pk": world.committee.pk})
+    assert "Registratorns e-post" in client.get(url).content.decode()
+
+    response = client.post(
+        url, {"name": "Socialnämnden", "code": "SN", "registry_email": "registrator@exemplo.se"}
+    )
+
+    assert response.status_code == 302
+    world.committee.refresh_from_db()
+    assert world.committee.registry_email == "registrator@exemplo.se"
+
+
 def test_an_ended_delegation_no_longer_lets_the_official_decide(world):
     secretary = world.user("secretary")
     delegation = services.delegation_create(
