@@ -118,6 +118,8 @@ def application_fl(*, application: Application, user, today: dt.date | None = No
     may_request = user.has_perm("grants.request_decision", application)
     opens_on = decision_request_opens_on(application) if undecided else None
     return {
+        "today": today,
+        "open_states": Application.OPEN_STATES,
         "delay_notices": notices,
         "decision_requests": requests,
         "open_request": open_request,
