@@ -36,7 +36,7 @@ class DelayNoticeForm(forms.Form):
                 reason=data.get("reason", ""), expected_by=data.get("expected_by")
             )
         except ValidationError as exc:
-            self.add_error("reason" if exc.code == "reason" else "expected_by", exc)
+            self.add_error("expected_by" if exc.code == "expected_by" else "reason", exc)
         return data
 
 

@@ -326,6 +326,12 @@ def test_the_caseworker_refuses_the_request_by_a_decision_with_its_own_letter(
     assert client.get(letter_url).status_code == 404
     # a new request can be made after the refusal
     services.decision_request_make(application=application, by=world.users["applicant"])
+    # the refusal's letter and its log go to the e-archive with the case
+    from archive.cases import ApplicationArchive
+
+    archive = ApplicationArchive()
+    assert "decision_request_refusal" in {f.kind for f in archive.files(application)}
+    assert request in archive.logged_objects(application)
 
 
 def test_the_caseworkers_are_reminded_once_a_week_before_the_request_is_due(world, clock):
