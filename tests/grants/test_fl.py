@@ -208,6 +208,8 @@ def test_after_six_months_the_organisation_asks_and_the_caseworkers_are_told(
     assert "Begäran om avgörande" in page and "28 dagar kvar" in page
 
     client.force_login(world.users["caseworker"])
+    start = flat(client.get(reverse("home")))
+    assert "1 begäran om att ett ärende ska avgöras" in start
     inbox = flat(client.get(reverse("grants:inbox")))
     assert f"{application.case_number}</a>" in inbox and due.isoformat() in inbox
     detail = flat(client.get(reverse("grants:application_detail", kwargs={"pk": application.pk})))
