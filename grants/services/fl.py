@@ -225,6 +225,9 @@ def application_delay_notify(
         application = _locked(application)
         require(by, "grants.handle_application", application)
         _undecided(application)
+        same = application.delay_notices.filter(reason=reason, expected_by=expected_by).first()
+        if same is not None:  # sent twice (a double click, a retry): it went out the first time
+            return same
         notice = DelayNotice.objects.create(
             application=application, reason=reason, expected_by=expected_by, by=by
         )

@@ -98,6 +98,7 @@ def test_the_caseworker_reads_the_notice_as_the_applicant_will_and_then_sends_it
         response = client.post(url, {**data, "confirm": "1"})
 
     assert response.status_code == 302
+    client.post(url, {**data, "confirm": "1"})  # a second click sends nothing more
     notice = DelayNotice.objects.get(application=application)
     assert (notice.expected_by, notice.by) == (expected, world.users["caseworker"])
     logged = StateLog.objects.get(object_id=application.pk, transition="delay_notice")
