@@ -259,6 +259,26 @@ def test_a_delegated_decision_closes_the_request(world):
     assert StateLog.objects.filter(object_id=request.pk, transition="decided").exists()
 
 
+def test_the_committees_decision_at_a_meeting_closes_the_request(world):
+    from .decisions import decided_meeting
+
+    application = ripe_for_request(world, "proposed", key="app-decided")
+    request = services.decision_request_make(application=application, by=world.users["applicant"])
+
+    decided_meeting(world)  # the committee grants it with the other cases of its group
+
+    request.refresh_from_db()
+    assert request.outcome == "decided"
+    facts = application_fl_for(application, world.users["applicant"])
+    assert facts["open_request"] is None and not facts["can_request_decision"]
+
+
+def application_fl_for(application, user):
+    from grants.fl_selectors import application_fl
+
+    return application_fl(application=Application.objects.get(pk=application.pk), user=user)
+
+
 def test_a_dismissal_and_a_withdrawal_close_the_request(world):
     dismissed = ripe_for_request(world, "submitted", key="dismissed")
     first = services.decision_request_make(application=dismissed, by=world.users["applicant"])
