@@ -132,7 +132,8 @@ class ApplicationArchive(ArchiveAdapter):
         )
 
     def files(self, case) -> list[ArchiveFile]:
-        subjects = [case, *Reclaim.objects.filter(application=case)]
+        # the refusals of requests for a decision (förvaltningslagen 12 §) are decisions with letters
+        subjects = [case, *Reclaim.objects.filter(application=case), *case.decision_requests.all()]
         files = _document_files(_documents_of(*subjects))
         for attachment in case.files.exclude(file="").order_by("pk"):
             files.append(_upload("attachment", attachment.pk, attachment, attachment.uploaded_at))
@@ -147,6 +148,7 @@ class ApplicationArchive(ArchiveAdapter):
         objects += list(FollowUpReport.objects.filter(application=case))
         objects += list(Reclaim.objects.filter(application=case))
         objects += list(case.payments.all())
+        objects += list(case.decision_requests.order_by("pk"))
         if case.decision_id:
             objects.append(case.decision)
         return objects

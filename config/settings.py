@@ -244,6 +244,7 @@ CELERY_BEAT_SCHEDULE = {
     "iop-run-due": {"task": "iop.tasks.iop_run_due", "schedule": 3600.0},
     "compact-run-due": {"task": "compact.tasks.compact_run_due", "schedule": 3600.0},
     "grant-payments": {"task": "grants.tasks.payments_create_due", "schedule": 3600.0},
+    "grant-decision-requests": {"task": "grants.tasks.decision_requests_remind", "schedule": 3600.0},
     "grant-reports": {"task": "reporting.tasks.reports_run_due", "schedule": 3600.0},
     "board-expire": {"task": "portal.tasks.board_expire_due", "schedule": 3600.0 * 6},
     # the public register: every municipality each night (renamed organisations, programs, committees)

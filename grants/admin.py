@@ -7,6 +7,8 @@ from .models import (
     BudgetCommitment,
     ConflictOfInterest,
     Criterion,
+    DecisionRequest,
+    DelayNotice,
     EligibilityRule,
     FormField,
     Program,
@@ -90,3 +92,29 @@ class ApplicationAdmin(admin.ModelAdmin):
 @admin.register(ConflictOfInterest)
 class ConflictOfInterestAdmin(admin.ModelAdmin):
     list_display = ["user", "organisation", "reason", "declared_at"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Read-only: recorded by the services of förvaltningslagen 11 § and 12 §, with their history."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DelayNotice)
+class DelayNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["application", "expected_by", "by", "at"]
+    search_fields = ["application__case_number"]
+
+
+@admin.register(DecisionRequest)
+class DecisionRequestAdmin(ReadOnlyAdmin):
+    list_display = ["application", "at", "due", "outcome", "closed_at"]
+    list_filter = ["outcome"]
+    search_fields = ["application__case_number"]

@@ -221,3 +221,5 @@ class ApplicationAgendaAdapter(AgendaAdapter):
             services.application_decide(
                 application=applications[decision.object_id], decision=decision, by=by, locked=True
             )
+        # the requests that these cases be decided are answered (one query for the group)
+        services.decision_requests_close(application_ids=ids, outcome="decided", by=by)

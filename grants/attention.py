@@ -28,6 +28,7 @@ def my_applications(request):
 def inbox(request):
     if not staff_municipality_ids(request.user, (CASEWORKER,)):
         return None
+    from .fl_selectors import applications_at_risk, decision_requests_open
     from .selectors import inbox_tasks
 
     tasks = inbox_tasks(user=request.user)
@@ -36,6 +37,9 @@ def inbox(request):
         "open": tasks.count(),
         "mine": tasks.filter(owner=request.user).count(),
         "unclaimed": tasks.filter(owner__isnull=True).count(),
+        # förvaltningslagen 12 § and 11 §
+        "decision_requests": decision_requests_open(user=request.user).count(),
+        "at_risk": applications_at_risk(user=request.user).count(),
     }
 
 

@@ -792,3 +792,4 @@ def budget_free(budget: ProgramBudget) -> dict:
 
 
 from .decision_models import *  # noqa: E402, F403 - letters live in their own module
+from .fl_models import *  # noqa: E402, F403 - förvaltningslagen 11-12 §§ in their own module

@@ -158,6 +158,8 @@ rules.add_perm("grants.view_application", application_org_user | (program_staff 
 rules.add_perm("grants.act_for_application", application_org_user)
 rules.add_perm("grants.handle_application", program_caseworker & application_registered & grant_application)
 rules.add_perm("grants.use_inbox", is_caseworker)
+# förvaltningslagen 12 §: the organisation asks that its grant application be decided
+rules.add_perm("grants.request_decision", application_org_user & application_registered & grant_application)
 rules.add_perm("grants.decide_application", grant_application & committee_decides)
 rules.add_perm("grants.view_letter", of_visible_application)
 rules.add_perm("grants.manage_letter_templates", program_admin)

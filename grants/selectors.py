@@ -225,11 +225,19 @@ def application_timeline(*, application: Application) -> list[dict]:
         .select_related("by")
         .order_by("timestamp", "pk")
     )
+    # rows of the history that change no state: what happened, in words
+    happenings = {
+        "delay_notice": _("The applicant was told that the case is delayed"),
+        "decision_request": _("The applicant asked that the case be decided"),
+        "decision_request_refused": _("The request for a decision was refused"),
+    }
     events = [
         {
             "at": e.timestamp,
             "by": e.by,
-            "text": _("%(source)s → %(target)s")
+            "text": happenings[e.transition]
+            if e.transition in happenings
+            else _("%(source)s → %(target)s")
             % {
                 "source": labels.get(e.source_state, e.source_state or "–"),
                 "target": labels.get(e.state, e.state),

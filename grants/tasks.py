@@ -80,3 +80,11 @@ def payments_create_due() -> dict:
     from .services import payments_create_due as create
 
     return create()
+
+
+@shared_task
+def decision_requests_remind() -> int:
+    """Remind the caseworkers, once, a week before a request for a decision is due (FL 12 §)."""
+    from .services import decision_requests_remind as remind
+
+    return remind()

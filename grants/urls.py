@@ -2,7 +2,7 @@ from django.urls import path
 
 from workflows.views import transition
 
-from . import decision_views, views
+from . import decision_views, fl_views, views
 
 app_name = "grants"
 
@@ -42,6 +42,19 @@ urlpatterns = [
     path("ansokningar/<int:pk>/bedomning/", views.assess, name="assess"),
     path("ansokningar/<int:pk>/jav/", views.conflict_declare, name="conflict_declare"),
     path("ansokningar/bilaga/<int:pk>/", views.attachment_download, name="attachment_download"),
+    # förvaltningslagen 11 § and 12 §
+    path("ansokningar/<int:pk>/forsening/", fl_views.delay_notice, name="delay_notice"),
+    path("ansokningar/<int:pk>/begar-avgorande/", fl_views.decision_request, name="decision_request"),
+    path(
+        "ansokningar/<int:pk>/begar-avgorande/avsla/",
+        fl_views.decision_request_refuse,
+        name="decision_request_refuse",
+    ),
+    path(
+        "ansokningar/begaran-om-avgorande/<int:pk>/beslut/",
+        fl_views.decision_request_letter,
+        name="decision_request_letter",
+    ),
     path("handlaggning/", views.inbox, name="inbox"),
     path("handlaggning/uppgift/<int:pk>/ta/", views.task_claim, name="task_claim"),
     path("handlaggning/uppgift/<int:pk>/tilldela/", views.task_assign, name="task_assign"),

@@ -27,6 +27,13 @@ from workflows.shortcuts import get_permitted_or_404, paginate, query_without_pa
 from workflows.storage import file_download
 
 from . import forms, services
+from .fl_selectors import (
+    INBOX_LIMIT,
+    application_fl,
+    applications_at_risk,
+    at_risk_rows,
+    decision_requests_open,
+)
 from .graph import state_graph
 from .models import Application, ApplicationAttachment, FormField, Program, Round
 from .selectors import (
@@ -503,6 +510,7 @@ def application_detail(request, pk):
             "answers": application_answers_display(application=application),
             "files": application.files.select_related("register_document").order_by("key", "pk"),
             "timeline": application_timeline(application=application),
+            "fl": application_fl(application=application, user=user),
             "options": options,
             "has_primary": primary is not None,
             "screening": screening,
@@ -731,10 +739,23 @@ def inbox(request):
         mine=data.get("mine", False),
     )
     page = paginate(request, tasks)
+    program_id = data.get("program").pk if data.get("program") else None
+    round_id = data.get("round").pk if data.get("round") else None
+    at_risk = applications_at_risk(user=request.user, program_id=program_id, round_id=round_id)
+    requests = decision_requests_open(user=request.user, program_id=program_id, round_id=round_id)
+    today = timezone.localdate()
     return render(
         request,
         "grants/inbox.html",
         {
+            "at_risk": at_risk_rows(at_risk[:INBOX_LIMIT], today=today),
+            "at_risk_count": at_risk.count(),
+            "decision_requests": [
+                {"request": r, "days": (r.due - today).days, "overdue": (today - r.due).days}
+                for r in requests[:INBOX_LIMIT]
+            ],
+            "decision_requests_count": requests.count(),
+            "inbox_limit": INBOX_LIMIT,
             "form": form,
             "page": page,
             "rows": attach_applications(page.object_list),

@@ -58,3 +58,15 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` calendar months later, or the last day of that month when it is
+    shorter (31 August + 6 months is 28 or 29 February).
+
+    A party may ask for a decision six months after an application came in (förvaltningslagen 12 §).
+    """
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return date(year, month, min(day.day, (following - timedelta(days=1)).day))

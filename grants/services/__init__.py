@@ -47,6 +47,21 @@ from .assessment import (
     task_claim,
 )
 from .decisions import application_decide, application_decide_by_delegation, decision_state
+from .fl import (
+    AT_RISK_DAYS,
+    DECISION_REQUEST_MONTHS,
+    DECISION_REQUEST_REMINDER_DAYS,
+    DECISION_REQUEST_WEEKS,
+    applicant_notify,
+    application_delay_notify,
+    decision_request_make,
+    decision_request_opens_on,
+    decision_request_refuse,
+    decision_requests_close,
+    decision_requests_remind,
+    delay_notice_message,
+    handling_ends_on,
+)
 from .letters import (
     LETTER_CSS,
     LETTER_JOB_LOCK,
@@ -96,6 +111,19 @@ from .submission import (
 
 __all__ = [
     "TransitionRefused",
+    "AT_RISK_DAYS",
+    "DECISION_REQUEST_MONTHS",
+    "DECISION_REQUEST_REMINDER_DAYS",
+    "DECISION_REQUEST_WEEKS",
+    "applicant_notify",
+    "application_delay_notify",
+    "decision_request_make",
+    "decision_request_opens_on",
+    "decision_request_refuse",
+    "decision_requests_close",
+    "decision_requests_remind",
+    "delay_notice_message",
+    "handling_ends_on",
     "CATCH_UP_DAYS",
     "DEFAULT_COMPLETION_DAYS",
     "DISMISSAL_KIND",

@@ -159,6 +159,10 @@ def application_dismiss(*, application: Application, by, reason: str) -> Applica
         )
         perform_transition(application, "dismiss", by=by, reason=reason)
         flows.flow_close(application=application, by=by)
+        from .fl import decision_requests_close
+
+        # a dismissal decides the case: a request that it be decided is answered
+        decision_requests_close(application_ids=[application.pk], outcome="decided", by=by)
         dismissal_letter_make(application=application, by=by, reason=reason.strip())
     return application
 

@@ -37,7 +37,8 @@ def application_decide(*, application: Application, decision, by, locked: bool =
     Runs inside the transaction that records the decision.  The Decision is the one source
     of truth for amount, conditions, grant period, report due date and reasons; the
     application points at it and keeps the granted amount for the budget sums.  ``locked``:
-    the caller has locked and loaded the application (with its round, program and organisation).
+    the caller has locked and loaded the application (with its round, program and organisation),
+    and closes the open requests for a decision of its whole group (``decision_requests_close``).
     """
     from meetings.services import DelegationRefused
 
@@ -80,6 +81,10 @@ def application_decide(*, application: Application, decision, by, locked: bool =
         reason=reason[:500],
         save_fields=["decision", "granted_amount", "score"],
     )
+    if not locked:
+        from .fl import decision_requests_close
+
+        decision_requests_close(application_ids=[application.pk], outcome="decided", by=by)
     if decision.delegated:
         # A delegated decision may be executed at once: plan the payments and send the letter.
         if application.state in Application.GRANTED_STATES:

@@ -390,6 +390,9 @@ def application_withdraw(*, application: Application, by, reason: str = "") -> A
         application = Application.objects.select_for_update().get(pk=application.pk)
         perform_transition(application, "withdraw", by=by, reason=reason)
         flows.flow_close(application=application, by=by)
+        from .fl import decision_requests_close
+
+        decision_requests_close(application_ids=[application.pk], outcome="withdrawn", by=by)
     return application
 
 

@@ -297,3 +297,63 @@ URLS += [
         html=False,
     ),
 ]
+
+# ---- förvaltningslagen 11 § and 12 §: notices of delay, requests for a decision ----
+
+
+def _requested(world):
+    """An application that came in seven months ago, whose organisation asked for a decision."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from grants import services
+    from grants.models import Application
+
+    if "fl-request" not in world.objects:
+        application = application_in(world, "submitted", key="app-fl-request")
+        Application.objects.filter(pk=application.pk).update(
+            submitted_at=timezone.now() - dt.timedelta(days=214)
+        )
+        application.refresh_from_db()
+        world.objects["fl-request"] = services.decision_request_make(
+            application=application, by=world.users["applicant"], text="Vi behöver besked."
+        )
+    return world.objects["fl-request"]
+
+
+def _refused(world):
+    from grants import services
+
+    request = _requested(world)
+    if request.outcome == "open":
+        request = services.decision_request_refuse(
+            request=request, by=world.users["caseworker"], reason="Budgeten är inte beslutad."
+        )
+        world.objects["fl-request"] = request
+    return {"pk": request.pk}
+
+
+URLS += [
+    Page("grants:delay_notice", CASEWORKER_ONLY, kwargs=_app("submitted")),
+    Page("grants:decision_request", APPLICANT_ONLY, kwargs=_app("submitted")),
+    Page(
+        "grants:decision_request",
+        APPLICANT_ONLY,
+        kwargs=lambda w: {"pk": _requested(w).application_id},
+        label="grants:decision_request (already asked)",
+    ),
+    Page(
+        "grants:decision_request_refuse",
+        CASEWORKER_ONLY,
+        kwargs=lambda w: {"pk": _requested(w).application_id},
+    ),
+    Page(
+        "grants:application_detail",
+        CASE_VIEWERS,
+        kwargs=lambda w: {"pk": _requested(w).application_id},
+        label="grants:application_detail (a decision asked for)",
+        a11y_role="applicant",
+    ),
+    Page("grants:decision_request_letter", CASE_VIEWERS, kwargs=_refused, html=False),
+]
