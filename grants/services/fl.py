@@ -32,6 +32,7 @@ from workflows.services import document_store, outbox_enqueue, perform_transitio
 from workflows.statelog import log_transition
 from workflows.text import text_check
 
+from ..letters import program_letter_contact
 from ..models import Application, DecisionRequest, DelayNotice
 from .letters import LETTER_CSS
 from .submission import _link
@@ -394,6 +395,7 @@ def refusal_letter_make(*, request: DecisionRequest, application: Application, b
                 "decided_on": decided_on,
                 "decided_by": by,
                 "reason": request.refusal_reason,
+                "contact": program_letter_contact(program=program, case=application, prepared_by=by),
                 # decided by the caseworker, appealed the way the case's own decision is
                 "appeal": appeal_terms(
                     kind=program.appeal_kind,
