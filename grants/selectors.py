@@ -210,11 +210,13 @@ def application_answers_display(*, application: Application) -> list[dict]:
     return rows
 
 
-def application_timeline(*, application: Application) -> list[dict]:
-    """What happened to the case, oldest first: every state change, the decision letters, the
-    day the decision became final (laga kraft) and the payments made."""
+def application_timeline(*, application: Application, staff: bool = False) -> list[dict]:
+    """What happened to the case, oldest first: every state change and message, the decision
+    letters, the day the decision became final (laga kraft) and the payments made.  The staff's
+    internal notes are in it only for ``staff``."""
     from django_fsm_log.models import StateLog
 
+    from correspondence.services import LOGGED_MESSAGE, LOGGED_NOTE
     from payments.models import Payment
 
     labels = dict(S.choices)
@@ -225,16 +227,20 @@ def application_timeline(*, application: Application) -> list[dict]:
         .select_related("by")
         .order_by("timestamp", "pk")
     )
+    if not staff:
+        entries = entries.exclude(transition=LOGGED_NOTE)
     events = [
         {
             "at": e.timestamp,
             "by": e.by,
-            "text": _("%(source)s → %(target)s")
+            "text": e.description
+            if e.transition in (LOGGED_MESSAGE, LOGGED_NOTE)
+            else _("%(source)s → %(target)s")
             % {
                 "source": labels.get(e.source_state, e.source_state or "–"),
                 "target": labels.get(e.state, e.state),
             },
-            "note": e.description or "",
+            "note": "" if e.transition in (LOGGED_MESSAGE, LOGGED_NOTE) else e.description or "",
         }
         for e in entries
     ]

@@ -502,7 +502,7 @@ def application_detail(request, pk):
             "paid_form": PaidForm(initial={"paid_on": timezone.localdate()}),
             "answers": application_answers_display(application=application),
             "files": application.files.select_related("register_document").order_by("key", "pk"),
-            "timeline": application_timeline(application=application),
+            "timeline": application_timeline(application=application, staff=can_handle),
             "options": options,
             "has_primary": primary is not None,
             "screening": screening,
