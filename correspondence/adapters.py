@@ -30,6 +30,10 @@ class CorrespondenceAdapter(ABC):
         """The person who made the case on the organisation's side (told when staff write), or None."""
         return getattr(case, "created_by", None)
 
+    def visible_to_organisation(self, case) -> bool:
+        """Whether the organisation may see the case now (a reclaim only proposed is the staff's own)."""
+        return True
+
     def committee_id(self, case) -> int | None:
         """The committee the case belongs to: caseworkers limited to another are not told."""
         return None

@@ -45,7 +45,7 @@ def party(user, case) -> str | None:
         return None
     adapter = adapter_for(case)
     if is_org_user(user, adapter.organisation(case)):
-        return ORGANISATION
+        return ORGANISATION if adapter.visible_to_organisation(case) else None
     if adapter.may_handle(user, case):
         return STAFF
     return None
