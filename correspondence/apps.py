@@ -7,3 +7,6 @@ class CorrespondenceConfig(AppConfig):
 
     name = "correspondence"
     verbose_name = _("Messages")
+
+    def ready(self):
+        from . import attention  # noqa: F401 - the start page's panel of unread messages

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
+from correspondence.selectors import unread_cases, unread_total
 from organizations.models import Committee, Organisation
 from payments.forms import PaidForm
 from workflows import registry
@@ -731,6 +732,7 @@ def inbox(request):
         mine=data.get("mine", False),
     )
     page = paginate(request, tasks)
+    unread = unread_cases(user=request.user)
     return render(
         request,
         "grants/inbox.html",
@@ -740,6 +742,8 @@ def inbox(request):
             "rows": attach_applications(page.object_list),
             "query_string": query_without_page(request),
             "today": timezone.localdate(),
+            "unread": unread,
+            "unread_total": unread_total(unread),
         },
     )
 

@@ -185,3 +185,21 @@ def test_too_many_files_are_refused(world, application):
             body="Många",
             files=[pdf_upload(f"f{i}.pdf") for i in range(6)],
         )
+
+
+def test_unread_messages_are_counted_on_the_start_page_and_in_the_inbox(client, world, application):
+    message_send(case=application, by=world.users["caseworker"], body="Fråga ett.")
+    message_send(case=application, by=world.users["caseworker"], body="Fråga två.")
+    client.force_login(world.users["applicant"])
+    start = client.get(reverse("home")).content.decode()
+    assert "2 olästa meddelanden" in start
+    assert _page(application) + "#meddelanden" in start
+    client.get(_page(application))
+    assert "olästa meddelanden" not in client.get(reverse("home")).content.decode()
+
+    message_send(case=application, by=world.users["applicant"], body="Svar.")
+    client.force_login(world.users["caseworker"])
+    inbox = client.get(reverse("grants:inbox")).content.decode()
+    assert "1 oläst meddelande" in inbox and application.case_number in inbox
+    client.force_login(world.users["other_caseworker"])
+    assert "oläst" not in client.get(reverse("home")).content.decode()
