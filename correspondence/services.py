@@ -134,6 +134,31 @@ def message_send(
     return message
 
 
+def message_record(
+    *, case, by, side: str, body: str, kind: str, due_date: dt.date | None = None, notify: bool = False
+) -> Message:
+    """A step of the case that is also said on its thread (a completion request and its answer).
+
+    The calling service has checked the permission and logs the step with its own transition, in
+    the same transaction; ``notify`` tells the other side as a message does (the completion
+    request sends its own letter)."""
+    adapter = adapter_for(case)
+    message = Message.objects.create(
+        content_type=ContentType.objects.get_for_model(type(case)),
+        object_id=case.pk,
+        organisation=adapter.organisation(case),
+        municipality_id=adapter.municipality_id(case),
+        author=by,
+        side=side,
+        kind=kind,
+        body=body.strip(),
+        due_date=due_date,
+    )
+    if notify:
+        _notify(case=case, message=message)
+    return message
+
+
 def _notify(*, case, message: Message) -> None:
     """An e-mail to the other side with a link to the case page and nothing of the text."""
     adapter = adapter_for(case)

@@ -203,3 +203,31 @@ def test_unread_messages_are_counted_on_the_start_page_and_in_the_inbox(client, 
     assert "1 oläst meddelande" in inbox and application.case_number in inbox
     client.force_login(world.users["other_caseworker"])
     assert "oläst" not in client.get(reverse("home")).content.decode()
+
+
+def test_a_completion_request_and_its_answer_are_on_the_thread(client, world):
+    from grants import services
+    from grants.models import Application
+
+    application = application_in(world, "completion_requested", key="app-completion")
+    assert application.state == Application.State.COMPLETION_REQUESTED
+    request = Message.objects.get(object_id=application.pk, kind="completion_request")
+    assert request.body == "Skicka verksamhetsberättelsen."
+    assert request.due_date == application.completion_deadline
+    assert request.side == "staff" and not request.internal
+
+    client.force_login(world.users["applicant"])
+    page = client.get(_page(application)).content.decode()
+    thread = page[page.index('id="meddelanden"') :]
+    assert "Begäran om komplettering" in thread
+    assert f"Svara senast {application.completion_deadline:%Y-%m-%d}" in thread
+
+    OutboxMessage.objects.all().delete()
+    services.application_answer_completion(
+        application=application, by=world.users["applicant"], answer="Bifogad i registret nu."
+    )
+    answer = Message.objects.get(object_id=application.pk, kind="completion_answer")
+    assert answer.side == "organisation" and answer.body == "Bifogad i registret nu."
+    assert world.users["caseworker"].email in {
+        m.to for m in OutboxMessage.objects.filter(key__startswith="case-message:")
+    }
