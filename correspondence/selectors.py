@@ -107,3 +107,16 @@ def unread_cases(*, user, limit: int = 50) -> list[dict]:
 
 def unread_total(rows: list[dict]) -> int:
     return sum(row["count"] for row in rows)
+
+
+def messages_of_cases(cases) -> QuerySet[Message]:
+    """Every message of these cases, internal notes too, oldest first (for the e-archive)."""
+    query = Q(pk__in=[])
+    for case in cases:
+        query |= Q(content_type=ContentType.objects.get_for_model(type(case)), object_id=case.pk)
+    return (
+        Message.objects.filter(query)
+        .select_related("author", "content_type")
+        .prefetch_related("attachments")
+        .order_by("created_at", "pk")
+    )
