@@ -17,6 +17,10 @@ from workflows.adapters import AdapterRegistry
 class CorrespondenceAdapter(ABC):
     """The questions the message thread asks of a case type; a case app answers them for its model."""
 
+    def queryset(self, model):
+        """The cases of ``model`` with what the questions below read (one query for a list)."""
+        return model._default_manager.all()
+
     def case_number(self, case) -> str:
         return case.case_number
 

@@ -86,11 +86,11 @@ def unread_cases(*, user, limit: int = 50) -> list[dict]:
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is None:
             continue
-        for case in model.objects.filter(pk__in=counts):
-            try:
-                adapter = adapter_for(case)
-            except LookupError:
-                continue
+        try:
+            adapter = adapter_for(model)
+        except LookupError:
+            continue
+        for case in adapter.queryset(model).filter(pk__in=counts):
             if party(user, case) is None:
                 continue
             rows.append(

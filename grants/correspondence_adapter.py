@@ -11,6 +11,9 @@ class ApplicationCorrespondenceAdapter(CorrespondenceAdapter):
     """The applicant's organisation writes with the caseworkers who handle the application (for an
     award's application, those who handle the award's candidates)."""
 
+    def queryset(self, model):
+        return model.objects.select_related("organisation", "round__program")
+
     def municipality_id(self, case) -> int:
         return case.round.program.municipality_id
 

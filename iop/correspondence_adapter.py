@@ -10,6 +10,9 @@ from correspondence.adapters import CorrespondenceAdapter
 class PartnershipCorrespondenceAdapter(CorrespondenceAdapter):
     """The organisation writes with the caseworkers of the committee that runs the partnership."""
 
+    def queryset(self, model):
+        return model.objects.select_related("organisation", "committee", "initiated_by")
+
     def creator(self, case):
         return case.initiated_by
 

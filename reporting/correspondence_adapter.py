@@ -13,6 +13,9 @@ from .models import Reclaim
 class _ReportingCorrespondenceAdapter(CorrespondenceAdapter):
     handle_permission = ""
 
+    def queryset(self, model):
+        return model.objects.select_related("organisation", "program", "application__created_by")
+
     def title(self, case) -> str:
         return case.application.title
 
