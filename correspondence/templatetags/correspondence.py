@@ -20,6 +20,8 @@ def case_messages(context, case):
     """The panel for the person reading the page; opening the page reads the other side's messages."""
     request = context.get("request")
     user = getattr(request, "user", None)
+    if case is None or not getattr(case, "case_number", ""):
+        return {"show": False}  # a draft: nobody at the municipality reads it yet
     data = thread(case=case, user=user) if user is not None else None
     if data is None:
         return {"show": False}

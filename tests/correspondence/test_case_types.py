@@ -49,3 +49,29 @@ def test_a_proposed_reclaim_is_the_staffs_own(world):
     with pytest.raises(PermissionDenied):
         message_send(case=reclaim, by=world.users["applicant"], body="Hej")
     message_send(case=reclaim, by=world.users["caseworker"], body="Notering", internal=True)
+
+
+def test_an_award_application_has_its_thread_on_the_candidates_page(
+    client, world, django_capture_on_commit_callbacks
+):
+    from awards.models import Candidate
+    from grants import services as grant_services
+
+    from ..awards.factories import award_round
+
+    application = grant_services.application_start(
+        round=award_round(world), organisation=world.organisation, by=world.users["applicant"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        application = grant_services.application_save_and_submit(
+            application=application, by=world.users["applicant"], title="Vi söker priset"
+        )
+    message_send(case=application, by=world.users["applicant"], body="Får vi skicka in bilder?")
+    candidate = Candidate.objects.get(application=application)
+    client.force_login(world.users["caseworker"])
+    page = client.get(reverse("awards:candidate_detail", kwargs={"pk": candidate.pk})).content.decode()
+    assert "Får vi skicka in bilder?" in page
+    message_send(case=application, by=world.users["caseworker"], body="Ja, som PDF.")
+    client.force_login(world.users["applicant"])
+    page = client.get(reverse("grants:application_detail", kwargs={"pk": application.pk})).content.decode()
+    assert "Ja, som PDF." in page

@@ -231,3 +231,11 @@ def test_a_completion_request_and_its_answer_are_on_the_thread(client, world):
     assert world.users["caseworker"].email in {
         m.to for m in OutboxMessage.objects.filter(key__startswith="case-message:")
     }
+
+
+def test_a_draft_has_no_thread_and_refuses_messages(client, world):
+    draft = application_in(world, "draft", key="draft")
+    client.force_login(world.users["applicant"])
+    assert 'id="meddelanden"' not in client.get(_page(draft)).content.decode()
+    with pytest.raises(ValidationError, match="registrerats"):
+        message_send(case=draft, by=world.users["applicant"], body="Hej")
