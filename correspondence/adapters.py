@@ -19,7 +19,7 @@ class CorrespondenceAdapter(ABC):
 
     def queryset(self, model):
         """The cases of ``model`` with what the questions below read (one query for a list)."""
-        return model._default_manager.all()
+        return model.objects.all()
 
     def case_number(self, case) -> str:
         return case.case_number
