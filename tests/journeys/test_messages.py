@@ -35,25 +35,30 @@ def test_the_association_and_the_caseworker_write_on_the_case_page(journey):
     journey.step(caseworker, "the caseworker keeps an internal note")
     caseworker.click("Skicka")
     assert "Skriv ett meddelande." in caseworker.page.content()
+    caseworker.look()
     journey.step(caseworker, "an empty message is refused")
 
     treasurer = journey.person(world.users["applicant"]).sign_in()
     treasurer.open("/")
     assert "1 oläst meddelande" in treasurer.page.content()
+    treasurer.look()
     journey.step(treasurer, "the start page says a message waits")
     treasurer.click("SN 2026/1 Träffpunkt för äldre", role="link")
     content = treasurer.page.content()
     assert "Hur många deltagare" in content and "Ring ordföranden" not in content
     assert MessageRead.objects.filter(user=world.users["applicant"]).count() == 1
+    treasurer.look()
     treasurer.fill("Nytt meddelande", "Ungefär 25 personer per gång.")
     treasurer.click("Skicka")
     journey.step(treasurer, "the treasurer answers")
 
     caseworker.open("/handlaggning/")
     assert "1 oläst meddelande" in caseworker.page.content()
+    caseworker.look()
     journey.step(caseworker, "the inbox says an answer waits")
     caseworker.open(page)
     assert "Läst " in caseworker.page.content()
     assert "Ungefär 25 personer" in caseworker.page.content()
+    caseworker.look()
     journey.step(caseworker, "the caseworker sees the question read and the answer")
     assert Message.objects.filter(internal=True).count() == 1
