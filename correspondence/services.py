@@ -30,7 +30,9 @@ from .models import Message, MessageAttachment, MessageRead
 MAX_LENGTH = 10_000
 MAX_FILES = 5
 
-#: the transition log's names for a message and an internal note (the state does not change)
+#: the transition log's names for a message and an internal note (the state does not change); the
+#: history page and the API's history (``workflows``, which cannot import this) leave notes out by
+#: this name
 LOGGED_MESSAGE = "message"
 LOGGED_NOTE = "internal_note"
 
