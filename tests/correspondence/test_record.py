@@ -74,3 +74,13 @@ def test_the_personal_data_export_has_the_persons_messages(world):
             "files": ["a.pdf"],
         }
     ]
+
+
+def test_the_history_page_has_the_messages_but_never_a_note(client, world):
+    application = application_in(world, "submitted", key="app-submitted")
+    message_send(case=application, by=world.users["caseworker"], body="Fråga.")
+    message_send(case=application, by=world.users["caseworker"], body="Notering.", internal=True)
+    client.force_login(world.users["applicant"])
+    page = client.get(application.history_url).content.decode()
+    assert "Meddelande till föreningen" in page
+    assert "Intern anteckning" not in page
