@@ -10,9 +10,11 @@ import mimetypes
 from pathlib import PurePosixPath
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from correspondence.selectors import messages_of_cases
 from grants.models import Application
 from iop.models import Partnership
 from meetings.models import AgendaItem, Meeting
@@ -54,6 +56,53 @@ def _upload(prefix: str, pk: int, row, created) -> ArchiveFile:
         created=created,
         kind=prefix,
     )
+
+
+def _message_files(*cases) -> list[ArchiveFile]:
+    """The cases' messages as one text file (the thread, internal notes marked), and their files."""
+    messages = list(messages_of_cases(cases))
+    if not messages:
+        return []
+    lines = []
+    files = []
+    for message in messages:
+        case = message.case
+        head = [
+            message.created_at.isoformat(),
+            getattr(case, "case_number", "") or "",
+            f"{message.author.full_name or message.author.email} ({message.get_side_display()})",
+            message.get_kind_display(),
+        ]
+        if message.internal:
+            head.append(str(_("internal note")))
+        if message.due_date:
+            head.append(str(_("answer by %(date)s") % {"date": message.due_date.isoformat()}))
+        lines.append(" | ".join(head))
+        lines.append(message.body)
+        for attachment in message.attachments.all():
+            packed = _upload("message-attachment", attachment.pk, attachment, message.created_at)
+            lines.append(f"[{packed.name}: {attachment.original_name}]")
+            files.append(packed)
+        lines.append("")
+    thread = ArchiveFile(
+        name="messages.txt",
+        title=str(_("Messages on the case")),
+        file=ContentFile("\n".join(lines).encode()),
+        mimetype="text/plain",
+        created=messages[-1].created_at,
+        kind="messages",
+    )
+    return [thread, *files]
+
+
+def _message_attachments_cull(*cases) -> int:
+    count = 0
+    for message in messages_of_cases(cases):
+        for attachment in message.attachments.all():
+            attachment.file.delete(save=False)
+            attachment.delete()
+            count += 1
+    return count
 
 
 # --- A grant application ---------------------------------------------------------------------
@@ -141,6 +190,9 @@ class ApplicationArchive(ArchiveAdapter):
         if report is not None:
             for attachment in report.files.order_by("pk"):
                 files.append(_upload("report-attachment", attachment.pk, attachment, attachment.uploaded_at))
+        files += _message_files(
+            case, *([report] if report else []), *Reclaim.objects.filter(application=case)
+        )
         return files
 
     def logged_objects(self, case) -> list:
@@ -160,6 +212,10 @@ class ApplicationArchive(ArchiveAdapter):
             attachment.file.delete(save=False)
             attachment.delete()
             count += 1
+        report = FollowUpReport.objects.filter(application=case).first()
+        count += _message_attachments_cull(
+            case, *([report] if report else []), *Reclaim.objects.filter(application=case)
+        )
         return count
 
 
@@ -216,10 +272,14 @@ class PartnershipArchive(ArchiveAdapter):
         )
 
     def files(self, case) -> list[ArchiveFile]:
-        return _document_files(_documents_of(case))
+        return _document_files(_documents_of(case)) + _message_files(case)
 
     def logged_objects(self, case) -> list:
         return [case, *case.payments.all()]
+
+    def cull(self, case) -> int:
+        """The files sent with the partnership's messages (the archive holds them) go."""
+        return _message_attachments_cull(case)
 
 
 # --- A meeting ---------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "meetings",
     "grants",
     "payments",
+    "correspondence",
     "awards",
     "reporting",
     "iop",

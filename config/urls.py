@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("grants.urls")),
     path("", include("payments.urls")),
+    path("", include("correspondence.urls")),
     path("", include("iop.urls")),
     path("", include("compact.urls")),
     path("", include("awards.urls")),

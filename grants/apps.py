@@ -7,17 +7,20 @@ class GrantsConfig(AppConfig):
     verbose_name = _("Grants")
 
     def ready(self):
+        from correspondence.adapters import register as register_correspondence_adapter
         from meetings.agenda import register_agenda_adapter
         from meetings.signals import decision_annulled, minutes_approved, minutes_posted
         from payments.adapters import register as register_payment_adapter
 
         from . import attention, permissions, transitions  # noqa: F401 - rules, panels, steps by name
         from .agenda import ApplicationAgendaAdapter
+        from .correspondence_adapter import ApplicationCorrespondenceAdapter
         from .models import Application
         from .payment_adapter import ApplicationPaymentAdapter
 
         register_agenda_adapter(ApplicationAgendaAdapter())
         register_payment_adapter(Application, ApplicationPaymentAdapter())
+        register_correspondence_adapter(Application, ApplicationCorrespondenceAdapter())
         minutes_approved.connect(_plan_payments, dispatch_uid="grants-plan-payments")
         minutes_posted.connect(_make_letters, dispatch_uid="grants-make-letters")
         decision_annulled.connect(_cancel_payments, dispatch_uid="grants-cancel-payments")

@@ -210,11 +210,13 @@ def application_answers_display(*, application: Application) -> list[dict]:
     return rows
 
 
-def application_timeline(*, application: Application) -> list[dict]:
-    """What happened to the case, oldest first: every state change, the decision letters, the
-    day the decision became final (laga kraft) and the payments made."""
+def application_timeline(*, application: Application, staff: bool = False) -> list[dict]:
+    """What happened to the case, oldest first: every state change and message, the decision
+    letters, the day the decision became final (laga kraft) and the payments made.  The staff's
+    internal notes are in it only for ``staff``."""
     from django_fsm_log.models import StateLog
 
+    from correspondence.services import LOGGED_MESSAGE, LOGGED_NOTE
     from payments.models import Payment
 
     labels = dict(S.choices)
@@ -225,6 +227,8 @@ def application_timeline(*, application: Application) -> list[dict]:
         .select_related("by")
         .order_by("timestamp", "pk")
     )
+    if not staff:
+        entries = entries.exclude(transition=LOGGED_NOTE)
     # rows of the history that change no state: what happened, in words
     happenings = {
         "delay_notice": _("The applicant was told that the case is delayed"),
@@ -237,12 +241,14 @@ def application_timeline(*, application: Application) -> list[dict]:
             "by": e.by,
             "text": happenings[e.transition]
             if e.transition in happenings
+            else e.description
+            if e.transition in (LOGGED_MESSAGE, LOGGED_NOTE)
             else _("%(source)s → %(target)s")
             % {
                 "source": labels.get(e.source_state, e.source_state or "–"),
                 "target": labels.get(e.state, e.state),
             },
-            "note": e.description or "",
+            "note": "" if e.transition in (LOGGED_MESSAGE, LOGGED_NOTE) else e.description or "",
         }
         for e in entries
     ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 
+from correspondence.selectors import unread_cases, unread_total
 from organizations.models import Committee, Organisation
 from payments.forms import PaidForm
 from workflows import registry
@@ -509,7 +510,7 @@ def application_detail(request, pk):
             "paid_form": PaidForm(initial={"paid_on": timezone.localdate()}),
             "answers": application_answers_display(application=application),
             "files": application.files.select_related("register_document").order_by("key", "pk"),
-            "timeline": application_timeline(application=application),
+            "timeline": application_timeline(application=application, staff=can_handle),
             "fl": application_fl(application=application, user=user),
             "options": options,
             "has_primary": primary is not None,
@@ -744,6 +745,7 @@ def inbox(request):
     at_risk = applications_at_risk(user=request.user, program_id=program_id, round_id=round_id)
     requests = decision_requests_open(user=request.user, program_id=program_id, round_id=round_id)
     today = timezone.localdate()
+    unread = unread_cases(user=request.user)
     return render(
         request,
         "grants/inbox.html",
@@ -761,6 +763,8 @@ def inbox(request):
             "rows": attach_applications(page.object_list),
             "query_string": query_without_page(request),
             "today": timezone.localdate(),
+            "unread": unread,
+            "unread_total": unread_total(unread),
         },
     )
 

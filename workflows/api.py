@@ -123,6 +123,7 @@ class CaseTransitionsMixin:
             StateLog.objects.filter(
                 content_type=ContentType.objects.get_for_model(type(case)), object_id=case.pk
             )
+            .exclude(transition="internal_note")  # the staff's notes on a case's thread are theirs alone
             .select_related("by")
             .order_by("timestamp", "pk")
         )

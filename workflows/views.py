@@ -42,6 +42,7 @@ def history(request, app_label, model, pk):
         StateLog.objects.filter(
             content_type=ContentType.objects.get_for_model(model_class), object_id=case.pk
         )
+        .exclude(transition="internal_note")  # the staff's notes on a case's thread are theirs alone
         .select_related("by")
         .order_by("timestamp", "pk")
     )

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from correspondence.models import Message
+from correspondence.services import message_record
 from meetings.appeals import appeal_terms
 from organizations.models import Organisation
 from workflows.amounts import amount_clean, labelled
@@ -66,6 +68,14 @@ def application_request_completion(
         perform_transition(application, "request_completion", by=by, reason=message[:500])
         request = CompletionRequest.objects.create(
             application=application, message=message, deadline=deadline, requested_by=by
+        )
+        message_record(
+            case=application,
+            by=by,
+            side=Message.Side.STAFF,
+            body=message,
+            kind=Message.Kind.COMPLETION_REQUEST,
+            due_date=deadline,
         )
         flows.flow_complete_human_task(application=application, by=by)
         for email in {application.created_by.email, application.organisation.email} - {""}:

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from correspondence.models import Message
+from correspondence.services import message_record
 from workflows.queue import delay_on_commit
 from workflows.services import (
     TransitionRefused,
@@ -408,5 +410,13 @@ def application_answer_completion(*, application: Application, by, answer: str) 
             request.answered_by = by
             request.answered_at = timezone.now()
             request.save(update_fields=["answer", "answered_by", "answered_at"])
+        message_record(
+            case=application,
+            by=by,
+            side=Message.Side.ORGANISATION,
+            body=answer,
+            kind=Message.Kind.COMPLETION_ANSWER,
+            notify=True,
+        )
         flows.flow_completion_answered(application=application)
     return application
