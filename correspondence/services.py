@@ -112,6 +112,7 @@ def message_send(
             body=body,
             internal=internal,
             due_date=due_date,
+            created_at=timezone.now(),
         )
         for upload, mime, sha256 in checked:
             attachment = MessageAttachment(
@@ -155,6 +156,7 @@ def message_record(
         kind=kind,
         body=body.strip(),
         due_date=due_date,
+        created_at=timezone.now(),
     )
     if notify:
         _notify(case=case, message=message)

@@ -17,15 +17,15 @@ Every message to the applicant goes through ``applicant_notify``.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from correspondence.models import Message
+from correspondence.services import message_record
 from meetings.appeals import appeal_terms
 from workflows.deadlines import add_months
 from workflows.services import document_store, outbox_enqueue, perform_transition, require
@@ -98,29 +98,24 @@ def _log(application: Application, event: str, *, by, note: str) -> None:
 # ---- the one way to tell the applicant ----
 
 
-def applicant_notice_text(*, application: Application, body: str) -> str:
-    """The message exactly as the applicant reads it: the body, and the link to the case."""
-    with _in_swedish():
-        return render_to_string(
-            "grants/email/applicant_notice.txt", {"body": body, "link": _link(application)}
-        )
+def applicant_notice_text(*, subject: str, body: str) -> str:
+    """The message exactly as the applicant reads it on the case's thread: its subject, then its body."""
+    return f"{subject}\n\n{body}"
 
 
 def applicant_notify(*, application: Application, subject: str, body: str, by) -> None:
-    """Tell the applicant something about their case: by e-mail, after commit, to the person who
-    made the application and to the organisation's address (once each, however often it is
-    called with the same words).  ``by`` is who tells them."""
-    text = applicant_notice_text(application=application, body=body)
-    fingerprint = hashlib.sha256(f"{subject}\n{text}".encode()).hexdigest()[:20]
-    for email in sorted({application.created_by.email, application.organisation.email} - {""}):
-        with _in_swedish():
-            outbox_enqueue(
-                key=f"applicant-notice:{application.pk}:{fingerprint}:{email}",
-                to=email,
-                subject=subject,
-                template="grants/email/applicant_notice.txt",
-                context={"body": body, "link": _link(application)},
-            )
+    """Tell the applicant something about their case: a message from ``by`` on the case's thread,
+    in the caller's transaction; the person who made the application and the organisation's
+    address get an e-mail after commit that links to it (never the text itself)."""
+    with _in_swedish():
+        message_record(
+            case=application,
+            by=by,
+            side=Message.Side.STAFF,
+            body=applicant_notice_text(subject=subject, body=body),
+            kind=Message.Kind.MESSAGE,
+            notify=True,
+        )
 
 
 def _caseworkers_tell(*, application: Application, key: str, subject: str, template: str, context: dict):
@@ -197,7 +192,7 @@ def delay_notice_message(*, application: Application, reason: str, expected_by: 
     return {
         "subject": subject,
         "body": body,
-        "text": applicant_notice_text(application=application, body=body),
+        "text": applicant_notice_text(subject=subject, body=body),
     }
 
 

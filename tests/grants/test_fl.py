@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
+from correspondence.models import Message
 from grants import services
 from grants.models import Application, DecisionRequest, DelayNotice
 from meetings import services as meetings
@@ -103,19 +104,22 @@ def test_the_caseworker_reads_the_notice_as_the_applicant_will_and_then_sends_it
     assert (notice.expected_by, notice.by) == (expected, world.users["caseworker"])
     logged = StateLog.objects.get(object_id=application.pk, transition="delay_notice")
     assert logged.state == logged.source_state == S.IN_ASSESSMENT
-    mails = OutboxMessage.objects.filter(key__startswith=f"applicant-notice:{application.pk}:")
-    assert sorted(m.to for m in mails) == ["sokande@example.se", "styrelsen@trygg.example"]
-    mail = mails.first()
-    assert "Vi väntar på nämndens budgetbeslut." in mail.body
-    assert reverse("grants:application_detail", kwargs={"pk": application.pk}) in mail.body
-    # the e-mail is word for word what the confirmation page showed
+    # the notice is a message on the case's thread, word for word what the confirmation page showed
     shown = services.delay_notice_message(
         application=application,
         reason=data["reason"],
         expected_by=expected,
         by=world.users["caseworker"],
     )
-    assert mail.body == shown["text"] and mail.subject == shown["subject"]
+    message = Message.objects.get(object_id=application.pk, side=Message.Side.STAFF)
+    assert message.body == shown["text"] and message.author == world.users["caseworker"]
+    assert "Vi väntar på nämndens budgetbeslut." in message.body
+    # the e-mail only tells that it is there, with the link
+    mails = OutboxMessage.objects.filter(key__startswith=f"case-message:{message.pk}:")
+    assert sorted(m.to for m in mails) == ["sokande@example.se", "styrelsen@trygg.example"]
+    mail = mails.first()
+    assert "Vi väntar på nämndens budgetbeslut." not in mail.body
+    assert reverse("grants:application_detail", kwargs={"pk": application.pk}) in mail.body
 
     client.force_login(world.users["applicant"])
     page = flat(client.get(reverse("grants:application_detail", kwargs={"pk": application.pk})))
@@ -332,10 +336,9 @@ def test_the_caseworker_refuses_the_request_by_a_decision_with_its_own_letter(
     assert "får överklagas särskilt" in text and "12 och 41 §§ förvaltningslagen" in text
     assert "Förvaltningsrätten i Exempelstad" in text
     assert "Karin Kontakt" in text and "karin.kontakt@exemplo.se" in text and "08-123 45 67" in text
-    told = OutboxMessage.objects.get(
-        key__startswith=f"applicant-notice:{application.pk}:", to="sokande@example.se"
-    )
+    told = Message.objects.get(object_id=application.pk, side=Message.Side.STAFF)
     assert "kommunfullmäktiges beslut" in told.body
+    assert OutboxMessage.objects.filter(key=f"case-message:{told.pk}:sokande@example.se").exists()
 
     letter_url = reverse("grants:decision_request_letter", kwargs={"pk": request.pk})
     for role in ("caseworker", "applicant"):
