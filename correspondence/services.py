@@ -101,18 +101,8 @@ def message_send(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        message = Message.objects.create(
-            content_type=ContentType.objects.get_for_model(type(case)),
-            object_id=case.pk,
-            organisation=adapter.organisation(case),
-            municipality_id=adapter.municipality_id(case),
-            author=by,
-            side=side,
-            kind=kind,
-            body=body,
-            internal=internal,
-            due_date=due_date,
-            created_at=timezone.now(),
+        message = message_record(
+            case=case, by=by, side=side, body=body, kind=kind, due_date=due_date, internal=internal
         )
         for upload, mime, sha256 in checked:
             attachment = MessageAttachment(
@@ -138,7 +128,15 @@ def message_send(
 
 
 def message_record(
-    *, case, by, side: str, body: str, kind: str, due_date: dt.date | None = None, notify: bool = False
+    *,
+    case,
+    by,
+    side: str,
+    body: str,
+    kind: str,
+    due_date: dt.date | None = None,
+    internal: bool = False,
+    notify: bool = False,
 ) -> Message:
     """A step of the case that is also said on its thread (a completion request and its answer).
 
@@ -155,6 +153,7 @@ def message_record(
         side=side,
         kind=kind,
         body=body.strip(),
+        internal=internal,
         due_date=due_date,
         created_at=timezone.now(),
     )

@@ -71,40 +71,32 @@ class RoundAdmin(admin.ModelAdmin):
     readonly_fields = ["snapshot", "snapshot_taken_at"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Read-only: what the services record, with its history (an application, a notice of delay, a
+    request for a decision), is changed only through them."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     """Read-only: every change of an application goes through the services."""
 
     list_display = ["case_number", "title", "organisation", "round", "state", "submitted_at"]
     list_filter = ["state", "round__program"]
     search_fields = ["case_number", "organisation__name", "title"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ConflictOfInterest)
 class ConflictOfInterestAdmin(admin.ModelAdmin):
     list_display = ["user", "organisation", "reason", "declared_at"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Read-only: recorded by the services of förvaltningslagen 11 § and 12 §, with their history."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DelayNotice)

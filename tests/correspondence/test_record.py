@@ -25,11 +25,11 @@ def test_messages_are_in_the_timeline_and_notes_only_for_staff(client, world):
     page = reverse("grants:application_detail", kwargs={"pk": application.pk})
     client.force_login(world.users["applicant"])
     timeline = client.get(page).content.decode().split('class="timeline"')[1]
-    assert "Meddelande från föreningen" in timeline
+    assert "Meddelande från organisationen" in timeline
     assert "Intern anteckning" not in timeline
     client.force_login(world.users["caseworker"])
     timeline = client.get(page).content.decode().split('class="timeline"')[1]
-    assert "Meddelande från föreningen" in timeline and "Intern anteckning" in timeline
+    assert "Meddelande från organisationen" in timeline and "Intern anteckning" in timeline
 
 
 def test_the_archive_package_holds_the_thread_and_its_files_and_culling_removes_the_files(world):
@@ -82,5 +82,5 @@ def test_the_history_page_has_the_messages_but_never_a_note(client, world):
     message_send(case=application, by=world.users["caseworker"], body="Notering.", internal=True)
     client.force_login(world.users["applicant"])
     page = client.get(application.history_url).content.decode()
-    assert "Meddelande till föreningen" in page
+    assert "Meddelande till organisationen" in page
     assert "Intern anteckning" not in page
