@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from correspondence.models import Message
+from correspondence.services import message_send
 from organizations.demo import DEMO_PASSWORD, _tiny_pdf, signatory_since_registration
 from organizations.models import OrganisationRole, User
 from workflows.deadlines import add_working_days
@@ -249,9 +251,11 @@ def _walk(round, organisation, user, target, caseworker, *, amount, submitted=No
         CompletionRequest.objects.filter(pk=request.pk).update(requested_at=asked, deadline=deadline)
         Application.objects.filter(pk=application.pk).update(completion_deadline=deadline)
         return
-    with happened(next(moments)):
+    accepted = next(moments)
+    with happened(accepted):
         services.application_accept(application=application, by=caseworker)
     if target == "in_assessment":
+        _conversation(application, user, caseworker, after=accepted)
         return
     criteria = application.snapshot["criteria"]
     with happened(next(moments)):
@@ -272,6 +276,22 @@ def _walk(round, organisation, user, target, caseworker, *, amount, submitted=No
             amount=(application.amount_after_deduction or Decimal(amount)) - Decimal("5000"),
             motivation="Verksamheten uppfyller programmets syfte; föreslaget belopp efter prioritering.",
         )
+
+
+def _conversation(application, user, caseworker, *, after):
+    """The association asks on the case page and the caseworker answers: a thread to read."""
+    said = [
+        (user, "Får vi använda en del av bidraget till hyra av lokal för våra sommaraktiviteter?"),
+        (
+            caseworker,
+            "Ja, lokalhyra ingår. Redovisa den för sig i återrapporten, så blir det lätt att följa.",
+        ),
+    ]
+    for hours, (by, body) in enumerate(said, start=2):
+        moment = min(after + timedelta(hours=hours), latest())
+        with happened(moment):
+            message = message_send(case=application, by=by, body=body)
+        Message.objects.filter(pk=message.pk).update(created_at=moment)
 
 
 def seed(context: dict) -> None:

@@ -37,6 +37,7 @@ def test_the_demo_can_be_walked(demo_output):
     _every_member_and_both_adjusters_of_every_meeting_can_sign_in(demo_output)
     _rounds_close_at_the_end_of_a_day()
     _histories_spread_over_the_past_year_and_a_half()
+    _an_application_has_a_question_and_its_answer_on_its_page()
     _a_second_load_leaves_the_histories_as_they_were()
 
 
@@ -61,6 +62,17 @@ def _every_member_and_both_adjusters_of_every_meeting_can_sign_in(demo_output):
     for user in [*members, *adjusters]:
         assert _can_sign_in(user), user.email
         assert user.email in demo_output
+
+
+def _an_application_has_a_question_and_its_answer_on_its_page():
+    from correspondence.models import Message
+
+    sides = (
+        Message.objects.filter(kind=Message.Kind.MESSAGE)
+        .order_by("created_at")
+        .values_list("side", flat=True)
+    )
+    assert list(sides) == [Message.Side.ORGANISATION, Message.Side.STAFF]
 
 
 def _rounds_close_at_the_end_of_a_day():
